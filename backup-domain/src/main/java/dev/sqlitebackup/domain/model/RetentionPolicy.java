@@ -1,0 +1,97 @@
+package dev.sqlitebackup.domain.model;
+
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * How many backups to keep: every backup of the {@code keepDaily} most recent days that have one, the newest of each
+ * of the {@code keepWeekly} most recent ISO weeks and {@code keepMonthly} most recent months that have one, and the
+ * {@code keepLast} newest. Periods count only when they hold a backup, so a long pause never costs history.
+ */
+public record RetentionPolicy(int keepDaily, int keepWeekly, int keepMonthly, int keepLast) {
+
+    /** 7 daily, 4 weekly, 12 monthly, and never fewer than the 7 newest. */
+    public static final RetentionPolicy DEFAULT = new RetentionPolicy(7, 4, 12, 7);
+
+    public RetentionPolicy {
+        requireNotNegative("daily", keepDaily);
+        requireNotNegative("weekly", keepWeekly);
+        requireNotNegative("monthly", keepMonthly);
+        requireNotNegative("last", keepLast);
+        if (keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && keepLast == 0) {
+            throw new InvalidInputException("retention policy keeps nothing: at least one of daily, weekly, "
+                    + "monthly or last must be above 0");
+        }
+    }
+
+    private static void requireNotNegative(String what, int count) {
+        if (count < 0) {
+            throw new InvalidInputException("retention " + what + " count must not be negative, got " + count);
+        }
+    }
+
+    /**
+     * Decides, as a pure function of the backups, the zone and this policy, which backups to keep (with the reasons)
+     * and which to delete. A backup's day, week and month are those of its instant in {@code zone}.
+     */
+    public RetentionPlan plan(Collection<BackupName> backups, ZoneId zone) {
+        Objects.requireNonNull(zone, "zone");
+        List<BackupName> newestFirst = backups.stream().distinct().sorted(Comparator.reverseOrder()).toList();
+        Map<BackupName, Set<String>> reasons = new LinkedHashMap<>();
+        newestFirst.forEach(name -> reasons.put(name, new LinkedHashSet<>()));
+
+        List<ZonedDateTime> local = newestFirst.stream().map(n -> n.instant().atZone(zone)).toList();
+
+        // daily: all backups of the most recent days that have a backup
+        Set<LocalDate> days = new HashSet<>();
+        for (int i = 0; i < newestFirst.size(); i++) {
+            LocalDate day = local.get(i).toLocalDate();
+            if (days.contains(day) || days.size() < keepDaily) {
+                days.add(day);
+                reasons.get(newestFirst.get(i)).add("daily");
+            }
+        }
+        keepNewestPerPeriod(newestFirst, local, keepWeekly, RetentionPolicy::isoWeek, "weekly ", reasons);
+        keepNewestPerPeriod(newestFirst, local, keepMonthly, t -> YearMonth.from(t).toString(), "monthly ", reasons);
+        for (int i = 0; i < Math.min(keepLast, newestFirst.size()); i++) {
+            reasons.get(newestFirst.get(i)).add("last");
+        }
+
+        List<RetentionPlan.Decision> decisions = new ArrayList<>(newestFirst.size());
+        reasons.forEach((name, why) -> decisions.add(why.isEmpty()
+                ? new RetentionPlan.Delete(name)
+                : new RetentionPlan.Keep(name, List.copyOf(why))));
+        return new RetentionPlan(decisions);
+    }
+
+    private static void keepNewestPerPeriod(List<BackupName> newestFirst, List<ZonedDateTime> local, int count,
+            Function<ZonedDateTime, String> periodOf, String reasonPrefix, Map<BackupName, Set<String>> reasons) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < newestFirst.size() && seen.size() < count; i++) {
+            String period = periodOf.apply(local.get(i));
+            if (seen.add(period)) {
+                // newest first, so the first backup met in a period is its newest
+                reasons.get(newestFirst.get(i)).add(reasonPrefix + period);
+            }
+        }
+    }
+
+    private static String isoWeek(ZonedDateTime time) {
+        return String.format("%04d-W%02d",
+                time.get(IsoFields.WEEK_BASED_YEAR), time.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+    }
+}

@@ -1,0 +1,12 @@
+package dev.sqlitebackup.domain.model;
+
+/** The verdict on one stored backup: checksum and SQLite integrity. A missing sidecar is reported, not failed. */
+public record VerificationReport(Backup backup, ChecksumCheck checksum, IntegrityReport integrity) {
+    public boolean ok() {
+        return checksum.status() != ChecksumCheck.Status.MISMATCH && integrity.ok();
+    }
+
+    public String summary() {
+        return (ok() ? "ok     " : "FAILED ") + backup.name() + ": " + checksum.summary() + ", " + integrity.summary();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.sqlitebackup.domain.port.in;
+
+import dev.sqlitebackup.domain.model.VerificationReport;
+import dev.sqlitebackup.domain.model.VerifyLevel;
+import java.util.List;
+import java.util.Objects;
+
+/** In-port: check stored backups against their checksums and SQLite's integrity check. */
+public interface VerifyBackupsUseCase {
+
+    List<VerificationReport> verify(Command command);
+
+    /** @param which a backup name, {@code latest}, or {@code all} */
+    record Command(String which, VerifyLevel level) {
+        public Command {
+            Objects.requireNonNull(which, "which");
+            Objects.requireNonNull(level, "level");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sqlitebackup.domain.port.out;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.ChecksumCheck;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Out-port: where finished backups live. Only files whose whole name is a {@link BackupName} are backups; nothing
+ * else there is ever touched. A file with a backup name is always complete and has its correct sidecar.
+ */
+public interface BackupRepository {
+
+    /** Where the backups are, for messages. */
+    String describe();
+
+    /** Whether the folder exists yet (reading commands never create it). */
+    boolean exists();
+
+    /**
+     * Makes the folder ready to take backups: created if missing (owner-only), its scratch space too.
+     *
+     * @throws dev.sqlitebackup.domain.model.InvalidInputException when it is not a directory or not writable
+     */
+    void prepare();
+
+    /**
+     * Takes the folder's exclusive lock: one run at a time per folder, across processes. Released on close, and by
+     * the operating system when the process dies.
+     *
+     * @param owner who wants it, for the message the losing process prints
+     * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another process holds it
+     */
+    Lock lock(String owner);
+
+    /** Removes what an interrupted run left in the scratch space; returns how many files. Call under the lock. */
+    int sweepLeftovers();
+
+    /** A new, empty scratch file to write a backup into. */
+    StagedBackup stage();
+
+    /**
+     * Makes a verified staged copy a backup: checksum, sidecar, owner-only mode, durably on disk, then the name of
+     * {@code takenAt}, or the next free second after it: an existing backup is never overwritten.
+     */
+    Backup publish(StagedBackup staged, Instant takenAt);
+
+    /** Removes a staged copy that will not become a backup. Never fails. */
+    void discard(StagedBackup staged);
+
+    /** The backups, newest first. */
+    List<Backup> list();
+
+    Optional<Backup> find(BackupName name);
+
+    /** Where a backup's bytes are, for reading. */
+    Path locate(BackupName name);
+
+    /** Reads the backup and compares its SHA-256 with its sidecar. */
+    ChecksumCheck checkChecksum(BackupName name);
+
+    /** Deletes a backup and its sidecar. */
+    void delete(BackupName name);
+
+    /** The repository's lock; closing it never throws. */
+    interface Lock extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sqlitebackup.domain.port.out;
+
+import dev.sqlitebackup.domain.model.IntegrityReport;
+import dev.sqlitebackup.domain.model.SnapshotProgress;
+import dev.sqlitebackup.domain.model.SourceDatabase;
+import dev.sqlitebackup.domain.model.VerifyLevel;
+import java.nio.file.Path;
+
+/** Out-port: takes consistent copies of the live database and checks the integrity of copies. */
+public interface DatabaseSnapshotter {
+
+    /**
+     * Looks at the live database without changing or creating anything.
+     *
+     * @throws dev.sqlitebackup.domain.model.InvalidInputException  when it is missing, a directory or unreadable
+     * @throws dev.sqlitebackup.domain.model.BackupFailedException   when it is not an SQLite database
+     */
+    SourceDatabase inspect();
+
+    /**
+     * Writes a transactionally consistent copy of the live database into {@code target}, an empty file that exists,
+     * without modifying the database, without blocking its writers in WAL mode and without forcing a checkpoint.
+     *
+     * @param compact VACUUM INTO the copy rather than copying it page for page
+     */
+    void snapshot(Path target, boolean compact, SnapshotProgress progress);
+
+    /** Runs SQLite's own check on a copy without modifying it or leaving files beside it. */
+    IntegrityReport check(Path copy, VerifyLevel level);
+}

@@ -1,0 +1,10 @@
+package dev.sqlitebackup.domain.port.out;
+
+import dev.sqlitebackup.domain.model.RunReport;
+
+/** Out-port: tells the owner how a run went. Never fails the run and never delays it beyond a bounded time. */
+public interface Notifier {
+
+    /** Sends the report; returns whether it was delivered. Never throws. */
+    boolean notify(RunReport report);
+}

@@ -1,0 +1,34 @@
+package dev.sqlitebackup.domain.service;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import java.util.List;
+
+/** Turns what the user typed ({@code latest}, {@code all} or a backup name) into backups of the repository. */
+final class BackupSelection {
+
+    static final String LATEST = "latest";
+    static final String ALL = "all";
+
+    private BackupSelection() {
+    }
+
+    static List<Backup> select(BackupRepository repository, String which, boolean allowAll) {
+        List<Backup> backups = repository.exists() ? repository.list() : List.of();
+        if (allowAll && ALL.equals(which)) {
+            return backups;
+        }
+        if (LATEST.equals(which)) {
+            if (backups.isEmpty()) {
+                throw new InvalidInputException("no backups in " + repository.describe());
+            }
+            return List.of(backups.get(0));
+        }
+        BackupName name = BackupName.parse(which).orElseThrow(() -> new InvalidInputException(
+                "'" + which + "' is not a backup name (backup-YYYY-MM-DD-HHMMSS.db) or 'latest'"));
+        return List.of(repository.find(name).orElseThrow(() -> new InvalidInputException(
+                "no backup named " + name + " in " + repository.describe())));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.sqlitebackup.domain.service;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.RetentionPlan;
+import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import java.util.List;
+
+/** Applies retention to the backup folder on demand; a dry run only plans. */
+public final class PruneBackupsService implements PruneBackupsUseCase {
+
+    private final BackupRepository repository;
+
+    public PruneBackupsService(BackupRepository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    public RetentionPlan prune(Command command) {
+        if (!repository.exists()) {
+            return new RetentionPlan(List.of());
+        }
+        if (command.dryRun()) {
+            return plan(command);
+        }
+        try (BackupRepository.Lock lock = repository.lock("prune of " + repository.describe())) {
+            RetentionPlan plan = plan(command);
+            plan.deleted().forEach(repository::delete);
+            return plan;
+        }
+    }
+
+    private RetentionPlan plan(Command command) {
+        return command.retention().plan(repository.list().stream().map(Backup::name).toList(), command.zone());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.sqlitebackup.domain.service;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.IntegrityReport;
+import dev.sqlitebackup.domain.model.RetentionPlan;
+import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.SourceDatabase;
+import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Takes a backup in the one order that keeps old backups safe: check the source, snapshot into scratch space,
+ * verify, publish under a final name, and only then let retention delete anything. A failure at any step before
+ * publishing removes the scratch file and deletes nothing.
+ */
+public final class RunBackupService implements RunBackupUseCase {
+
+    private final DatabaseSnapshotter snapshotter;
+    private final BackupRepository repository;
+    private final Clock clock;
+
+    public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository, Clock clock) {
+        this.snapshotter = snapshotter;
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    @Override
+    public RunResult run(Command command) {
+        // Before anything is created: a bad source must leave no folder behind.
+        SourceDatabase source = snapshotter.inspect();
+        repository.prepare();
+        try (BackupRepository.Lock lock = repository.lock("backup of " + source.path())) {
+            int swept = repository.sweepLeftovers();
+            Instant startedAt = clock.instant();
+            Backup backup = snapshotAndPublish(source, command, startedAt);
+            RetentionPlan plan = applyRetention(command, backup.name());
+            Duration duration = Duration.between(startedAt, clock.instant());
+            return new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration, plan, swept);
+        }
+    }
+
+    private Backup snapshotAndPublish(SourceDatabase source, Command command, Instant startedAt) {
+        StagedBackup staged = repository.stage();
+        boolean published = false;
+        try {
+            snapshotter.snapshot(staged.file(), command.compact(), command.progress());
+            IntegrityReport integrity = snapshotter.check(staged.file(), command.verify());
+            if (!integrity.ok()) {
+                throw new BackupFailedException("backup of " + source.path() + " failed verification, "
+                        + integrity.summary() + "; the database itself may be corrupt");
+            }
+            Backup backup = repository.publish(staged, startedAt);
+            published = true;
+            return backup;
+        } finally {
+            if (!published) {
+                repository.discard(staged);
+            }
+        }
+    }
+
+    private RetentionPlan applyRetention(Command command, BackupName justTaken) {
+        List<BackupName> names = repository.list().stream().map(Backup::name).toList();
+        RetentionPlan plan = command.retention().plan(names, command.zone());
+        if (plan.deleted().contains(justTaken)) {
+            // Cannot happen with a valid policy (the newest backup is always kept); never risk it.
+            throw new IllegalStateException("retention would delete the backup just taken: " + justTaken);
+        }
+        plan.deleted().forEach(repository::delete);
+        return plan;
+    }
+}

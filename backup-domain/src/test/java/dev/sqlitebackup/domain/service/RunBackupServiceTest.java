@@ -1,0 +1,174 @@
+package dev.sqlitebackup.domain.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.BackupInProgressException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.RetentionPolicy;
+import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.SnapshotProgress;
+import dev.sqlitebackup.domain.model.VerifyLevel;
+import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
+import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
+import dev.sqlitebackup.domain.testing.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunBackupServiceTest {
+
+    private final InMemoryBackupRepository repository = new InMemoryBackupRepository();
+    private final InMemoryDatabaseSnapshotter database =
+            new InMemoryDatabaseSnapshotter(repository.files(), Path.of("/srv/app/app.db"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-08-18T03:00:00Z"));
+    private final RunBackupService service = new RunBackupService(database, repository, clock);
+
+    private RunBackupUseCase.Command command(RetentionPolicy policy) {
+        return new RunBackupUseCase.Command(false, VerifyLevel.QUICK, policy, ZoneOffset.UTC, SnapshotProgress.NONE);
+    }
+
+    @Test
+    void aRun_publishesAVerifiedCopyOfTheCurrentState_namedByItsStartTime() {
+        database.commit();
+        byte[] stateAtBackup = database.currentState();
+
+        RunResult result = service.run(command(RetentionPolicy.DEFAULT));
+
+        assertThat(result.backup().name()).isEqualTo(BackupName.at(clock.instant()));
+        assertThat(repository.files().read(result.file())).contains(stateAtBackup);
+        assertThat(repository.checkChecksum(result.backup().name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+        assertThat(result.source().path()).isEqualTo(Path.of("/srv/app/app.db"));
+        assertThat(repository.scratchFiles()).isEmpty();
+        assertThat(repository.isLocked()).as("the lock is released").isFalse();
+    }
+
+    @Test
+    void twoRunsInOneSecond_bothSucceed_withDistinctBackups() {
+        RunResult first = service.run(command(RetentionPolicy.DEFAULT));
+        database.commit();
+        RunResult second = service.run(command(RetentionPolicy.DEFAULT));
+
+        assertThat(second.backup().name()).isNotEqualTo(first.backup().name());
+        assertThat(repository.list()).hasSize(2);
+    }
+
+    @Test
+    void retentionRuns_onlyAfterTheNewBackupIsFinal_andDeletesWhatThePolicyDrops() {
+        for (int day = 10; day >= 1; day--) {
+            repository.put(BackupName.at(clock.instant().minus(Duration.ofDays(day))), new byte[] {1}, true);
+        }
+
+        RunResult result = service.run(command(new RetentionPolicy(3, 0, 0, 0)));
+
+        assertThat(result.retention().kept()).hasSize(3);
+        assertThat(result.retention().deleted()).hasSize(8);
+        assertThat(repository.list()).extracting(Backup::name).containsExactly(result.backup().name(),
+                BackupName.at(clock.instant().minus(Duration.ofDays(1))),
+                BackupName.at(clock.instant().minus(Duration.ofDays(2))));
+    }
+
+    @Test
+    void aCopyThatFailsVerification_isNeverPublished_andNothingIsDeleted() {
+        List<BackupName> before = seedTwentyOldBackups();
+        database.corruptNextCopy();
+
+        assertThatThrownBy(() -> service.run(command(new RetentionPolicy(1, 0, 0, 0))))
+                .isInstanceOf(BackupFailedException.class)
+                .hasMessageContaining("failed verification")
+                .hasMessageContaining("/srv/app/app.db");
+
+        assertThat(repository.list()).extracting(Backup::name).containsExactlyElementsOf(before);
+        assertThat(repository.scratchFiles()).as("the rejected copy is removed").isEmpty();
+        assertThat(repository.isLocked()).isFalse();
+    }
+
+    @Test
+    void aSnapshotThatFails_halfWay_leavesNoPartialFile_andDeletesNothing() {
+        List<BackupName> before = seedTwentyOldBackups();
+        database.failNextSnapshot(new BackupFailedException("backup of /srv/app/app.db failed: no space left"));
+
+        assertThatThrownBy(() -> service.run(command(new RetentionPolicy(1, 0, 0, 0))))
+                .isInstanceOf(BackupFailedException.class).hasMessageContaining("no space left");
+
+        assertThat(repository.list()).extracting(Backup::name).containsExactlyElementsOf(before);
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void aMissingDatabase_createsNothing_notEvenTheBackupFolder() {
+        database.databaseMissing();
+
+        assertThatThrownBy(() -> service.run(command(RetentionPolicy.DEFAULT)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("does not exist");
+
+        assertThat(repository.exists()).isFalse();
+        assertThat(database.snapshotsTaken()).isZero();
+    }
+
+    @Test
+    void anUnusableBackupFolder_failsBeforeAnySnapshot() {
+        repository.makeUnusable();
+
+        assertThatThrownBy(() -> service.run(command(RetentionPolicy.DEFAULT)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a directory");
+        assertThat(database.snapshotsTaken()).isZero();
+    }
+
+    @Test
+    void whileAnotherRunHoldsTheLock_aRunTakesNothing_andDeletesNothing() {
+        List<BackupName> before = seedTwentyOldBackups();
+        try (BackupRepository.Lock held = repository.lock("backup of /srv/app/app.db")) {
+            assertThatThrownBy(() -> service.run(command(new RetentionPolicy(1, 0, 0, 0))))
+                    .isInstanceOf(BackupInProgressException.class)
+                    .hasMessageContaining("another backup of /srv/app/app.db is running");
+        }
+        assertThat(database.snapshotsTaken()).isZero();
+        assertThat(repository.list()).extracting(Backup::name).containsExactlyElementsOf(before);
+    }
+
+    @Test
+    void leftoversOfACrashedRun_areSweptAtTheStartOfTheNext() {
+        repository.leaveLeftover();
+        repository.leaveLeftover();
+
+        RunResult result = service.run(command(RetentionPolicy.DEFAULT));
+
+        assertThat(result.leftoversSwept()).isEqualTo(2);
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void theRunReportsItsDuration_andProgress() {
+        List<Long> progress = new ArrayList<>();
+        RunBackupUseCase.Command cmd = new RunBackupUseCase.Command(true, VerifyLevel.FULL, RetentionPolicy.DEFAULT,
+                ZoneOffset.UTC, (written, total) -> progress.add(written));
+        clock.advance(Duration.ZERO);
+
+        RunResult result = service.run(cmd);
+
+        assertThat(result.duration()).isEqualTo(Duration.ZERO);
+        assertThat(progress).isNotEmpty();
+        assertThat(result.startedAt()).isEqualTo(clock.instant());
+    }
+
+    private List<BackupName> seedTwentyOldBackups() {
+        List<BackupName> names = new ArrayList<>();
+        for (int day = 1; day <= 20; day++) {
+            BackupName name = BackupName.at(clock.instant().minus(Duration.ofDays(day)));
+            repository.put(name, new byte[] {(byte) day}, true);
+            names.add(name);
+        }
+        return names;
+    }
+}

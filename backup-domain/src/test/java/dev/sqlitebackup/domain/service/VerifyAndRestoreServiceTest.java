@@ -1,0 +1,130 @@
+package dev.sqlitebackup.domain.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.RestoreResult;
+import dev.sqlitebackup.domain.model.VerificationReport;
+import dev.sqlitebackup.domain.model.VerifyLevel;
+import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
+import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
+import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
+import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
+import dev.sqlitebackup.domain.testing.InMemoryRestoreDestination;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VerifyAndRestoreServiceTest {
+
+    private static final BackupName OLD = BackupName.at(Instant.parse("2026-08-17T03:00:00Z"));
+    private static final BackupName NEW = BackupName.at(Instant.parse("2026-08-18T03:00:00Z"));
+    private static final Path TARGET = Path.of("/srv/app/restored.db");
+
+    private final InMemoryBackupRepository repository = new InMemoryBackupRepository();
+    private final InMemoryDatabaseSnapshotter snapshotter =
+            new InMemoryDatabaseSnapshotter(repository.files(), Path.of("/srv/app/app.db"));
+    private final InMemoryRestoreDestination destination = new InMemoryRestoreDestination(repository.files());
+    private final VerifyBackupsService verify = new VerifyBackupsService(repository, snapshotter);
+    private final RestoreBackupService restore = new RestoreBackupService(repository, snapshotter, destination);
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void verify_latestByDefault_allOnRequest_andATamperedBackupFails() {
+        repository.put(OLD, bytes("old"), true);
+        repository.put(NEW, bytes("new"), true);
+        repository.tamper(OLD);
+
+        List<VerificationReport> latest = verify.verify(new VerifyBackupsUseCase.Command("latest", VerifyLevel.QUICK));
+        assertThat(latest).singleElement().satisfies(r -> {
+            assertThat(r.backup().name()).isEqualTo(NEW);
+            assertThat(r.ok()).isTrue();
+        });
+
+        List<VerificationReport> all = verify.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.FULL));
+        assertThat(all).extracting(VerificationReport::ok).containsExactly(true, false);
+        assertThat(all.get(1).checksum().status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+        assertThat(all.get(1).summary()).startsWith("FAILED").contains("MISMATCH");
+    }
+
+    @Test
+    void verify_aBackupWithoutSidecar_isReported_butPassesOnIntegrity() {
+        repository.put(NEW, bytes("by hand"), false);
+
+        VerificationReport report = verify.verify(new VerifyBackupsUseCase.Command(NEW.value(), VerifyLevel.QUICK))
+                .get(0);
+
+        assertThat(report.ok()).isTrue();
+        assertThat(report.summary()).contains("no sidecar");
+    }
+
+    @Test
+    void verify_aCorruptCopy_failsOnIntegrity() {
+        repository.put(NEW, bytes("CORRUPT pages"), true);
+
+        assertThat(verify.verify(new VerifyBackupsUseCase.Command("latest", VerifyLevel.QUICK)).get(0).ok())
+                .isFalse();
+    }
+
+    @Test
+    void verify_anUnknownName_isAnInputError() {
+        repository.put(NEW, bytes("new"), true);
+
+        assertThatThrownBy(() -> verify.verify(new VerifyBackupsUseCase.Command(OLD.value(), VerifyLevel.QUICK)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no backup named " + OLD);
+        assertThatThrownBy(() -> verify.verify(new VerifyBackupsUseCase.Command("yesterday", VerifyLevel.QUICK)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a backup name");
+    }
+
+    @Test
+    void restoreLatest_writesTheNewestBackupToTheTarget() {
+        repository.put(OLD, bytes("old"), true);
+        repository.put(NEW, bytes("new"), true);
+
+        RestoreResult result = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, false));
+
+        assertThat(result.backup().name()).isEqualTo(NEW);
+        assertThat(result.replaced()).isFalse();
+        assertThat(repository.files().read(TARGET)).contains(bytes("new"));
+    }
+
+    @Test
+    void restore_refusesToClobberAnExistingDatabase_withoutForce() {
+        repository.put(NEW, bytes("new"), true);
+        repository.files().write(TARGET, bytes("live"));
+
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, false)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--force");
+        assertThat(repository.files().read(TARGET)).contains(bytes("live"));
+
+        RestoreResult forced = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, true));
+        assertThat(forced.replaced()).isTrue();
+        assertThat(repository.files().read(TARGET)).contains(bytes("new"));
+    }
+
+    @Test
+    void restore_neverWritesABackupThatFailsVerification() {
+        repository.put(NEW, bytes("new"), true);
+        repository.tamper(NEW);
+        repository.files().write(TARGET, bytes("live"));
+
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command(NEW.value(), TARGET, true)))
+                .isInstanceOf(BackupFailedException.class).hasMessageContaining("nothing restored");
+        assertThat(repository.files().read(TARGET)).contains(bytes("live"));
+    }
+
+    @Test
+    void restore_withNoBackups_saysSo() {
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, false)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no backups in");
+    }
+}

@@ -1,0 +1,200 @@
+package dev.sqlitebackup.domain.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupInProgressException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link BackupRepository} must do. Extended by the in-memory fake's test and by the real folder
+ * adapter's test, so the fake cannot drift from the real thing.
+ */
+public abstract class BackupRepositoryContract {
+
+    protected static final Instant T0 = Instant.parse("2026-08-18T03:00:00Z");
+
+    protected BackupRepository repository;
+
+    /** A repository over a folder that does not exist yet. */
+    protected abstract BackupRepository newRepository();
+
+    /** Writes {@code content} into a staged file, as a snapshot would. */
+    protected abstract void fill(StagedBackup staged, byte[] content);
+
+    /** Puts a backup in the folder as a person would copy one in: no sidecar. */
+    protected abstract void copyInByHand(BackupName name, byte[] content);
+
+    /** Flips one byte of a stored backup, leaving the sidecar as it was. */
+    protected abstract void tamper(BackupName name);
+
+    /** Leaves a scratch file behind, as a run killed half-way would. */
+    protected abstract void leaveLeftover();
+
+    /** The bytes of a stored backup. */
+    protected abstract byte[] read(BackupName name);
+
+    @BeforeEach
+    void createRepository() {
+        repository = newRepository();
+    }
+
+    protected Backup publish(String content, Instant takenAt) {
+        StagedBackup staged = repository.stage();
+        fill(staged, content.getBytes(StandardCharsets.UTF_8));
+        return repository.publish(staged, takenAt);
+    }
+
+    @Test
+    void aNewFolderDoesNotExistUntilPrepared() {
+        assertThat(repository.exists()).isFalse();
+        repository.prepare();
+        assertThat(repository.exists()).isTrue();
+        assertThat(repository.list()).isEmpty();
+    }
+
+    @Test
+    void publish_namesTheBackupByItsTime_recordsChecksum_andListsIt() {
+        repository.prepare();
+        Backup backup = publish("first", T0);
+
+        assertThat(backup.name()).isEqualTo(BackupName.at(T0));
+        assertThat(backup.sizeBytes()).isEqualTo(5);
+        assertThat(backup.recordedSha256()).isPresent();
+        assertThat(repository.list()).containsExactly(backup);
+        assertThat(repository.find(backup.name())).contains(backup);
+        assertThat(read(backup.name())).isEqualTo("first".getBytes(StandardCharsets.UTF_8));
+        assertThat(repository.checkChecksum(backup.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+        assertThat(repository.sweepLeftovers()).as("publishing leaves no scratch file").isZero();
+    }
+
+    @Test
+    void twoBackupsInOneSecond_bothSucceed_andNeitherOverwritesTheOther() {
+        repository.prepare();
+        Backup first = publish("first", T0);
+        Backup second = publish("second", T0.plusMillis(400));
+
+        assertThat(second.name()).isEqualTo(first.name().nextSecond());
+        assertThat(read(first.name())).isEqualTo("first".getBytes(StandardCharsets.UTF_8));
+        assertThat(read(second.name())).isEqualTo("second".getBytes(StandardCharsets.UTF_8));
+        assertThat(repository.checkChecksum(first.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+        assertThat(repository.checkChecksum(second.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+    }
+
+    @Test
+    void publish_neverTakesTheNameOfAHandCopiedBackup() {
+        repository.prepare();
+        copyInByHand(BackupName.at(T0), "by hand".getBytes(StandardCharsets.UTF_8));
+        Backup published = publish("tool", T0);
+
+        assertThat(published.name()).isEqualTo(BackupName.at(T0).nextSecond());
+        assertThat(read(BackupName.at(T0))).isEqualTo("by hand".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void list_isNewestFirst() {
+        repository.prepare();
+        Backup older = publish("a", T0.minusSeconds(86_400));
+        Backup newest = publish("b", T0);
+        Backup middle = publish("c", T0.minusSeconds(3_600));
+
+        assertThat(repository.list()).extracting(Backup::name)
+                .containsExactly(newest.name(), middle.name(), older.name());
+    }
+
+    @Test
+    void aHandCopiedBackupWithoutSidecar_isListed_andReportedAsUnverifiable() {
+        repository.prepare();
+        BackupName name = BackupName.at(T0);
+        copyInByHand(name, "by hand".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(repository.list()).singleElement().satisfies(b -> {
+            assertThat(b.name()).isEqualTo(name);
+            assertThat(b.recordedSha256()).isEmpty();
+            assertThat(b.sizeBytes()).isEqualTo(7);
+        });
+        assertThat(repository.checkChecksum(name).status()).isEqualTo(ChecksumCheck.Status.NO_SIDECAR);
+    }
+
+    @Test
+    void aTamperedBackup_failsItsChecksum() {
+        repository.prepare();
+        Backup backup = publish("precious", T0);
+        tamper(backup.name());
+
+        ChecksumCheck check = repository.checkChecksum(backup.name());
+        assertThat(check.status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+        assertThat(check.recorded()).isEqualTo(backup.recordedSha256());
+    }
+
+    @Test
+    void delete_removesTheBackupAndItsSidecar_only() {
+        repository.prepare();
+        Backup keep = publish("keep", T0);
+        Backup drop = publish("drop", T0.minusSeconds(60));
+
+        repository.delete(drop.name());
+
+        assertThat(repository.list()).containsExactly(keep);
+        assertThat(repository.find(drop.name())).isEmpty();
+        // a new backup may now take the freed name, with a fresh sidecar
+        Backup again = publish("again", T0.minusSeconds(60));
+        assertThat(again.name()).isEqualTo(drop.name());
+        assertThat(repository.checkChecksum(again.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+    }
+
+    @Test
+    void discard_removesTheStagedFile() {
+        repository.prepare();
+        StagedBackup staged = repository.stage();
+        fill(staged, "half".getBytes(StandardCharsets.UTF_8));
+        repository.discard(staged);
+
+        assertThat(repository.sweepLeftovers()).isZero();
+        assertThat(repository.list()).isEmpty();
+    }
+
+    @Test
+    void sweep_removesWhatACrashedRunLeft_andNoBackup() {
+        repository.prepare();
+        Backup backup = publish("safe", T0);
+        leaveLeftover();
+
+        assertThat(repository.sweepLeftovers()).isPositive();
+        assertThat(repository.sweepLeftovers()).isZero();
+        assertThat(repository.list()).containsExactly(backup);
+    }
+
+    @Test
+    void lock_isExclusive_untilClosed() {
+        repository.prepare();
+        BackupRepository.Lock lock = repository.lock("backup of test.db");
+
+        assertThatThrownBy(() -> repository.lock("backup of test.db"))
+                .isInstanceOf(BackupInProgressException.class)
+                .hasMessageContaining("another backup of test.db is running");
+
+        lock.close();
+        repository.lock("backup of test.db").close();
+    }
+
+    @Test
+    void backupsArePublishedWithDistinctNames_evenMany() {
+        repository.prepare();
+        for (int i = 0; i < 5; i++) {
+            publish("n" + i, T0);
+        }
+        List<Backup> all = repository.list();
+        assertThat(all).hasSize(5);
+        assertThat(all.get(0).name()).isEqualTo(BackupName.at(T0.plusSeconds(4)));
+    }
+}

@@ -1,0 +1,200 @@
+package dev.sqlitebackup.domain.testing;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupInProgressException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** In-memory {@link BackupRepository}: a folder of backups with sidecars and a scratch space, held in memory. */
+public final class InMemoryBackupRepository implements BackupRepository {
+
+    private final InMemoryFiles files;
+    private final Path folder;
+    private final Path scratch;
+    private final AtomicInteger staged = new AtomicInteger();
+    private boolean exists;
+    private String lockOwner;
+    private boolean unusable;
+
+    public InMemoryBackupRepository(InMemoryFiles files, Path folder) {
+        this.files = files;
+        this.folder = folder.normalize();
+        this.scratch = this.folder.resolve(".sqlite-backup");
+    }
+
+    public InMemoryBackupRepository() {
+        this(new InMemoryFiles(), Path.of("/in-memory/backups"));
+    }
+
+    public InMemoryFiles files() {
+        return files;
+    }
+
+    /** From now on {@link #prepare()} fails, as for a backup folder that is a file. */
+    public void makeUnusable() {
+        unusable = true;
+    }
+
+    /** Adds a backup as if copied in by hand, with or without a sidecar. */
+    public void put(BackupName name, byte[] content, boolean withSidecar) {
+        exists = true;
+        files.write(locate(name), content);
+        if (withSidecar) {
+            files.write(folder.resolve(name.sidecarName()), sidecarLine(sha256(content), name));
+        }
+    }
+
+    /** Flips the first byte of a backup, leaving its sidecar as it was. */
+    public void tamper(BackupName name) {
+        byte[] content = files.read(locate(name)).orElseThrow();
+        content[0] ^= 0x01;
+        files.write(locate(name), content);
+    }
+
+    /** Leaves a scratch file behind, as a run killed half-way would. */
+    public void leaveLeftover() {
+        exists = true;
+        files.write(scratch.resolve("tmp-crashed-" + staged.incrementAndGet() + ".db"), new byte[] {1, 2, 3});
+    }
+
+    public List<Path> scratchFiles() {
+        return List.copyOf(files.under(scratch));
+    }
+
+    public boolean isLocked() {
+        return lockOwner != null;
+    }
+
+    @Override
+    public String describe() {
+        return folder.toString();
+    }
+
+    @Override
+    public boolean exists() {
+        return exists;
+    }
+
+    @Override
+    public void prepare() {
+        if (unusable) {
+            throw new InvalidInputException("backup dir " + folder + " is not a directory");
+        }
+        exists = true;
+    }
+
+    @Override
+    public synchronized Lock lock(String owner) {
+        if (lockOwner != null) {
+            throw new BackupInProgressException("another " + lockOwner + " is running (pid in-memory)");
+        }
+        lockOwner = owner;
+        return () -> {
+            synchronized (this) {
+                lockOwner = null;
+            }
+        };
+    }
+
+    @Override
+    public int sweepLeftovers() {
+        List<Path> leftovers = scratchFiles();
+        leftovers.forEach(files::delete);
+        return leftovers.size();
+    }
+
+    @Override
+    public StagedBackup stage() {
+        Path file = scratch.resolve("tmp-" + staged.incrementAndGet() + ".db");
+        files.write(file, new byte[0]);
+        return new StagedBackup(file);
+    }
+
+    @Override
+    public Backup publish(StagedBackup stagedBackup, Instant takenAt) {
+        byte[] content = files.read(stagedBackup.file())
+                .orElseThrow(() -> new IllegalStateException("not staged: " + stagedBackup.file()));
+        BackupName name = BackupName.at(takenAt);
+        while (files.exists(locate(name)) || files.exists(folder.resolve(name.sidecarName()))) {
+            name = name.nextSecond();
+        }
+        String sha = sha256(content);
+        files.write(folder.resolve(name.sidecarName()), sidecarLine(sha, name));
+        files.write(locate(name), content);
+        files.delete(stagedBackup.file());
+        return new Backup(name, content.length, Optional.of(sha));
+    }
+
+    @Override
+    public void discard(StagedBackup stagedBackup) {
+        files.delete(stagedBackup.file());
+    }
+
+    @Override
+    public List<Backup> list() {
+        List<Backup> backups = new ArrayList<>();
+        for (Path p : files.under(folder)) {
+            if (p.getParent().equals(folder)) {
+                BackupName.parse(p.getFileName().toString()).ifPresent(name -> backups.add(toBackup(name)));
+            }
+        }
+        backups.sort(Comparator.comparing(Backup::name).reversed());
+        return backups;
+    }
+
+    @Override
+    public Optional<Backup> find(BackupName name) {
+        return files.exists(locate(name)) ? Optional.of(toBackup(name)) : Optional.empty();
+    }
+
+    @Override
+    public Path locate(BackupName name) {
+        return folder.resolve(name.value());
+    }
+
+    @Override
+    public ChecksumCheck checkChecksum(BackupName name) {
+        return ChecksumCheck.of(recordedSha(name), sha256(files.read(locate(name)).orElseThrow()));
+    }
+
+    @Override
+    public void delete(BackupName name) {
+        files.delete(folder.resolve(name.sidecarName()));
+        files.delete(locate(name));
+    }
+
+    private Backup toBackup(BackupName name) {
+        return new Backup(name, files.read(locate(name)).orElseThrow().length, recordedSha(name));
+    }
+
+    private Optional<String> recordedSha(BackupName name) {
+        return files.read(folder.resolve(name.sidecarName()))
+                .map(b -> new String(b, StandardCharsets.UTF_8).split(" ", 2)[0]);
+    }
+
+    private static byte[] sidecarLine(String sha, BackupName name) {
+        return (sha + "  " + name + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sqlitebackup.domain.testing;
+
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
+
+/** The in-memory fake passes the same contract as the real backup folder. */
+class InMemoryBackupRepositoryTest extends BackupRepositoryContract {
+
+    private InMemoryBackupRepository fake;
+
+    @Override
+    protected BackupRepository newRepository() {
+        fake = new InMemoryBackupRepository();
+        return fake;
+    }
+
+    @Override
+    protected void fill(StagedBackup staged, byte[] content) {
+        fake.files().write(staged.file(), content);
+    }
+
+    @Override
+    protected void copyInByHand(BackupName name, byte[] content) {
+        fake.put(name, content, false);
+    }
+
+    @Override
+    protected void tamper(BackupName name) {
+        fake.tamper(name);
+    }
+
+    @Override
+    protected void leaveLeftover() {
+        fake.leaveLeftover();
+    }
+
+    @Override
+    protected byte[] read(BackupName name) {
+        return fake.files().read(fake.locate(name)).orElseThrow();
+    }
+}

@@ -36,7 +36,7 @@ public final class RunBackupService implements RunBackupUseCase {
     @Override
     public RunResult run(Command command) {
         // Before anything is created: a bad source must leave no folder behind.
-        SourceDatabase source = snapshotter.inspect();
+        SourceDatabase source = snapshotter.inspect(command.database());
         repository.prepare();
         try (BackupRepository.Lock lock = repository.lock("backup of " + source.path())) {
             int swept = repository.sweepLeftovers();
@@ -52,7 +52,7 @@ public final class RunBackupService implements RunBackupUseCase {
         StagedBackup staged = repository.stage();
         boolean published = false;
         try {
-            snapshotter.snapshot(staged.file(), command.compact(), command.progress());
+            snapshotter.snapshot(source.path(), staged.file(), command.compact(), command.progress());
             IntegrityReport integrity = snapshotter.check(staged.file(), command.verify());
             if (!integrity.ok()) {
                 throw new BackupFailedException("backup of " + source.path() + " failed verification, "

@@ -28,14 +28,17 @@ import org.junit.jupiter.api.Test;
 
 class RunBackupServiceTest {
 
+    private static final Path DB = Path.of("/srv/app/app.db");
+
     private final InMemoryBackupRepository repository = new InMemoryBackupRepository();
     private final InMemoryDatabaseSnapshotter database =
-            new InMemoryDatabaseSnapshotter(repository.files(), Path.of("/srv/app/app.db"));
+            new InMemoryDatabaseSnapshotter(repository.files(), DB);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-08-18T03:00:00Z"));
     private final RunBackupService service = new RunBackupService(database, repository, clock);
 
     private RunBackupUseCase.Command command(RetentionPolicy policy) {
-        return new RunBackupUseCase.Command(false, VerifyLevel.QUICK, policy, ZoneOffset.UTC, SnapshotProgress.NONE);
+        return new RunBackupUseCase.Command(DB, false, VerifyLevel.QUICK, policy, ZoneOffset.UTC,
+                SnapshotProgress.NONE);
     }
 
     @Test
@@ -151,7 +154,7 @@ class RunBackupServiceTest {
     @Test
     void theRunReportsItsDuration_andProgress() {
         List<Long> progress = new ArrayList<>();
-        RunBackupUseCase.Command cmd = new RunBackupUseCase.Command(true, VerifyLevel.FULL, RetentionPolicy.DEFAULT,
+        RunBackupUseCase.Command cmd = new RunBackupUseCase.Command(DB, true, VerifyLevel.FULL, RetentionPolicy.DEFAULT,
                 ZoneOffset.UTC, (written, total) -> progress.add(written));
         clock.advance(Duration.ZERO);
 

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * In-memory {@link DatabaseSnapshotter}: the "database" is a counter; each snapshot writes its current state into
+ * In-memory {@link DatabaseSnapshotter} of one database at a given path: the "database" is a counter; each snapshot writes its current state into
  * the shared {@link InMemoryFiles}. A copy whose content starts with {@code CORRUPT} fails the integrity check.
  */
 public final class InMemoryDatabaseSnapshotter implements DatabaseSnapshotter {
@@ -63,15 +63,21 @@ public final class InMemoryDatabaseSnapshotter implements DatabaseSnapshotter {
     }
 
     @Override
-    public SourceDatabase inspect() {
+    public SourceDatabase inspect(Path path) {
         if (inspectFailure != null) {
             throw inspectFailure;
+        }
+        if (!path.equals(database)) {
+            throw new InvalidInputException("database " + path + " does not exist");
         }
         return new SourceDatabase(database, currentState().length);
     }
 
     @Override
-    public void snapshot(Path target, boolean compact, SnapshotProgress progress) {
+    public void snapshot(Path source, Path target, boolean compact, SnapshotProgress progress) {
+        if (!source.equals(database)) {
+            throw new BackupFailedException("backup of " + source + " failed: no such in-memory database");
+        }
         RuntimeException failure = snapshotFailure;
         if (failure != null) {
             snapshotFailure = null;

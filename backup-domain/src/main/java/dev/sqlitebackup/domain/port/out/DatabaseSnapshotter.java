@@ -10,12 +10,12 @@ import java.nio.file.Path;
 public interface DatabaseSnapshotter {
 
     /**
-     * Looks at the live database without changing or creating anything.
+     * Looks at the live database file without changing or creating anything.
      *
      * @throws dev.sqlitebackup.domain.model.InvalidInputException  when it is missing, a directory or unreadable
      * @throws dev.sqlitebackup.domain.model.BackupFailedException   when it is not an SQLite database
      */
-    SourceDatabase inspect();
+    SourceDatabase inspect(Path database);
 
     /**
      * Writes a transactionally consistent copy of the live database into {@code target}, an empty file that exists,
@@ -23,7 +23,7 @@ public interface DatabaseSnapshotter {
      *
      * @param compact VACUUM INTO the copy rather than copying it page for page
      */
-    void snapshot(Path target, boolean compact, SnapshotProgress progress);
+    void snapshot(Path database, Path target, boolean compact, SnapshotProgress progress);
 
     /** Runs SQLite's own check on a copy without modifying it or leaving files beside it. */
     IntegrityReport check(Path copy, VerifyLevel level);

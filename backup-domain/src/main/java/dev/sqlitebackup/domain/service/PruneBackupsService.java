@@ -16,6 +16,7 @@ public final class PruneBackupsService implements PruneBackupsUseCase {
     }
 
     @Override
+    @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
     public RetentionPlan prune(Command command) {
         if (!repository.exists()) {
             return new RetentionPlan(List.of());

@@ -3,38 +3,63 @@ package dev.sqlitebackup.domain.service;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.DomainException;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.RetentionPlan;
+import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import dev.sqlitebackup.domain.port.out.Notifier;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Takes a backup in the one order that keeps old backups safe: check the source, snapshot into scratch space,
  * verify, publish under a final name, and only then let retention delete anything. A failure at any step before
- * publishing removes the scratch file and deletes nothing.
+ * publishing removes the scratch file and deletes nothing. The owner is told how every run ended.
  */
 public final class RunBackupService implements RunBackupUseCase {
 
     private final DatabaseSnapshotter snapshotter;
     private final BackupRepository repository;
+    private final Notifier notifier;
     private final Clock clock;
 
-    public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository, Clock clock) {
+    public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository, Notifier notifier,
+            Clock clock) {
         this.snapshotter = snapshotter;
         this.repository = repository;
+        this.notifier = notifier;
         this.clock = clock;
     }
 
+    /** Tells the owner about every run, success or failure; a notification never changes the run's outcome. */
     @Override
     public RunResult run(Command command) {
+        String database = displayName(command.database());
+        RunResult result;
+        try {
+            result = backUp(command);
+        } catch (RuntimeException failure) {
+            notifier.notify(new RunReport(RunReport.Outcome.FAILED, database, clock.instant(), Optional.empty(),
+                    Optional.empty(), Optional.of(messageOf(failure)), lastSuccess()));
+            throw failure;
+        }
+        notifier.notify(new RunReport(RunReport.Outcome.SUCCESS, database, clock.instant(), Optional.of(result),
+                Optional.empty(), Optional.empty(), Optional.of(result.backup().takenAt())));
+        return result;
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
+    private RunResult backUp(Command command) {
         // Before anything is created: a bad source must leave no folder behind.
         SourceDatabase source = snapshotter.inspect(command.database());
         repository.prepare();
@@ -66,6 +91,27 @@ public final class RunBackupService implements RunBackupUseCase {
                 repository.discard(staged);
             }
         }
+    }
+
+    /** When the newest backup in the folder was taken, if the folder can be read at all. */
+    private Optional<Instant> lastSuccess() {
+        try {
+            return repository.exists() ? repository.list().stream().findFirst().map(Backup::takenAt)
+                    : Optional.empty();
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    private static String displayName(Path database) {
+        Path name = database.getFileName();
+        return name == null ? database.toString() : name.toString();
+    }
+
+    private static String messageOf(RuntimeException failure) {
+        return failure instanceof DomainException || failure.getMessage() == null
+                ? String.valueOf(failure.getMessage()) : failure.getClass().getSimpleName() + ": "
+                + failure.getMessage();
     }
 
     private RetentionPlan applyRetention(Command command, BackupName justTaken) {

@@ -49,6 +49,7 @@ class PruneBackupsServiceTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void prune_waitsForNoOne_butNeverRunsBesideABackup() {
         try (BackupRepository.Lock held = repository.lock("backup of app.db")) {
             assertThatThrownBy(() -> service.prune(

@@ -10,6 +10,7 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
+import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.VerifyLevel;
@@ -17,6 +18,7 @@ import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
+import dev.sqlitebackup.domain.testing.InMemoryNotifier;
 import dev.sqlitebackup.domain.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +36,8 @@ class RunBackupServiceTest {
     private final InMemoryDatabaseSnapshotter database =
             new InMemoryDatabaseSnapshotter(repository.files(), DB);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-08-18T03:00:00Z"));
-    private final RunBackupService service = new RunBackupService(database, repository, clock);
+    private final InMemoryNotifier notifier = new InMemoryNotifier();
+    private final RunBackupService service = new RunBackupService(database, repository, notifier, clock);
 
     private RunBackupUseCase.Command command(RetentionPolicy policy) {
         return new RunBackupUseCase.Command(DB, false, VerifyLevel.QUICK, policy, ZoneOffset.UTC,
@@ -129,6 +132,7 @@ class RunBackupServiceTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void whileAnotherRunHoldsTheLock_aRunTakesNothing_andDeletesNothing() {
         List<BackupName> before = seedTwentyOldBackups();
         try (BackupRepository.Lock held = repository.lock("backup of /srv/app/app.db")) {
@@ -163,6 +167,54 @@ class RunBackupServiceTest {
         assertThat(result.duration()).isEqualTo(Duration.ZERO);
         assertThat(progress).isNotEmpty();
         assertThat(result.startedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void aGoodRun_isReportedAsSuccess_withItsResult() {
+        RunResult result = service.run(command(RetentionPolicy.DEFAULT));
+
+        assertThat(notifier.reports()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(RunReport.Outcome.SUCCESS);
+            assertThat(r.databaseName()).isEqualTo("app.db");
+            assertThat(r.result()).contains(result);
+            assertThat(r.lastSuccessAt()).contains(result.backup().takenAt());
+        });
+    }
+
+    @Test
+    void aFailedRun_isReportedWithTheErrorAndTheLastGoodBackup_andStillFails() {
+        List<BackupName> before = seedTwentyOldBackups();
+        database.corruptNextCopy();
+
+        assertThatThrownBy(() -> service.run(command(RetentionPolicy.DEFAULT)))
+                .isInstanceOf(BackupFailedException.class);
+
+        assertThat(notifier.reports()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(RunReport.Outcome.FAILED);
+            assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("failed verification"));
+            assertThat(r.lastSuccessAt()).contains(before.get(0).instant());
+            assertThat(r.result()).isEmpty();
+        });
+    }
+
+    @Test
+    void aNotifierThatCannotDeliver_neverChangesTheRunsOutcome() {
+        notifier.serverDown();
+
+        RunResult result = service.run(command(RetentionPolicy.DEFAULT));
+
+        assertThat(repository.find(result.backup().name())).isPresent();
+        assertThat(notifier.reports()).hasSize(1);
+    }
+
+    @Test
+    void aMissingDatabase_isReportedToo() {
+        database.databaseMissing();
+
+        assertThatThrownBy(() -> service.run(command(RetentionPolicy.DEFAULT)))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(notifier.reports()).singleElement()
+                .satisfies(r -> assertThat(r.lastSuccessAt()).isEmpty());
     }
 
     private List<BackupName> seedTwentyOldBackups() {

@@ -62,7 +62,7 @@ public interface BackupRepository {
     /** Reads the backup and compares its SHA-256 with its sidecar. */
     ChecksumCheck checkChecksum(BackupName name);
 
-    /** Deletes a backup and its sidecar. */
+    /** Deletes a backup, then its sidecar (so a crash in between never leaves a backup without one). */
     void delete(BackupName name);
 
     /** The repository's lock; closing it never throws. */

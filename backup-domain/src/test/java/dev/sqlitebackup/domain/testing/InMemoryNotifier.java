@@ -1,0 +1,28 @@
+package dev.sqlitebackup.domain.testing;
+
+import dev.sqlitebackup.domain.model.RunReport;
+import dev.sqlitebackup.domain.port.out.Notifier;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** In-memory {@link Notifier}: keeps every report; can play a server that is down. */
+public final class InMemoryNotifier implements Notifier {
+
+    private final List<RunReport> reports = new CopyOnWriteArrayList<>();
+    private volatile boolean down;
+
+    /** From now on nothing is delivered (reports are still recorded as attempted). */
+    public void serverDown() {
+        down = true;
+    }
+
+    public List<RunReport> reports() {
+        return List.copyOf(reports);
+    }
+
+    @Override
+    public boolean notify(RunReport report) {
+        reports.add(report);
+        return !down;
+    }
+}

@@ -1,0 +1,432 @@
+package dev.sqlitebackup.adapters.filesystem;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.BackupInProgressException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Adapter: the local backup folder, where a backup's name appears only once it and its sidecar are on disk. */
+// Published by hard links, never renames: link(2) fails on an existing name, rename(2) would silently replace it.
+public final class FilesystemBackupRepository implements BackupRepository {
+
+    static final String SCRATCH_DIR = ".sqlite-backup";
+    static final String LOCK_FILE = "lock";
+    static final String SCRATCH_PREFIX = "tmp-";
+    private static final List<String> SQLITE_SIDE_SUFFIXES = List.of("-journal", "-wal", "-shm");
+    private static final int MAX_SIDECAR_BYTES = 4096;
+    /** How many later seconds publish tries before giving up on a folder that is somehow full of names. */
+    private static final int MAX_NAME_ATTEMPTS = 100_000;
+
+    /**
+     * Lock files this JVM holds, by real path, with the holder's pid. On POSIX, closing any channel to a file drops
+     * every lock this process holds on it, so a second lock attempt in this JVM must not even open the file.
+     */
+    private static final Map<Path, Long> HELD_IN_THIS_JVM = new ConcurrentHashMap<>();
+
+    private final Path folder;
+    private final Path scratch;
+
+    public FilesystemBackupRepository(Path folder) {
+        this.folder = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
+        this.scratch = this.folder.resolve(SCRATCH_DIR);
+    }
+
+    @Override
+    public String describe() {
+        return folder.toString();
+    }
+
+    @Override
+    public boolean exists() {
+        return Files.isDirectory(folder);
+    }
+
+    @Override
+    public void prepare() {
+        if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new InvalidInputException("backup dir " + folder + " is not a directory");
+        }
+        try {
+            if (!Files.exists(folder)) {
+                Files.createDirectories(folder, DurableFiles.ownerOnlyDirectory());
+                // the attribute is subject to the umask; the folder holds copies of someone's data
+                Files.setPosixFilePermissions(folder, DurableFiles.OWNER_ONLY_DIRECTORY);
+            }
+            if (!Files.isWritable(folder)) {
+                throw notWritable();
+            }
+            if (!Files.exists(scratch, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(scratch, DurableFiles.ownerOnlyDirectory());
+                Files.setPosixFilePermissions(scratch, DurableFiles.OWNER_ONLY_DIRECTORY);
+            } else if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException("backup dir " + folder + " is not usable: " + scratch
+                        + " is not a directory");
+            }
+            Path probe = scratch.resolve(SCRATCH_PREFIX + "probe-" + ProcessHandle.current().pid() + "-" + random());
+            Files.createFile(probe, DurableFiles.ownerReadWrite());
+            Files.delete(probe);
+        } catch (AccessDeniedException e) {
+            throw notWritable();
+        } catch (FileAlreadyExistsException e) {
+            throw new InvalidInputException("backup dir " + folder + " is not a directory");
+        } catch (IOException e) {
+            throw failure("prepare backup dir " + folder, e);
+        }
+    }
+
+    private InvalidInputException notWritable() {
+        return new InvalidInputException("backup dir " + folder + " is not writable: permission denied");
+    }
+
+    @Override
+    public Lock lock(String owner) {
+        Path lockFile = scratch.resolve(LOCK_FILE);
+        long pid = ProcessHandle.current().pid();
+        Path key;
+        try {
+            createIfMissing(lockFile);
+            key = lockFile.toRealPath();
+        } catch (IOException e) {
+            throw failure("lock backup dir " + folder, e);
+        }
+        Long holder = HELD_IN_THIS_JVM.putIfAbsent(key, pid);
+        if (holder != null) {
+            throw new BackupInProgressException("another " + owner + " is running (pid " + holder + ")");
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            FileLock fileLock = channel.tryLock();
+            if (fileLock == null) {
+                String other = readPid(channel);
+                channel.close();
+                HELD_IN_THIS_JVM.remove(key);
+                throw new BackupInProgressException("another " + owner + " is running (pid " + other + ")");
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((pid + "\n" + owner + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(false);
+            return new HeldLock(key, channel, fileLock);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            HELD_IN_THIS_JVM.remove(key);
+            throw new BackupInProgressException("another " + owner + " is running (pid " + pid + ")");
+        } catch (IOException e) {
+            closeQuietly(channel);
+            HELD_IN_THIS_JVM.remove(key);
+            throw failure("lock backup dir " + folder, e);
+        }
+    }
+
+    private static void createIfMissing(Path file) throws IOException {
+        try {
+            Files.createFile(file, DurableFiles.ownerReadWrite());
+        } catch (FileAlreadyExistsException alreadyThere) {
+            // the usual case: the lock file stays between runs
+        }
+    }
+
+    private static String readPid(FileChannel channel) throws IOException {
+        ByteBuffer content = ByteBuffer.allocate(64);
+        channel.read(content, 0);
+        String text = new String(content.array(), 0, content.position(), StandardCharsets.UTF_8);
+        String first = text.lines().findFirst().orElse("").strip();
+        return first.matches("\\d{1,19}") ? first : "unknown";
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more can be done for a channel that will not close
+            }
+        }
+    }
+
+    /** The folder's lock: released once, by close or by the process dying. */
+    private static final class HeldLock implements Lock {
+        private final Path key;
+        private final FileChannel channel;
+        private final FileLock fileLock;
+        private boolean closed;
+
+        HeldLock(Path key, FileChannel channel, FileLock fileLock) {
+            this.key = key;
+            this.channel = channel;
+            this.fileLock = fileLock;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                fileLock.release();
+            } catch (IOException ignored) {
+                // closing the channel below releases it too
+            }
+            closeQuietly(channel);
+            HELD_IN_THIS_JVM.remove(key);
+        }
+    }
+
+    @Override
+    public int sweepLeftovers() {
+        if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(scratch)) {
+            for (Path entry : entries) {
+                if (entry.getFileName().toString().startsWith(SCRATCH_PREFIX)
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)
+                        && DurableFiles.deleteQuietly(entry)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw failure("clean up " + scratch, e);
+        }
+        return removed;
+    }
+
+    @Override
+    public StagedBackup stage() {
+        Path file = scratch.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + random() + ".db");
+        try {
+            Files.createFile(file, DurableFiles.ownerReadWrite());
+            Files.setPosixFilePermissions(file, DurableFiles.OWNER_READ_WRITE);
+        } catch (IOException e) {
+            DurableFiles.deleteQuietly(file);
+            throw failure("create a scratch file in " + scratch, e);
+        }
+        return new StagedBackup(file);
+    }
+
+    @Override
+    public Backup publish(StagedBackup staged, Instant takenAt) {
+        Path file = staged.file();
+        Path scratchSidecar = null;
+        Path orphanSidecar = null;
+        try {
+            // (a) the bytes are on disk before any name points at them
+            DurableFiles.fsync(file);
+            Sha256.Digest digest = Sha256.of(file);
+            Files.setPosixFilePermissions(file, DurableFiles.OWNER_READ_WRITE);
+
+            BackupName name = BackupName.at(takenAt);
+            for (int attempt = 0; ; attempt++, name = name.nextSecond()) {
+                if (attempt == MAX_NAME_ATTEMPTS) {
+                    throw new BackupFailedException("backup dir " + folder + " has no free backup name after "
+                            + BackupName.at(takenAt));
+                }
+                // (b) a symlink or directory with the name is taken as well
+                if (taken(folder.resolve(name.value())) || taken(folder.resolve(name.sidecarName()))) {
+                    continue;
+                }
+                // (c) the sidecar is complete and durable before it gets its name; link(2) never overwrites
+                DurableFiles.deleteQuietly(scratchSidecar);
+                scratchSidecar = writeScratchSidecar(digest.hex(), name);
+                Path sidecar = folder.resolve(name.sidecarName());
+                try {
+                    Files.createLink(sidecar, scratchSidecar);
+                } catch (FileAlreadyExistsException race) {
+                    continue;
+                }
+                orphanSidecar = sidecar;
+                DurableFiles.fsyncDirectory(folder);
+                // (d) only now the backup's name
+                try {
+                    Files.createLink(folder.resolve(name.value()), file);
+                } catch (FileAlreadyExistsException race) {
+                    Files.deleteIfExists(sidecar);
+                    orphanSidecar = null;
+                    continue;
+                }
+                orphanSidecar = null;
+                // (e) both names durable, then the scratch names go
+                DurableFiles.fsyncDirectory(folder);
+                Files.deleteIfExists(scratchSidecar);
+                Files.deleteIfExists(file);
+                DurableFiles.fsyncDirectory(scratch);
+                return new Backup(name, digest.sizeBytes(), Optional.of(digest.hex()));
+            }
+        } catch (UnsupportedOperationException e) {
+            throw new BackupFailedException("backup dir " + folder + " does not support hard links, which publishing "
+                    + "a backup without ever overwriting one needs", e);
+        } catch (IOException e) {
+            throw failure("publish a backup in " + folder, e);
+        } finally {
+            // a sidecar whose backup never got its name would only block that name
+            DurableFiles.deleteQuietly(orphanSidecar);
+            DurableFiles.deleteQuietly(scratchSidecar);
+        }
+    }
+
+    private static boolean taken(Path path) {
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private Path writeScratchSidecar(String sha256, BackupName name) throws IOException {
+        Path file = scratch.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + random() + ".sha256");
+        byte[] line = (sha256 + "  " + name.value() + "\n").getBytes(StandardCharsets.UTF_8);
+        try (FileChannel out = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), DurableFiles.ownerReadWrite())) {
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(true);
+        }
+        Files.setPosixFilePermissions(file, DurableFiles.OWNER_READ_WRITE);
+        return file;
+    }
+
+    @Override
+    public void discard(StagedBackup staged) {
+        Path file = staged.file();
+        DurableFiles.deleteQuietly(file);
+        for (String suffix : SQLITE_SIDE_SUFFIXES) {
+            DurableFiles.deleteQuietly(file.resolveSibling(file.getFileName() + suffix));
+        }
+    }
+
+    @Override
+    public List<Backup> list() {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<Backup> backups = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                BackupName.parse(entry.getFileName().toString()).flatMap(this::find).ifPresent(backups::add);
+            }
+        } catch (IOException e) {
+            throw failure("list backup dir " + folder, e);
+        }
+        backups.sort(Comparator.comparing(Backup::name).reversed());
+        return backups;
+    }
+
+    @Override
+    public Optional<Backup> find(BackupName name) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(locate(name), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Backup(name, attributes.size(), recordedSha256(name)));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("read " + locate(name), e);
+        }
+    }
+
+    @Override
+    public Path locate(BackupName name) {
+        return folder.resolve(name.value());
+    }
+
+    /** The SHA-256 a well-formed sidecar records: its first token, 64 hex digits, in lowercase. */
+    private Optional<String> recordedSha256(BackupName name) {
+        Path sidecar = folder.resolve(name.sidecarName());
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(sidecar, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile() || attributes.size() > MAX_SIDECAR_BYTES) {
+                return Optional.empty();
+            }
+            String content;
+            try (FileChannel in = FileChannel.open(sidecar, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer buffer = ByteBuffer.allocate(MAX_SIDECAR_BYTES);
+                while (buffer.hasRemaining() && in.read(buffer) >= 0) {
+                    // a sidecar is one short line
+                }
+                content = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            }
+            String[] tokens = content.strip().split("\\s+", 2);
+            return Sha256.isHex(tokens[0]) ? Optional.of(tokens[0].toLowerCase(Locale.ROOT)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public ChecksumCheck checkChecksum(BackupName name) {
+        try {
+            return ChecksumCheck.of(recordedSha256(name), Sha256.of(locate(name)).hex());
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("no backup " + name + " in " + folder);
+        } catch (IOException e) {
+            throw failure("read " + locate(name), e);
+        }
+    }
+
+    @Override
+    public void delete(BackupName name) {
+        Path backup = locate(name);
+        if (!Files.isRegularFile(backup, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            // The backup goes first: a crash in between leaves a lone sidecar (a name skipped later), never a
+            // backup without its sidecar.
+            Files.deleteIfExists(backup);
+            DurableFiles.fsyncDirectory(folder);
+            Path sidecar = folder.resolve(name.sidecarName());
+            if (Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(sidecar);
+            }
+            DurableFiles.fsyncDirectory(folder);
+        } catch (IOException e) {
+            throw failure("delete " + backup, e);
+        }
+    }
+
+    private BackupFailedException failure(String what, IOException e) {
+        if (DurableFiles.isNoSpace(e)) {
+            return new BackupFailedException("could not " + what + ": no space left on device", e);
+        }
+        return new BackupFailedException("could not " + what + ": " + DurableFiles.oneLine(e), e);
+    }
+
+    private static String random() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    }
+}

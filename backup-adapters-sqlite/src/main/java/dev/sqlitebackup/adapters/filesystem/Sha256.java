@@ -1,0 +1,64 @@
+package dev.sqlitebackup.adapters.filesystem;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** SHA-256 of files, streamed through a fixed buffer so memory never depends on the file's size. */
+final class Sha256 {
+
+    static final int BUFFER_BYTES = 1 << 20;
+    private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{64}");
+
+    /** A file's digest (lowercase hex) and how many bytes it had. */
+    record Digest(String hex, long sizeBytes) {
+    }
+
+    private Sha256() {
+    }
+
+    static boolean isHex(String text) {
+        return HEX.matcher(text).matches();
+    }
+
+    /** Reads {@code file} (never through a symlink) to its end. */
+    static Digest of(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return copy(in, null);
+        }
+    }
+
+    /** Streams {@code in} into {@code out} (when not null), hashing every byte that passes. */
+    static Digest copy(FileChannel in, FileChannel out) throws IOException {
+        MessageDigest digest = newDigest();
+        ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+        long size = 0;
+        while (in.read(buffer) >= 0) {
+            buffer.flip();
+            digest.update(buffer.array(), 0, buffer.limit());
+            size += buffer.limit();
+            if (out != null) {
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+            }
+            buffer.clear();
+        }
+        return new Digest(HexFormat.of().formatHex(digest.digest()), size);
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package dev.sqlitebackup.adapters.sqlite;
+
+import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.IntegrityReport;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.SnapshotProgress;
+import dev.sqlitebackup.domain.model.SourceDatabase;
+import dev.sqlitebackup.domain.model.VerifyLevel;
+import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sqlite.JDBC;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Adapter: copies a live SQLite database with SQLite's online backup API or VACUUM INTO, and checks copies. */
+public final class SqliteSnapshotter implements DatabaseSnapshotter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteSnapshotter.class);
+
+    private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER_SIZE = 100;
+    /** A checkpoint writes page 1 before the pages it appends, so a live file can look truncated for a moment. */
+    private static final int TRUNCATION_LOOKS = 3;
+    private static final long TRUNCATION_PAUSE_MILLIS = 100;
+    private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+    private static final int BACKUP_BUSY_SLEEP_MILLIS = 100;
+    /** The whole copy in one step: one read transaction, so other connections' commits never restart it. */
+    private static final int ALL_PAGES = -1;
+    private static final long PROGRESS_INTERVAL_MILLIS = 250;
+    private static final List<String> SIDE_FILE_SUFFIXES = List.of("-journal", "-wal", "-shm");
+    private static final Pattern SQLITE_JDBC_MESSAGE = Pattern.compile("^\\[(\\w+)][^(]*\\((.*)\\)$", Pattern.DOTALL);
+
+    private final Duration busyTimeout;
+
+    public SqliteSnapshotter() {
+        this(DEFAULT_BUSY_TIMEOUT);
+    }
+
+    /** With how long to wait for a lock another connection holds on a rollback-journal database. */
+    SqliteSnapshotter(Duration busyTimeout) {
+        this.busyTimeout = Objects.requireNonNull(busyTimeout, "busyTimeout");
+    }
+
+    @Override
+    public SourceDatabase inspect(Path database) {
+        if (!Files.exists(database)) {
+            throw new InvalidInputException("database " + database + " does not exist");
+        }
+        if (Files.isDirectory(database)) {
+            throw new InvalidInputException("database " + database + " is a directory, not an SQLite file");
+        }
+        if (!Files.isRegularFile(database)) {
+            throw new InvalidInputException("database " + database + " is not a regular file");
+        }
+        if (!Files.isReadable(database)) {
+            throw notReadable(database);
+        }
+        for (int look = 1; ; look++) {
+            Header header = readHeader(database);
+            if (header.sizeBytes() >= header.expectedBytes()) {
+                return new SourceDatabase(database, header.sizeBytes());
+            }
+            if (look == TRUNCATION_LOOKS) {
+                throw new BackupFailedException("database " + database + " is truncated: " + header.sizeBytes()
+                        + " bytes, header says " + header.expectedBytes());
+            }
+            pause(TRUNCATION_PAUSE_MILLIS);
+        }
+    }
+
+    /** What the first 100 bytes say the file's size must be at least, and its size read just after them. */
+    private record Header(long sizeBytes, long expectedBytes) {
+    }
+
+    private static Header readHeader(Path database) {
+        try (FileChannel channel = FileChannel.open(database, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+            while (header.hasRemaining() && channel.read(header) >= 0) {
+                // read until the header is full or the file ends
+            }
+            long size = channel.size();
+            header.flip();
+            if (header.limit() == 0 && size == 0) {
+                throw new BackupFailedException("database " + database + " is empty (0 bytes), not an SQLite database");
+            }
+            byte[] magic = new byte[Math.min(MAGIC.length, header.limit())];
+            header.get(0, magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw badHeader(database);
+            }
+            if (header.limit() < HEADER_SIZE) {
+                return new Header(size, HEADER_SIZE);
+            }
+            int pageSize = pageSize(header.getShort(16) & 0xFFFF);
+            if (pageSize < 0) {
+                throw badHeader(database);
+            }
+            int changeCounter = header.getInt(24);
+            long pagesInHeader = Integer.toUnsignedLong(header.getInt(28));
+            int versionValidFor = header.getInt(92);
+            // The in-header size is only trustworthy when written by a version that maintains it (file format 1.3.2.1).
+            boolean sizeValid = versionValidFor == changeCounter && pagesInHeader > 0;
+            return new Header(size, sizeValid ? pageSize * pagesInHeader : pageSize);
+        } catch (AccessDeniedException e) {
+            throw notReadable(database);
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException("database " + database + " does not exist");
+        } catch (IOException e) {
+            throw new BackupFailedException("database " + database + " could not be read: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    /** The page size the header's raw value stands for, or -1 when it is not a power of two from 512 to 65536. */
+    private static int pageSize(int raw) {
+        int size = raw == 1 ? 65_536 : raw;
+        return size >= 512 && size <= 65_536 && Integer.bitCount(size) == 1 ? size : -1;
+    }
+
+    private static InvalidInputException notReadable(Path database) {
+        return new InvalidInputException("database " + database + " is not readable: permission denied");
+    }
+
+    private static BackupFailedException badHeader(Path database) {
+        return new BackupFailedException("database " + database + " is not an SQLite database (bad header)");
+    }
+
+    @Override
+    public void snapshot(Path database, Path target, boolean compact, SnapshotProgress progress) {
+        Path copy = target.toAbsolutePath();
+        if (!Files.isRegularFile(copy, LinkOption.NOFOLLOW_LINKS)) {
+            // SQLite would create it with the umask's mode; the repository makes it owner-only
+            throw new IllegalStateException("snapshot target must be an existing file: " + copy);
+        }
+        long sourceSize = sizeOrZero(database);
+        try (SizePoller poller = new SizePoller(copy, sourceSize, progress);
+                SQLiteConnection source = openSource(database)) {
+            poller.start();
+            if (compact) {
+                vacuumInto(source, copy);
+            } else {
+                onlineBackup(database, source, copy);
+            }
+        } catch (SQLException e) {
+            throw failure(database, e.getErrorCode(), sqliteMessage(e), copy, e);
+        } finally {
+            removeSideFiles(copy);
+        }
+        progress.update(sizeOrZero(copy), sourceSize);
+    }
+
+    /** Read-only, so a missing file is never created and closing never checkpoints the live database. */
+    private SQLiteConnection openSource(Path database) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+        return JDBC.createConnection("jdbc:sqlite:" + uri(database), config.toProperties());
+    }
+
+    private void onlineBackup(Path database, SQLiteConnection source, Path copy) throws SQLException {
+        int attempts = (int) Math.max(1, busyTimeout.toMillis() / BACKUP_BUSY_SLEEP_MILLIS);
+        // The destination is opened by name with SQLITE_OPEN_URI only for names starting "file:"; ours starts "/".
+        int rc = source.getDatabase().backup("main", copy.toString(), (remaining, pageCount) -> { },
+                BACKUP_BUSY_SLEEP_MILLIS, attempts, ALL_PAGES);
+        if (rc != 0) {
+            throw failure(database, rc, errorText(rc), copy, null);
+        }
+    }
+
+    /** What sqlite3_errstr() says for a result code; the backup call returns only the code. */
+    static String errorText(int resultCode) {
+        return switch (resultCode & 0xFF) {
+            case 3 -> "access permission denied";
+            case 5 -> "database is locked";
+            case 6 -> "database table is locked";
+            case 7 -> "out of memory";
+            case 8 -> "attempt to write a readonly database";
+            case 10 -> "disk I/O error";
+            case 11 -> "database disk image is malformed";
+            case 13 -> "database or disk is full";
+            case 14 -> "unable to open database file";
+            case 26 -> "file is not a database";
+            default -> "SQLite error " + resultCode;
+        };
+    }
+
+    private static void vacuumInto(SQLiteConnection source, Path copy) throws SQLException {
+        // A bound parameter rather than a quoted literal: no quoting of the path can go wrong.
+        try (PreparedStatement vacuum = source.prepareStatement("VACUUM INTO ?")) {
+            vacuum.setString(1, copy.toString());
+            vacuum.execute();
+        }
+    }
+
+    static BackupFailedException failure(Path database, int resultCode, String cause, Path copy, Throwable e) {
+        if ((resultCode & 0xFF) == SQLiteErrorCode.SQLITE_FULL.code || cause.contains("No space left")) {
+            return new BackupFailedException("backup of " + database + " failed: no space left on device for "
+                    + copy.getParent(), e);
+        }
+        if ((resultCode & 0xFF) == SQLiteErrorCode.SQLITE_READONLY.code) {
+            // we only read, so SQLite wanted to write for recovery: rolling back a hot journal is the application's job
+            return new BackupFailedException("backup of " + database + " failed: " + cause + " (a crashed writer left "
+                    + "a hot journal that a read-only backup will not roll back; open the database once with its "
+                    + "application, then retry)", e);
+        }
+        return new BackupFailedException("backup of " + database + " failed: " + cause, e);
+    }
+
+    @Override
+    public IntegrityReport check(Path copy, VerifyLevel level) {
+        long size;
+        try {
+            size = Files.size(copy);
+        } catch (IOException e) {
+            return new IntegrityReport(level, List.of("cannot read " + copy + ": " + oneLine(String.valueOf(e))));
+        }
+        if (size == 0) {
+            // SQLite treats an empty file as an empty database; as a copy it is a failed one.
+            return new IntegrityReport(level, List.of(copy + " is empty (0 bytes), not an SQLite database"));
+        }
+        String pragma = level == VerifyLevel.FULL ? "PRAGMA integrity_check" : "PRAGMA quick_check";
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        // immutable=1: no locks, no -wal or -shm beside the copy, even when its header says WAL mode.
+        String url = "jdbc:sqlite:" + uri(copy) + "?mode=ro&immutable=1";
+        List<String> rows = new ArrayList<>();
+        try (SQLiteConnection connection = JDBC.createConnection(url, config.toProperties());
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(pragma)) {
+            while (result.next()) {
+                // some rows span lines ("*** in database main ***\nTree 3 page 93: ..."); reports are one line each
+                rows.add(oneLine(String.valueOf(result.getString(1))));
+            }
+        } catch (SQLException e) {
+            LOG.debug("{} on {} failed", pragma, copy, e);
+            return new IntegrityReport(level, List.of(sqliteMessage(e)));
+        }
+        if (rows.equals(List.of("ok"))) {
+            return IntegrityReport.passed(level);
+        }
+        return new IntegrityReport(level, rows.isEmpty() ? List.of(pragma + " returned nothing") : rows);
+    }
+
+    /** A {@code file:} URI, so that characters like {@code ?}, {@code #} and {@code %} in the path stay literal. */
+    static String uri(Path path) {
+        return path.toAbsolutePath().normalize().toUri().toString();
+    }
+
+    /** "[SQLITE_CORRUPT] The database disk image is malformed (database disk image is malformed)" -> the last part. */
+    static String sqliteMessage(SQLException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Matcher m = SQLITE_JDBC_MESSAGE.matcher(message.strip());
+        if (m.matches()) {
+            message = m.group(2);
+        } else if (e instanceof SQLiteException s && message.isBlank()) {
+            message = s.getResultCode().name();
+        }
+        return oneLine(message);
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    private static void removeSideFiles(Path copy) {
+        for (String suffix : SIDE_FILE_SUFFIXES) {
+            Path side = copy.resolveSibling(copy.getFileName() + suffix);
+            try {
+                Files.deleteIfExists(side);
+            } catch (IOException e) {
+                LOG.warn("could not remove {}: {}", side, e.toString());
+            }
+        }
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupFailedException("interrupted while inspecting the database", e);
+        }
+    }
+
+    /** Reports the copy's growing size from a daemon thread while SQLite writes it. */
+    private static final class SizePoller implements AutoCloseable {
+        private final Path copy;
+        private final long expectedTotal;
+        private final SnapshotProgress progress;
+        private final Thread thread;
+        private volatile boolean stopped;
+
+        SizePoller(Path copy, long expectedTotal, SnapshotProgress progress) {
+            this.copy = copy;
+            this.expectedTotal = expectedTotal;
+            this.progress = progress;
+            this.thread = new Thread(this::poll, "sqlite-backup-progress");
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void poll() {
+            while (!stopped) {
+                try {
+                    progress.update(Files.size(copy), expectedTotal);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("progress report failed: {}", e.toString());
+                }
+                try {
+                    Thread.sleep(PROGRESS_INTERVAL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            thread.interrupt();
+            try {
+                thread.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

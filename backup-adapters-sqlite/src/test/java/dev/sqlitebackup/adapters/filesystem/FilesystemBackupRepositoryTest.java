@@ -1,0 +1,428 @@
+package dev.sqlitebackup.adapters.filesystem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupInProgressException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
+import dev.sqlitebackup.domain.testing.BackupRepositoryContract;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
+
+    @TempDir
+    Path temp;
+
+    private Path folder;
+    private final AtomicInteger leftovers = new AtomicInteger();
+
+    @Override
+    protected BackupRepository newRepository() {
+        folder = temp.resolve("backups");
+        return new FilesystemBackupRepository(folder);
+    }
+
+    @Override
+    protected void fill(StagedBackup staged, byte[] content) {
+        write(staged.file(), content);
+    }
+
+    @Override
+    protected void copyInByHand(BackupName name, byte[] content) {
+        write(folder.resolve(name.value()), content);
+    }
+
+    @Override
+    protected void tamper(BackupName name) {
+        byte[] content = read(name);
+        content[0] ^= 0x01;
+        write(folder.resolve(name.value()), content);
+    }
+
+    @Override
+    protected void leaveLeftover() {
+        Path scratch = folder.resolve(".sqlite-backup");
+        int n = leftovers.incrementAndGet();
+        write(scratch.resolve("tmp-999-crashed" + n + ".db"), new byte[] {1, 2, 3});
+        write(scratch.resolve("tmp-999-crashed" + n + ".db-journal"), new byte[] {4});
+        write(scratch.resolve("tmp-999-crashed" + n + ".sha256"), new byte[] {5});
+    }
+
+    @Override
+    protected byte[] read(BackupName name) {
+        try {
+            return Files.readAllBytes(folder.resolve(name.value()));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void write(Path file, byte[] content) {
+        try {
+            Files.write(file, content);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static String sha256(byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+
+    private static boolean runningAsRoot() throws Exception {
+        Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
+        String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        id.waitFor();
+        return uid.equals("0");
+    }
+
+    private List<String> namesIn(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void sidecar_isInExactSha256sumFormat_andTheRealSha256sumAcceptsIt() throws Exception {
+        repository.prepare();
+        Backup backup = publish("some database bytes", T0);
+
+        Path sidecar = folder.resolve(backup.name().sidecarName());
+        assertThat(Files.readString(sidecar))
+                .isEqualTo(sha256("some database bytes".getBytes(StandardCharsets.UTF_8)) + "  "
+                        + backup.name().value() + "\n");
+        assertThat(backup.recordedSha256()).contains(sha256("some database bytes".getBytes(StandardCharsets.UTF_8)));
+
+        Process check = new ProcessBuilder("sha256sum", "-c", backup.name().sidecarName())
+                .directory(folder.toFile()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(output).isZero();
+        assertThat(output).isEqualTo(backup.name().value() + ": OK\n");
+    }
+
+    @Test
+    void aCreatedFolder_itsScratchSpace_backupsAndSidecars_areOwnerOnly() throws Exception {
+        repository.prepare();
+        Backup backup = publish("private", T0);
+
+        assertThat(mode(folder)).isEqualTo("rwx------");
+        assertThat(mode(folder.resolve(".sqlite-backup"))).isEqualTo("rwx------");
+        assertThat(mode(folder.resolve(backup.name().value()))).isEqualTo("rw-------");
+        assertThat(mode(folder.resolve(backup.name().sidecarName()))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void stage_createsAnEmptyOwnerOnlyFileInTheScratchSpace() throws Exception {
+        repository.prepare();
+        StagedBackup staged = repository.stage();
+
+        assertThat(staged.file().getParent()).isEqualTo(folder.resolve(".sqlite-backup"));
+        assertThat(staged.file().getFileName().toString())
+                .matches("tmp-" + ProcessHandle.current().pid() + "-[0-9a-f]+\\.db");
+        assertThat(Files.size(staged.file())).isZero();
+        assertThat(mode(staged.file())).isEqualTo("rw-------");
+    }
+
+    @Test
+    void prepare_createsMissingParents() {
+        FilesystemBackupRepository deep = new FilesystemBackupRepository(temp.resolve("a/b/backups"));
+        deep.prepare();
+        assertThat(temp.resolve("a/b/backups/.sqlite-backup")).isDirectory();
+    }
+
+    @Test
+    void prepare_onAPathThatIsAFile_failsAndCreatesNothing() throws Exception {
+        Path file = temp.resolve("backups");
+        Files.writeString(file, "not a folder");
+        List<String> before = namesIn(temp);
+
+        assertThatThrownBy(() -> new FilesystemBackupRepository(file).prepare())
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("backup dir " + file + " is not a directory");
+        assertThat(namesIn(temp)).isEqualTo(before);
+        assertThat(Files.readString(file)).isEqualTo("not a folder");
+        assertThat(new FilesystemBackupRepository(file).exists()).isFalse();
+    }
+
+    @Test
+    void prepare_underAReadOnlyParent_failsAsNotWritable() throws Exception {
+        String why = "running as root: chmod 500 does not stop root from writing, "
+                + "so a read-only parent cannot be simulated here";
+        if (runningAsRoot()) {
+            System.out.println("SKIPPED prepare_underAReadOnlyParent_failsAsNotWritable: " + why);
+        }
+        assumeFalse(runningAsRoot(), why);
+        Path parent = temp.resolve("readonly");
+        Files.createDirectory(parent);
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-x------"));
+        try {
+            assertThatThrownBy(() -> new FilesystemBackupRepository(parent.resolve("backups")).prepare())
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessage("backup dir " + parent.resolve("backups") + " is not writable: permission denied");
+            assertThatThrownBy(() -> new FilesystemBackupRepository(parent).prepare())
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessage("backup dir " + parent + " is not writable: permission denied");
+        } finally {
+            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void foreignFiles_directoriesAndSymlinksNamedLikeBackups_areNotBackups_andSurviveDeleteAndSweep()
+            throws Exception {
+        repository.prepare();
+        Backup real = publish("real", T0);
+        Path outside = temp.resolve("outside.db");
+        Files.writeString(outside, "someone else's file");
+        BackupName linkName = BackupName.at(T0.minusSeconds(60));
+        BackupName dirName = BackupName.at(T0.minusSeconds(120));
+        Path link = Files.createSymbolicLink(folder.resolve(linkName.value()), outside);
+        Path linkSidecar = Files.createSymbolicLink(folder.resolve(linkName.sidecarName()), outside);
+        Path dir = Files.createDirectory(folder.resolve(dirName.value()));
+        Files.writeString(dir.resolve("inside"), "x");
+        Files.writeString(folder.resolve("notes.txt"), "mine");
+        Files.writeString(folder.resolve(real.name().value() + ".bak"), "mine");
+        Path scratch = folder.resolve(".sqlite-backup");
+        Files.writeString(scratch.resolve("state.db"), "history");
+        Path scratchLink = Files.createSymbolicLink(scratch.resolve("tmp-link.db"), outside);
+        Files.createDirectory(scratch.resolve("tmp-dir"));
+
+        assertThat(repository.list()).containsExactly(real);
+        assertThat(repository.find(linkName)).isEmpty();
+        assertThat(repository.find(dirName)).isEmpty();
+
+        repository.delete(linkName);
+        repository.delete(dirName);
+        assertThat(repository.sweepLeftovers()).isZero();
+
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.isSymbolicLink(linkSidecar)).isTrue();
+        assertThat(Files.readString(outside)).isEqualTo("someone else's file");
+        assertThat(dir.resolve("inside")).hasContent("x");
+        assertThat(folder.resolve("notes.txt")).hasContent("mine");
+        assertThat(scratch.resolve("state.db")).hasContent("history");
+        assertThat(Files.isSymbolicLink(scratchLink)).isTrue();
+        assertThat(scratch.resolve("tmp-dir")).isDirectory();
+        assertThat(repository.list()).containsExactly(real);
+    }
+
+    @Test
+    void publish_treatsASymlinkOrDirectoryWithTheName_orALoneSidecar_asTaken() throws Exception {
+        repository.prepare();
+        Files.createSymbolicLink(folder.resolve(BackupName.at(T0).value()), temp.resolve("dangling"));
+        Files.createDirectory(folder.resolve(BackupName.at(T0.plusSeconds(1)).value()));
+        Files.writeString(folder.resolve(BackupName.at(T0.plusSeconds(2)).sidecarName()), "orphan");
+
+        Backup published = publish("new", T0);
+
+        assertThat(published.name()).isEqualTo(BackupName.at(T0.plusSeconds(3)));
+        assertThat(folder.resolve(BackupName.at(T0.plusSeconds(2)).sidecarName())).hasContent("orphan");
+        assertThat(repository.list()).containsExactly(published);
+    }
+
+    @Test
+    void publish_leavesOnlyTheBackupAndItsSidecar_andNoScratchFile() throws Exception {
+        repository.prepare();
+        StagedBackup staged = repository.stage();
+        fill(staged, "content".getBytes(StandardCharsets.UTF_8));
+        Backup backup = repository.publish(staged, T0);
+
+        assertThat(namesIn(folder)).containsExactly(".sqlite-backup", backup.name().value(),
+                backup.name().sidecarName());
+        assertThat(namesIn(folder.resolve(".sqlite-backup"))).isEmpty();
+        assertThat(Files.getAttribute(folder.resolve(backup.name().value()), "unix:nlink")).isEqualTo(1);
+        repository.discard(staged); // after a publish: nothing to do, and no failure
+    }
+
+    @Test
+    void concurrentPublishesInOneSecond_neverOverwriteEachOther() throws Exception {
+        repository.prepare();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Backup>> futures = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String content = "backup number " + i;
+                Callable<Backup> task = () -> publish(content, T0);
+                futures.add(pool.submit(task));
+            }
+            List<Backup> published = new ArrayList<>();
+            for (Future<Backup> f : futures) {
+                published.add(f.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(published).extracting(Backup::name).doesNotHaveDuplicates();
+            assertThat(repository.list()).hasSize(40);
+            for (Backup b : published) {
+                assertThat(repository.checkChecksum(b.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+                assertThat(b.recordedSha256()).contains(sha256(read(b.name())));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSidecarThatIsNotInSha256sumFormat_countsAsNoSidecar_andUppercaseHexIsAccepted() throws Exception {
+        repository.prepare();
+        BackupName garbled = BackupName.at(T0);
+        BackupName upper = BackupName.at(T0.plusSeconds(1));
+        copyInByHand(garbled, "a".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(folder.resolve(garbled.sidecarName()), "not a checksum\n");
+        copyInByHand(upper, "b".getBytes(StandardCharsets.UTF_8));
+        String sha = sha256("b".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(folder.resolve(upper.sidecarName()), sha.toUpperCase() + " *" + upper.value() + "\n");
+
+        assertThat(repository.find(garbled).orElseThrow().recordedSha256()).isEmpty();
+        assertThat(repository.checkChecksum(garbled).status()).isEqualTo(ChecksumCheck.Status.NO_SIDECAR);
+        assertThat(repository.find(upper).orElseThrow().recordedSha256()).contains(sha);
+        assertThat(repository.checkChecksum(upper).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+    }
+
+    @Test
+    void discard_removesTheStagedFileAndWhatSqliteLeftBesideIt() throws Exception {
+        repository.prepare();
+        StagedBackup staged = repository.stage();
+        for (String suffix : List.of("-journal", "-wal", "-shm")) {
+            Files.writeString(Path.of(staged.file() + suffix), "x");
+        }
+        repository.discard(staged);
+        repository.discard(staged);
+
+        assertThat(namesIn(folder.resolve(".sqlite-backup"))).isEmpty();
+    }
+
+    @Test
+    void sweep_keepsTheLockFileAndTheRunHistory() throws Exception {
+        repository.prepare();
+        repository.lock("backup of test.db").close();
+        Path scratch = folder.resolve(".sqlite-backup");
+        Files.writeString(scratch.resolve("state.db"), "history");
+        leaveLeftover();
+
+        assertThat(repository.sweepLeftovers()).isEqualTo(3);
+        assertThat(namesIn(scratch)).containsExactly("lock", "state.db");
+    }
+
+    @Test
+    void lock_recordsPidAndOwner() throws Exception {
+        repository.prepare();
+        BackupRepository.Lock lock = repository.lock("backup of test.db");
+        try {
+            assertThat(folder.resolve(".sqlite-backup/lock"))
+                    .hasContent(ProcessHandle.current().pid() + "\nbackup of test.db\n");
+        } finally {
+            lock.close();
+        }
+    }
+
+    @Test
+    void lock_heldByAnotherProcess_namesItsPid_andALockLeftByAKilledProcessNeverBlocks() throws Exception {
+        repository.prepare();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process holder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                LockHolder.class.getName(), folder.toString()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("locked");
+
+            assertThatThrownBy(() -> repository.lock("backup of test.db"))
+                    .isInstanceOf(BackupInProgressException.class)
+                    .hasMessage("another backup of test.db is running (pid " + holder.pid() + ")");
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+        // the killed process's lock died with it, though its lock file is still there
+        assertThat(folder.resolve(".sqlite-backup/lock")).content().startsWith(holder.pid() + "\n");
+        repository.lock("backup of test.db").close();
+    }
+
+    @Test
+    void lock_closeTwice_isHarmless_andTheLockCanBeTakenAgain() {
+        repository.prepare();
+        BackupRepository.Lock lock = repository.lock("backup of test.db");
+        lock.close();
+        lock.close();
+        BackupRepository.Lock again = repository.lock("backup of test.db");
+        assertThatThrownBy(() -> new FilesystemBackupRepository(folder).lock("backup of test.db"))
+                .as("a second repository object on the same folder in this JVM")
+                .isInstanceOf(BackupInProgressException.class);
+        again.close();
+    }
+
+    @Test
+    void delete_removesOnlyRegularFiles_andATamperedSidecarSymlinkIsLeftAlone() throws Exception {
+        repository.prepare();
+        Backup backup = publish("x", T0);
+        Path outside = temp.resolve("precious");
+        Files.writeString(outside, "keep me");
+        Files.delete(folder.resolve(backup.name().sidecarName()));
+        Files.createSymbolicLink(folder.resolve(backup.name().sidecarName()), outside);
+
+        repository.delete(backup.name());
+
+        assertThat(folder.resolve(backup.name().value())).doesNotExist();
+        assertThat(Files.isSymbolicLink(folder.resolve(backup.name().sidecarName()))).isTrue();
+        assertThat(outside).hasContent("keep me");
+    }
+
+    @Test
+    void list_andExists_onAMissingFolder_createNothing() {
+        assertThat(repository.exists()).isFalse();
+        assertThat(repository.list()).isEmpty();
+        assertThat(repository.sweepLeftovers()).isZero();
+        assertThat(folder).doesNotExist();
+        assertThat(repository.describe()).isEqualTo(folder.toString());
+    }
+
+    @Test
+    void publish_ofALargeFile_recordsTheSizeAndTheChecksumSha256sumComputes() throws Exception {
+        repository.prepare();
+        StagedBackup staged = repository.stage();
+        byte[] block = new byte[1 << 20];
+        new java.util.Random(42).nextBytes(block);
+        try (var out = Files.newOutputStream(staged.file())) {
+            for (int i = 0; i < 5; i++) {
+                out.write(block);
+            }
+            out.write(block, 0, 123);
+        }
+        Backup backup = repository.publish(staged, T0);
+
+        assertThat(backup.sizeBytes()).isEqualTo(5L * (1 << 20) + 123);
+        Process sum = new ProcessBuilder("sha256sum", backup.name().value()).directory(folder.toFile()).start();
+        String output = new String(sum.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        sum.waitFor();
+        assertThat(output).isEqualTo(Files.readString(folder.resolve(backup.name().sidecarName())));
+    }
+}

@@ -5,6 +5,8 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DomainException;
 import dev.sqlitebackup.domain.model.IntegrityReport;
+import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
+import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunResult;
@@ -13,6 +15,7 @@ import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.port.out.Notifier;
+import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,19 +27,29 @@ import java.util.Optional;
 /**
  * Takes a backup in the one order that keeps old backups safe: check the source, snapshot into scratch space,
  * verify, publish under a final name, and only then let retention delete anything. A failure at any step before
- * publishing removes the scratch file and deletes nothing. The owner is told how every run ended.
+ * publishing removes the scratch file and deletes nothing. With an off-site store, the finished backup is then
+ * uploaded and the remote policy applied there; an off-site failure never touches the local backups. The owner is
+ * told how every run ended.
  */
 public final class RunBackupService implements RunBackupUseCase {
 
     private final DatabaseSnapshotter snapshotter;
     private final BackupRepository repository;
+    private final Optional<RemoteBackupStore> offsite;
     private final Notifier notifier;
     private final Clock clock;
 
+    /** A service with no off-site store. */
     public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository, Notifier notifier,
             Clock clock) {
+        this(snapshotter, repository, Optional.empty(), notifier, clock);
+    }
+
+    public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository,
+            Optional<RemoteBackupStore> offsite, Notifier notifier, Clock clock) {
         this.snapshotter = snapshotter;
         this.repository = repository;
+        this.offsite = offsite;
         this.notifier = notifier;
         this.clock = clock;
     }
@@ -48,13 +61,19 @@ public final class RunBackupService implements RunBackupUseCase {
         RunResult result;
         try {
             result = backUp(command);
+        } catch (OffsiteCopyFailedException failure) {
+            RunResult local = failure.localResult();
+            notifier.notify(new RunReport(RunReport.Outcome.LOCAL_ONLY, database, clock.instant(), Optional.of(local),
+                    Optional.empty(), Optional.of(failure.getMessage()), Optional.of(local.backup().takenAt())));
+            throw failure;
         } catch (RuntimeException failure) {
             notifier.notify(new RunReport(RunReport.Outcome.FAILED, database, clock.instant(), Optional.empty(),
                     Optional.empty(), Optional.of(messageOf(failure)), lastSuccess()));
             throw failure;
         }
         notifier.notify(new RunReport(RunReport.Outcome.SUCCESS, database, clock.instant(), Optional.of(result),
-                Optional.empty(), Optional.empty(), Optional.of(result.backup().takenAt())));
+                result.remote().flatMap(RemoteBackup::link), Optional.empty(),
+                Optional.of(result.backup().takenAt())));
         return result;
     }
 
@@ -69,7 +88,34 @@ public final class RunBackupService implements RunBackupUseCase {
             Backup backup = snapshotAndPublish(source, command, startedAt);
             RetentionPlan plan = applyRetention(command, backup.name());
             Duration duration = Duration.between(startedAt, clock.instant());
-            return new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration, plan, swept);
+            RunResult local = new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration,
+                    plan, swept, Optional.empty(), Optional.empty());
+            if (!command.offsite() || offsite.isEmpty()) {
+                return local;
+            }
+            return copyOffsite(offsite.get(), local, command);
+        }
+    }
+
+    /**
+     * Uploads the finished backup and applies the remote policy to the store's copies. Any failure here leaves the
+     * local backup and local retention as they are, and is reported as such.
+     */
+    private RunResult copyOffsite(RemoteBackupStore store, RunResult local, Command command) {
+        try {
+            RemoteBackup copy = store.upload(local.backup(), local.file());
+            List<RemoteBackup> remote = store.list();
+            RetentionPlan plan = command.remoteRetention()
+                    .plan(remote.stream().map(RemoteBackup::name).toList(), command.zone());
+            for (RemoteBackup r : remote) {
+                if (plan.deleted().contains(r.name()) && !r.id().equals(copy.id())) {
+                    store.delete(r);
+                }
+            }
+            return local.withRemote(copy, plan, Duration.between(local.startedAt(), clock.instant()));
+        } catch (RuntimeException failure) {
+            throw new OffsiteCopyFailedException("local backup ok, " + store.describe() + " upload failed: "
+                    + messageOf(failure), local, failure);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunResult;
@@ -19,6 +20,7 @@ import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
 import dev.sqlitebackup.domain.testing.InMemoryNotifier;
+import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
 import dev.sqlitebackup.domain.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RunBackupServiceTest {
@@ -215,6 +218,77 @@ class RunBackupServiceTest {
                 .isInstanceOf(InvalidInputException.class);
         assertThat(notifier.reports()).singleElement()
                 .satisfies(r -> assertThat(r.lastSuccessAt()).isEmpty());
+    }
+
+    @Test
+    void withAnOffsiteStore_theNewBackupIsUploaded_andTheRemotePolicyApplied_toTheToolsFilesOnly() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        String foreign = drive.putForeignFile("holiday-photos.zip", new byte[] {9});
+        for (int day = 1; day <= 5; day++) {
+            drive.putOwn(BackupName.at(clock.instant().minus(Duration.ofDays(day))), new byte[] {(byte) day});
+        }
+        RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
+
+        RunResult result = withDrive.run(offsiteCommand(new RetentionPolicy(3, 0, 0, 0)));
+
+        assertThat(result.remote()).hasValueSatisfying(r -> {
+            assertThat(r.name()).isEqualTo(result.backup().name());
+            assertThat(drive.content(r.id())).isEqualTo(repository.files().read(result.file()).orElseThrow());
+        });
+        assertThat(drive.list()).hasSize(3);
+        assertThat(drive.list().get(0).name()).isEqualTo(result.backup().name());
+        assertThat(drive.holds(foreign)).isTrue();
+        assertThat(notifier.reports().get(0).offsiteLink()).isEqualTo(result.remote().orElseThrow().link());
+    }
+
+    @Test
+    void aFailedUpload_keepsTheLocalBackupAndLocalRetention_andIsReportedAsLocalOnly() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.failNextUploads(1, "HTTP 503 Service Unavailable");
+        seedTwentyOldBackups();
+        RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
+
+        assertThatThrownBy(() -> withDrive.run(offsiteCommand(new RetentionPolicy(2, 0, 0, 0))))
+                .isInstanceOf(OffsiteCopyFailedException.class)
+                .hasMessage("local backup ok, Drive upload failed: HTTP 503 Service Unavailable")
+                .satisfies(e -> assertThat(((OffsiteCopyFailedException) e).localResult().backup().name())
+                        .isEqualTo(BackupName.at(clock.instant())));
+
+        assertThat(repository.list()).as("local backup made, local retention applied").hasSize(2);
+        assertThat(drive.list()).isEmpty();
+        assertThat(notifier.reports()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(RunReport.Outcome.LOCAL_ONLY);
+            assertThat(r.result()).isPresent();
+            assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("local backup ok"));
+        });
+    }
+
+    @Test
+    void aLocalOnlyRun_neverTouchesTheOffsiteStore() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
+
+        RunResult result = withDrive.run(command(RetentionPolicy.DEFAULT));
+
+        assertThat(result.remote()).isEmpty();
+        assertThat(drive.uploadsAttempted()).isZero();
+    }
+
+    @Test
+    void aFailedLocalBackup_isNeverUploaded() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        database.corruptNextCopy();
+        RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
+
+        assertThatThrownBy(() -> withDrive.run(offsiteCommand(RetentionPolicy.DEFAULT)))
+                .isInstanceOf(BackupFailedException.class)
+                .isNotInstanceOf(OffsiteCopyFailedException.class);
+        assertThat(drive.uploadsAttempted()).isZero();
+    }
+
+    private RunBackupUseCase.Command offsiteCommand(RetentionPolicy policy) {
+        return new RunBackupUseCase.Command(DB, false, VerifyLevel.QUICK, policy, ZoneOffset.UTC,
+                SnapshotProgress.NONE, true, policy);
     }
 
     private List<BackupName> seedTwentyOldBackups() {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public interface RemoteBackupStore {
 
-    /** Where the copies go, for messages (e.g. the folder's name). */
+    /** What people call the store, for messages: "Drive" gives "local backup ok, Drive upload failed: ...". */
     String describe();
 
     /**

@@ -2,48 +2,117 @@ package dev.sqlitebackup.domain.service;
 
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RestoreResult;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.port.out.RestoreDestination;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Restores a backup: refuses to clobber an existing database without force, verifies the backup first, and lets the
- * destination swap it in atomically, so the target is either the old database or the whole verified backup.
+ * destination swap it in atomically, so the target is either the old database or the whole verified backup. A
+ * backup that is not in the local folder is downloaded from the off-site store into scratch space first.
  */
 public final class RestoreBackupService implements RestoreBackupUseCase {
 
     private final BackupRepository repository;
     private final DatabaseSnapshotter snapshotter;
     private final RestoreDestination destination;
+    private final Optional<RemoteBackupStore> offsite;
 
     public RestoreBackupService(BackupRepository repository, DatabaseSnapshotter snapshotter,
-            RestoreDestination destination) {
+            RestoreDestination destination, Optional<RemoteBackupStore> offsite) {
         this.repository = repository;
         this.snapshotter = snapshotter;
         this.destination = destination;
+        this.offsite = offsite;
+    }
+
+    public RestoreBackupService(BackupRepository repository, DatabaseSnapshotter snapshotter,
+            RestoreDestination destination) {
+        this(repository, snapshotter, destination, Optional.empty());
     }
 
     @Override
     public RestoreResult restore(Command command) {
+        Optional<RemoteBackup> remote = remoteChoice(command.which());
+        if (remote.isPresent()) {
+            return restoreFromOffsite(offsite.orElseThrow(), remote.get(), command);
+        }
         Backup backup = BackupSelection.select(repository, command.which(), false).get(0);
+        boolean exists = refuseToClobber(command);
+        VerificationReport report = new VerifyBackupsService(repository, snapshotter)
+                .verify(backup, VerifyLevel.QUICK);
+        requireOk(report);
+        destination.install(repository.locate(backup.name()), report.checksum().actual(), command.target(),
+                command.force());
+        return new RestoreResult(backup, command.target(), exists, report, false);
+    }
+
+    /** The off-site copy to restore, when the wanted backup is (or the latest one is) only off-site. */
+    private Optional<RemoteBackup> remoteChoice(String which) {
+        if (offsite.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Backup> local = repository.exists() ? repository.list() : List.of();
+        if (BackupSelection.LATEST.equals(which)) {
+            List<RemoteBackup> remote = offsite.get().list();
+            if (remote.isEmpty() || (!local.isEmpty() && local.get(0).name().compareTo(remote.get(0).name()) >= 0)) {
+                return Optional.empty();
+            }
+            return Optional.of(remote.get(0));
+        }
+        BackupName name = BackupSelection.parse(which);
+        if (local.stream().anyMatch(b -> b.name().equals(name))) {
+            return Optional.empty();
+        }
+        return BackupSelection.findRemote(offsite.get(), name);
+    }
+
+    private RestoreResult restoreFromOffsite(RemoteBackupStore store, RemoteBackup remote, Command command) {
+        boolean exists = refuseToClobber(command);
+        repository.prepare();
+        StagedBackup scratch = repository.stage();
+        try {
+            store.download(remote, scratch.file());
+            IntegrityReport integrity = snapshotter.check(scratch.file(), VerifyLevel.QUICK);
+            String sha = remote.sha256().orElseThrow(() -> new BackupFailedException("the " + store.describe()
+                    + " copy of " + remote.name() + " has no recorded SHA-256; nothing restored"));
+            Backup backup = new Backup(remote.name(), remote.sizeBytes(), remote.sha256());
+            VerificationReport report = new VerificationReport(backup, ChecksumCheck.of(remote.sha256(), sha),
+                    integrity);
+            requireOk(report);
+            destination.install(scratch.file(), sha, command.target(), command.force());
+            return new RestoreResult(backup, command.target(), exists, report, true);
+        } finally {
+            repository.discard(scratch);
+        }
+    }
+
+    private boolean refuseToClobber(Command command) {
         boolean exists = destination.exists(command.target());
         if (exists && !command.force()) {
             throw new InvalidInputException(command.target() + " exists; restore will not overwrite it without "
                     + "--force");
         }
-        VerificationReport report = new VerifyBackupsService(repository, snapshotter)
-                .verify(backup, VerifyLevel.QUICK);
+        return exists;
+    }
+
+    private static void requireOk(VerificationReport report) {
         if (!report.ok()) {
-            throw new BackupFailedException("backup " + backup.name() + " failed verification, nothing restored: "
-                    + report.checksum().summary() + ", " + report.integrity().summary());
+            throw new BackupFailedException("backup " + report.backup().name() + " failed verification, nothing "
+                    + "restored: " + report.checksum().summary() + ", " + report.integrity().summary());
         }
-        destination.install(repository.locate(backup.name()), report.checksum().actual(), command.target(),
-                command.force());
-        return new RestoreResult(backup, command.target(), exists, report);
     }
 }

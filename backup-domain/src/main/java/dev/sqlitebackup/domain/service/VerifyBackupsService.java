@@ -3,26 +3,43 @@ package dev.sqlitebackup.domain.service;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.IntegrityReport;
+import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.util.List;
+import java.util.Optional;
 
-/** Checks stored backups: the bytes against the sidecar, then SQLite's own integrity check. */
+/** Checks stored backups: the bytes against the sidecar, then SQLite's own integrity check; locally or off-site. */
 public final class VerifyBackupsService implements VerifyBackupsUseCase {
 
     private final BackupRepository repository;
     private final DatabaseSnapshotter snapshotter;
+    private final Optional<RemoteBackupStore> offsite;
 
-    public VerifyBackupsService(BackupRepository repository, DatabaseSnapshotter snapshotter) {
+    public VerifyBackupsService(BackupRepository repository, DatabaseSnapshotter snapshotter,
+            Optional<RemoteBackupStore> offsite) {
         this.repository = repository;
         this.snapshotter = snapshotter;
+        this.offsite = offsite;
+    }
+
+    public VerifyBackupsService(BackupRepository repository, DatabaseSnapshotter snapshotter) {
+        this(repository, snapshotter, Optional.empty());
     }
 
     @Override
     public List<VerificationReport> verify(Command command) {
+        if (command.remote()) {
+            RemoteBackupStore store = offsite.orElseThrow(BackupSelection::noOffsiteStore);
+            return BackupSelection.selectRemote(store, command.which(), true).stream()
+                    .map(remote -> verifyRemote(store, remote, command.level()))
+                    .toList();
+        }
         return BackupSelection.select(repository, command.which(), true).stream()
                 .map(backup -> verify(backup, command.level()))
                 .toList();
@@ -32,5 +49,26 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
         ChecksumCheck checksum = repository.checkChecksum(backup.name());
         IntegrityReport integrity = snapshotter.check(repository.locate(backup.name()), level);
         return new VerificationReport(backup, checksum, integrity);
+    }
+
+    /**
+     * Downloads the copy into scratch space (the store checks what arrives against its own checksums and the
+     * SHA-256 it was tagged with), compares that SHA-256 with the local sidecar when the backup is also local, and
+     * integrity-checks the downloaded bytes. The scratch file is always removed.
+     */
+    private VerificationReport verifyRemote(RemoteBackupStore store, RemoteBackup remote, VerifyLevel level) {
+        repository.prepare();
+        StagedBackup scratch = repository.stage();
+        try {
+            store.download(remote, scratch.file());
+            IntegrityReport integrity = snapshotter.check(scratch.file(), level);
+            Optional<String> local = repository.find(remote.name()).flatMap(Backup::recordedSha256);
+            String downloaded = remote.sha256().orElse("(not recorded)");
+            ChecksumCheck checksum = ChecksumCheck.of(local.or(remote::sha256), downloaded);
+            return new VerificationReport(new Backup(remote.name(), remote.sizeBytes(), remote.sha256()), checksum,
+                    integrity);
+        } finally {
+            repository.discard(scratch);
+        }
     }
 }

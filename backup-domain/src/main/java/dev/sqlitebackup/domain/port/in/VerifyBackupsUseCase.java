@@ -10,11 +10,19 @@ public interface VerifyBackupsUseCase {
 
     List<VerificationReport> verify(Command command);
 
-    /** @param which a backup name, {@code latest}, or {@code all} */
-    record Command(String which, VerifyLevel level) {
+    /**
+     * @param which  a backup name, {@code latest}, or {@code all}
+     * @param remote check the off-site copies: each is downloaded into scratch space, checked against the store's
+     *               checksums and the local sidecar (when the backup is also local), and integrity-checked
+     */
+    record Command(String which, VerifyLevel level, boolean remote) {
         public Command {
             Objects.requireNonNull(which, "which");
             Objects.requireNonNull(level, "level");
+        }
+
+        public Command(String which, VerifyLevel level) {
+            this(which, level, false);
         }
     }
 }

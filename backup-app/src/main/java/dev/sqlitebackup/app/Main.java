@@ -1,0 +1,41 @@
+package dev.sqlitebackup.app;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.sqlitebackup.app.cli.CliContext;
+import dev.sqlitebackup.app.cli.SqliteBackupCli;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of the runnable jar. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.getenv(), System.out, System.err, System.console() != null));
+    }
+
+    /** Runs one command as the jar would, with the given environment and streams; returns the exit code. */
+    public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+            boolean interactive) {
+        configureLogging(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
+        PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
+        PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        Clock clock = Clock.systemUTC();
+        CliContext context = new CliContext(new CompositionRoot(clock), env, outWriter, errWriter, out,
+                interactive, clock);
+        return SqliteBackupCli.commandLine(context).execute(args);
+    }
+
+    private static void configureLogging(boolean verbose) {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(verbose ? Level.DEBUG : Level.WARN);
+    }
+}

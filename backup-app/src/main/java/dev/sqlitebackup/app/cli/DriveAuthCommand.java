@@ -1,0 +1,38 @@
+package dev.sqlitebackup.app.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code drive-auth}: the one-time Google consent that gives the tool access to its own Drive files. */
+@Command(name = "drive-auth", mixinStandardHelpOptions = true,
+        description = "Authorise Google Drive access once: prints an address to open in a browser, receives the "
+                + "answer on 127.0.0.1, and writes an authorized_user credentials file (mode 0600) for "
+                + "GOOGLE_DRIVE_CREDENTIALS. Scope drive.file: the tool sees only the files it created.")
+public final class DriveAuthCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Option(names = "--client-secrets", required = true, paramLabel = "FILE",
+            description = "The OAuth client (type Desktop app) JSON downloaded from the Google Cloud console.")
+    Path clientSecrets;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Where to write the credentials; default ~/.config/sqlite-backup/drive-credentials.json.")
+    Path out;
+
+    public DriveAuthCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Path written = context.useCases().authoriseDrive(clientSecrets, Optional.ofNullable(out), context.env(),
+                context.outStream());
+        context.out().println("Wrote " + written + "; set GOOGLE_DRIVE_CREDENTIALS=" + written);
+        context.out().flush();
+        return ExitCodes.OK;
+    }
+}

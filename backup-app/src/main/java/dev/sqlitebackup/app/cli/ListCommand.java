@@ -1,0 +1,99 @@
+package dev.sqlitebackup.app.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.RemoteBackup;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code list}: the backups, newest first. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the backups, newest first, with time, size and whether a checksum is recorded.")
+public final class ListCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--remote", description = "List the tool's copies on Google Drive instead of the local ones.")
+    boolean remote;
+
+    public ListCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Configuration config = common.configuration(context.env());
+        ZoneId zone = config.zone();
+        if (remote) {
+            return listRemote(config, zone);
+        }
+        List<Backup> backups = context.useCases().listBackups(config).list();
+        if (json) {
+            JsonArray array = new JsonArray();
+            for (Backup b : backups) {
+                JsonObject o = new JsonObject();
+                o.addProperty("name", b.name().value());
+                o.addProperty("takenAt", b.takenAt().toString());
+                o.addProperty("sizeBytes", b.sizeBytes());
+                o.addProperty("sha256", b.recordedSha256().orElse(null));
+                o.addProperty("checksum", b.recordedSha256().isPresent() ? "recorded" : "missing");
+                array.add(o);
+            }
+            context.out().println(Json.GSON.toJson(array));
+        } else if (backups.isEmpty()) {
+            context.out().println("No backups in " + config.backupDir());
+        } else {
+            context.out().printf("%-29s  %-25s  %10s  %s%n", "NAME", "TAKEN", "SIZE", "CHECKSUM");
+            for (Backup b : backups) {
+                context.out().printf("%-29s  %-25s  %10s  %s%n", b.name(), Formats.time(b.takenAt(), zone),
+                        Formats.size(b.sizeBytes()),
+                        b.recordedSha256().isPresent() ? "sha256 recorded" : "no sidecar");
+            }
+            context.out().printf("%d backup(s) in %s%n", backups.size(), config.backupDir());
+        }
+        context.out().flush();
+        return ExitCodes.OK;
+    }
+
+    private int listRemote(Configuration config, ZoneId zone) {
+        List<RemoteBackup> backups = context.useCases().listBackups(config).listRemote();
+        if (json) {
+            JsonArray array = new JsonArray();
+            for (RemoteBackup b : backups) {
+                JsonObject o = new JsonObject();
+                o.addProperty("name", b.name().value());
+                o.addProperty("takenAt", b.name().instant().toString());
+                o.addProperty("id", b.id());
+                o.addProperty("sizeBytes", b.sizeBytes());
+                o.addProperty("sha256", b.sha256().orElse(null));
+                o.addProperty("md5", b.md5().orElse(null));
+                o.addProperty("link", b.link().orElse(null));
+                array.add(o);
+            }
+            context.out().println(Json.GSON.toJson(array));
+        } else if (backups.isEmpty()) {
+            context.out().println("No backups on Drive");
+        } else {
+            context.out().printf("%-29s  %-25s  %10s  %s%n", "NAME", "TAKEN", "SIZE", "DRIVE FILE ID");
+            for (RemoteBackup b : backups) {
+                context.out().printf("%-29s  %-25s  %10s  %s%n", b.name(), Formats.time(b.name().instant(), zone),
+                        Formats.size(b.sizeBytes()), b.id());
+            }
+            context.out().printf("%d backup(s) on Drive%n", backups.size());
+        }
+        context.out().flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.sqlitebackup.app.cli;
+
+import dev.sqlitebackup.app.config.Configuration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code notify-test}: one test notification, for setting ntfy up. */
+@Command(name = "notify-test", mixinStandardHelpOptions = true,
+        description = "Send one test notification through ntfy (NTFY_TOPIC, NTFY_URL, ...); exit 0 when it was "
+                + "delivered, 1 when not (the reason is logged), 2 when ntfy is not configured.")
+public final class NotifyTestCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    CommonOptions common;
+
+    public NotifyTestCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Configuration config = common.configuration(context.env());
+        boolean delivered = context.useCases().sendTestNotification(config);
+        if (delivered) {
+            context.out().println("Test notification delivered to topic " + config.get("NTFY_TOPIC").orElse("?"));
+            context.out().flush();
+            return ExitCodes.OK;
+        }
+        context.err().println("sqlite-backup: test notification to topic " + config.get("NTFY_TOPIC").orElse("?")
+                + " was not delivered (see the warning above)");
+        context.err().flush();
+        return ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.sqlitebackup.app.cli;
+
+import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
+import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.SnapshotProgress;
+import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code run}: one verified backup now, then retention. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Take one consistent, verified backup now, then apply the retention policy.")
+public final class RunCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--no-vacuum",
+            description = "Copy page for page with the online backup API instead of compacting with VACUUM INTO "
+                    + "(BACKUP_VACUUM=false).")
+    boolean noVacuum;
+
+    @Option(names = "--verify", paramLabel = "quick|full",
+            description = "quick_check (default) or the slower, full integrity_check of the copy (BACKUP_VERIFY).")
+    String verify;
+
+    @Option(names = "--no-drive", description = "Do not copy this backup to Google Drive (DRIVE_ENABLED=false).")
+    boolean noDrive;
+
+    public RunCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Map<String, Configuration.Flag> flags = new LinkedHashMap<>();
+        if (noVacuum) {
+            flags.put(Configuration.BACKUP_VACUUM, new Configuration.Flag("--no-vacuum", "false"));
+        }
+        if (verify != null) {
+            flags.put(Configuration.BACKUP_VERIFY, new Configuration.Flag("--verify", verify));
+        }
+        if (noDrive) {
+            flags.put("DRIVE_ENABLED", new Configuration.Flag("--no-drive", "false"));
+        }
+        Configuration config = common.configuration(context.env(), flags);
+        TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
+        RunBackupUseCase.Command command = new RunBackupUseCase.Command(config.database(),
+                config.flag(Configuration.BACKUP_VACUUM, true), config.verifyLevel(), config.retention(),
+                config.zone(), progress == null ? SnapshotProgress.NONE : progress,
+                config.flag("DRIVE_ENABLED", true), config.remoteRetention());
+        RunBackupUseCase useCase = context.useCases().runBackup(config);
+        RunResult result;
+        try {
+            result = useCase.run(command);
+        } catch (OffsiteCopyFailedException e) {
+            // the local backup is safe: say what was made before the one-line error
+            printLocal(e.localResult(), command);
+            throw e;
+        } finally {
+            if (progress != null) {
+                progress.finish();
+            }
+        }
+        printLocal(result, command);
+        result.remote().ifPresent(remote -> context.out().printf("Copied to Drive: %s%s%n", remote.name(),
+                remote.link().map(link -> " " + link).orElse(" (id " + remote.id() + ")")));
+        result.remoteRetention().ifPresent(plan -> context.out().printf("Drive retention: %d kept, %d deleted%n",
+                plan.kept().size(), plan.deleted().size()));
+        context.out().flush();
+        return ExitCodes.OK;
+    }
+
+    private void printLocal(RunResult result, RunBackupUseCase.Command command) {
+        context.out().printf("Backed up %s to %s (%s in %s, %s)%n", result.source().path(), result.file(),
+                Formats.size(result.backup().sizeBytes()), Formats.duration(result.duration()),
+                command.verify() == dev.sqlitebackup.domain.model.VerifyLevel.FULL
+                        ? "integrity_check ok" : "quick_check ok");
+        context.out().printf("Retention: %d kept, %d deleted%s%n", result.retention().kept().size(),
+                result.retention().deleted().size(),
+                result.leftoversSwept() > 0 ? "; removed " + result.leftoversSwept()
+                        + " leftover file(s) of an interrupted run" : "");
+        context.out().flush();
+    }
+}

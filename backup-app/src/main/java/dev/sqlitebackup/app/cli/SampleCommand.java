@@ -1,0 +1,30 @@
+package dev.sqlitebackup.app.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code sample}: a small database to try the tool on. */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Create a small sample SQLite database (WAL mode) at PATH to try the tool on. Never "
+                + "overwrites an existing file.")
+public final class SampleCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "Where to create the sample database.")
+    Path path;
+
+    public SampleCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        context.useCases().createSampleDatabase(path);
+        context.out().println("Created sample database " + path.toAbsolutePath().normalize());
+        context.out().flush();
+        return ExitCodes.OK;
+    }
+}

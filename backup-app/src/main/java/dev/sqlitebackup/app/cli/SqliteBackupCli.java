@@ -1,0 +1,102 @@
+package dev.sqlitebackup.app.cli;
+
+import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sqlite-backup} command line: subcommands, exit codes, and one-line errors. */
+@Command(name = "sqlite-backup", mixinStandardHelpOptions = true, versionProvider = SqliteBackupCli.Version.class,
+        description = "Consistent, verified, rotated backups of a live SQLite database.",
+        footer = {"", "Exit codes: 0 done, 1 the work failed (nothing deleted, no partial file left), "
+                + "2 usage or configuration error (nothing created, changed or deleted)."})
+public final class SqliteBackupCli implements Callable<Integer> {
+
+    private final CliContext context;
+
+    private SqliteBackupCli(CliContext context) {
+        this.context = context;
+    }
+
+    /** The command line with every subcommand, writing to the context's streams. */
+    public static CommandLine commandLine(CliContext context) {
+        CommandLine cl = new CommandLine(new SqliteBackupCli(context))
+                .addSubcommand(new RunCommand(context))
+                .addSubcommand(new ListCommand(context))
+                .addSubcommand(new PruneCommand(context))
+                .addSubcommand(new VerifyCommand(context))
+                .addSubcommand(new RestoreCommand(context))
+                .addSubcommand(new NotifyTestCommand(context))
+                .addSubcommand(new DriveAuthCommand(context))
+                .addSubcommand(new SampleCommand(context));
+        cl.setOut(context.out());
+        cl.setErr(context.err());
+        cl.setExecutionExceptionHandler(SqliteBackupCli::handleFailure);
+        cl.setParameterExceptionHandler(SqliteBackupCli::handleUsageError);
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(context.out());
+        context.out().flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        int code;
+        String message;
+        if (e instanceof ConfigurationException || e instanceof InvalidInputException) {
+            code = ExitCodes.USAGE;
+            message = e.getMessage();
+        } else if (e instanceof BackupFailedException) {
+            code = ExitCodes.FAILED;
+            message = e.getMessage();
+        } else if (e instanceof CommandLine.ParameterException pe) {
+            return handleUsageError(pe, new String[0]);
+        } else {
+            code = ExitCodes.FAILED;
+            message = "unexpected error: " + e;
+        }
+        java.io.PrintWriter err = cl.getErr();
+        err.println("sqlite-backup: " + oneLine(message));
+        if (verbose(parsed)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println("sqlite-backup: " + oneLine(e.getMessage()) + " (see '"
+                + cl.getCommandSpec().qualifiedName() + " --help')");
+        cl.getErr().flush();
+        return ExitCodes.USAGE;
+    }
+
+    static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("-v")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** SQLite and the JDK sometimes put newlines in messages; an error is one line. */
+    static String oneLine(String message) {
+        return message == null ? "(no message)" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SqliteBackupCli.class.getPackage().getImplementationVersion();
+            return new String[] {"sqlite-backup " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sqlitebackup.app.cli;
+
+import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
+import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
+import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
+import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
+
+/**
+ * Where commands get their use cases, built for the configuration of the invocation. The composition root
+ * provides the real ones; tests can provide use cases over in-memory fakes.
+ */
+public interface UseCases {
+    RunBackupUseCase runBackup(Configuration configuration);
+
+    ListBackupsUseCase listBackups(Configuration configuration);
+
+    PruneBackupsUseCase pruneBackups(Configuration configuration);
+
+    VerifyBackupsUseCase verifyBackups(Configuration configuration);
+
+    RestoreBackupUseCase restoreBackup(Configuration configuration);
+
+    /** Sends one test notification; whether it was delivered. Fails when notifications are not configured. */
+    boolean sendTestNotification(Configuration configuration);
+
+    /**
+     * Runs Google's one-time consent for Drive access and writes the credentials file; returns where it went.
+     *
+     * @param out where to write it; default {@code ~/.config/sqlite-backup/drive-credentials.json}
+     */
+    java.nio.file.Path authoriseDrive(java.nio.file.Path clientSecrets, java.util.Optional<java.nio.file.Path> out,
+            java.util.Map<String, String> env, java.io.PrintStream prompt);
+
+    /** Writes a small sample database for trying the tool; refuses to overwrite anything. */
+    void createSampleDatabase(java.nio.file.Path path);
+}

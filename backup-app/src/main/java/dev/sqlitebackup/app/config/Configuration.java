@@ -1,0 +1,217 @@
+package dev.sqlitebackup.app.config;
+
+import dev.sqlitebackup.domain.model.RetentionPolicy;
+import dev.sqlitebackup.domain.model.VerifyLevel;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The settings of one invocation: environment variables, overridden by an optional properties file with the same
+ * keys, overridden by command-line flags. Every value is checked where it is read, with an error naming the setting.
+ */
+public final class Configuration {
+
+    public static final String DATABASE_URL = "DATABASE_URL";
+    public static final String BACKUP_DIR = "BACKUP_DIR";
+    public static final String BACKUP_KEEP_DAILY = "BACKUP_KEEP_DAILY";
+    public static final String BACKUP_KEEP_WEEKLY = "BACKUP_KEEP_WEEKLY";
+    public static final String BACKUP_KEEP_MONTHLY = "BACKUP_KEEP_MONTHLY";
+    public static final String BACKUP_KEEP_LAST = "BACKUP_KEEP_LAST";
+    public static final String BACKUP_TIMEZONE = "BACKUP_TIMEZONE";
+    public static final String BACKUP_VACUUM = "BACKUP_VACUUM";
+    public static final String BACKUP_VERIFY = "BACKUP_VERIFY";
+
+    /** The keys this version reads; a properties file naming others gets a warning (likely a typo). */
+    public static final Set<String> KNOWN_PREFIXES = Set.of("DATABASE_", "BACKUP_", "DRIVE_", "GOOGLE_", "NTFY_");
+
+    private final Map<String, String> values;
+    private final Map<String, String> origins;
+
+    private Configuration(Map<String, String> values, Map<String, String> origins) {
+        this.values = Map.copyOf(values);
+        this.origins = Map.copyOf(origins);
+    }
+
+    /**
+     * @param env       the process environment
+     * @param file      an optional properties file ({@code --config})
+     * @param flags     values given as command-line flags, by setting name, with the flag for messages
+     */
+    public static Configuration load(Map<String, String> env, Optional<Path> file, Map<String, Flag> flags) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        env.forEach((k, v) -> {
+            values.put(k, v);
+            origins.put(k, k);
+        });
+        file.ifPresent(f -> readFile(f).forEach((k, v) -> {
+            values.put(k, v);
+            origins.put(k, k + " in " + f);
+        }));
+        flags.forEach((k, flag) -> {
+            values.put(k, flag.value());
+            origins.put(k, k + " (" + flag.name() + ")");
+        });
+        return new Configuration(values, origins);
+    }
+
+    /** A value given on the command line for a setting, and the flag's name for error messages. */
+    public record Flag(String name, String value) {
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException("config file " + file + " does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigurationException("config file " + file + " cannot be read: " + e.getMessage());
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(k -> map.put(k.strip(), properties.getProperty(k).strip()));
+        return map;
+    }
+
+    /** Keys from the file or flags this version does not know. */
+    public Set<String> unknownKeys(Set<String> known) {
+        return values.keySet().stream()
+                .filter(k -> !origins.get(k).equals(k)) // environment variables of other programs are no typo
+                .filter(k -> !known.contains(k))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(values.get(key)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    /** All values, for adapters that read their own settings. */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    /** Where a value came from, e.g. {@code BACKUP_KEEP_DAILY (--keep-daily)}, for error messages. */
+    public String origin(String key) {
+        return origins.getOrDefault(key, key);
+    }
+
+    public Optional<Path> databaseIfSet() {
+        return get(DATABASE_URL).map(v -> DatabaseUrl.parse(origin(DATABASE_URL), v));
+    }
+
+    public Path database() {
+        return databaseIfSet().orElseThrow(() -> new ConfigurationException(
+                "no database given: set DATABASE_URL or pass --database PATH"));
+    }
+
+    /** {@code BACKUP_DIR}, or {@code backups} beside the database file. */
+    public Path backupDir() {
+        Optional<Path> dir = get(BACKUP_DIR).map(v -> {
+            try {
+                return Path.of(v);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ConfigurationException(origin(BACKUP_DIR) + " '" + v + "' is not a valid path");
+            }
+        });
+        if (dir.isPresent()) {
+            return dir.get().toAbsolutePath().normalize();
+        }
+        Path db = databaseIfSet().orElseThrow(() -> new ConfigurationException(
+                "no backup folder given: set BACKUP_DIR or DATABASE_URL (backups go beside the database), "
+                        + "or pass --backup-dir DIR"));
+        Path parent = db.toAbsolutePath().normalize().getParent();
+        return parent.resolve("backups");
+    }
+
+    public RetentionPolicy retention() {
+        int daily = count(BACKUP_KEEP_DAILY, 7);
+        int weekly = count(BACKUP_KEEP_WEEKLY, 4);
+        int monthly = count(BACKUP_KEEP_MONTHLY, 12);
+        int last = count(BACKUP_KEEP_LAST, 7);
+        return policy("BACKUP_KEEP_", daily, weekly, monthly, last);
+    }
+
+    /** The policy for the off-site copies: {@code DRIVE_KEEP_*}, each defaulting to its local value. */
+    public RetentionPolicy remoteRetention() {
+        RetentionPolicy local = retention();
+        return policy("DRIVE_KEEP_", count("DRIVE_KEEP_DAILY", local.keepDaily()),
+                count("DRIVE_KEEP_WEEKLY", local.keepWeekly()), count("DRIVE_KEEP_MONTHLY", local.keepMonthly()),
+                count("DRIVE_KEEP_LAST", local.keepLast()));
+    }
+
+    private static RetentionPolicy policy(String prefix, int daily, int weekly, int monthly, int last) {
+        if (daily == 0 && weekly == 0 && monthly == 0 && last == 0) {
+            throw new ConfigurationException(prefix + "DAILY, " + prefix + "WEEKLY, " + prefix + "MONTHLY and "
+                    + prefix + "LAST are all 0: such a policy would delete every backup");
+        }
+        return new RetentionPolicy(daily, weekly, monthly, last);
+    }
+
+    /** A whole number of 0 or more. */
+    public int count(String key, int defaultValue) {
+        Optional<String> raw = get(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(raw.get());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(origin(key) + " must be a whole number, got '" + raw.get() + "'");
+        }
+        if (n < 0) {
+            throw new ConfigurationException(origin(key) + " must not be negative, got " + n);
+        }
+        return n;
+    }
+
+    /** {@code BACKUP_TIMEZONE}, default the system zone. */
+    public ZoneId zone() {
+        Optional<String> raw = get(BACKUP_TIMEZONE);
+        if (raw.isEmpty()) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(raw.get());
+        } catch (DateTimeException e) {
+            throw new ConfigurationException(origin(BACKUP_TIMEZONE) + " is not a known time zone: '" + raw.get()
+                    + "' (use a name like Europe/Berlin or UTC)");
+        }
+    }
+
+    public boolean flag(String key, boolean defaultValue) {
+        Optional<String> raw = get(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new ConfigurationException(origin(key) + " must be true or false, got '" + raw.get()
+                    + "'");
+        };
+    }
+
+    /** {@code BACKUP_VERIFY}: quick (default) or full. */
+    public VerifyLevel verifyLevel() {
+        String raw = get(BACKUP_VERIFY).orElse("quick").toLowerCase(Locale.ROOT);
+        return switch (raw) {
+            case "quick" -> VerifyLevel.QUICK;
+            case "full" -> VerifyLevel.FULL;
+            default -> throw new ConfigurationException(origin(BACKUP_VERIFY) + " must be quick or full, got '"
+                    + get(BACKUP_VERIFY).orElse("") + "'");
+        };
+    }
+}

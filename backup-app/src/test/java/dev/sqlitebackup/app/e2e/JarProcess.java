@@ -1,0 +1,80 @@
+package dev.sqlitebackup.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the shaded jar as a separate process, the way a user does, and captures what it prints. */
+final class JarProcess {
+
+    static final Path JAR = Path.of(System.getProperty("sqlitebackup.jar", "target/sqlite-backup.jar"))
+            .toAbsolutePath();
+
+    /** What one invocation did. */
+    record Result(int exitCode, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private final Path workDir;
+    private final Map<String, String> env = new HashMap<>();
+
+    JarProcess(Path workDir) {
+        this.workDir = workDir;
+        assertThat(JAR).as("the shaded jar (run 'mvn verify', not 'mvn test')").exists();
+    }
+
+    JarProcess env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    Result run(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        // A clean environment: nothing from the developer's shell leaks into the run.
+        pb.environment().keySet().removeIf(k -> k.startsWith("BACKUP_") || k.startsWith("DATABASE_")
+                || k.startsWith("DRIVE_") || k.startsWith("NTFY_") || k.startsWith("GOOGLE_"));
+        pb.environment().put("TZ", "UTC");
+        pb.environment().putAll(env);
+        try {
+            Path out = Files.createTempFile("jar-out", ".txt");
+            Path err = Files.createTempFile("jar-err", ".txt");
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("sqlite-backup " + String.join(" ", args) + " did not finish in 120 s");
+            }
+            Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.delete(out);
+            Files.delete(err);
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -97,7 +97,8 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
 
     @Override
     public String describe() {
-        return settings.describe();
+        // the run's message reads "local backup ok, Drive upload failed: ..."; the folder is named in the cause
+        return "Drive";
     }
 
     @Override
@@ -120,7 +121,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         for (int attempt = 1; attempt <= MD5_ATTEMPTS; attempt++) {
             Optional<File> existing = existingCopy(folder, name, local);
             if (existing.isPresent()) {
-                LOG.info("Drive: {} is already in {}", name, describe());
+                LOG.info("Drive: {} is already in {}", name, settings.describe());
                 return remote(existing.get());
             }
             File metadata = new File().setName(name.value()).setMimeType(BACKUP_MIME).setParents(List.of(folder))
@@ -129,7 +130,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
             String remoteMd5 = uploaded.getMd5Checksum() != null ? uploaded.getMd5Checksum()
                     : metadata(uploaded.getId()).map(File::getMd5Checksum).orElse(null);
             if (local.md5().equalsIgnoreCase(remoteMd5)) {
-                LOG.info("Drive: uploaded {} ({} bytes, md5 ok) to {}", name, local.size(), describe());
+                LOG.info("Drive: uploaded {} ({} bytes, md5 ok) to {}", name, local.size(), settings.describe());
                 return remote(uploaded);
             }
             LOG.warn("Drive: {} arrived with md5 {} instead of {}; deleting the damaged copy{}", name, remoteMd5,
@@ -151,7 +152,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         String pageToken = null;
         do {
             String page = pageToken;
-            FileList files = backoff.run("listing " + describe(), () -> listRequest(q)
+            FileList files = backoff.run("listing " + settings.describe(), () -> listRequest(q)
                     .setFields("nextPageToken,files(" + FILE_FIELDS + ")").setPageSize(PAGE_SIZE)
                     .setPageToken(page).execute());
             for (File file : files.getFiles() == null ? List.<File>of() : files.getFiles()) {
@@ -179,7 +180,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
                     + DriveFailure.oneLine(current.get().getName()) + "): not sqlite-backup's " + backup.name());
         }
         deleteById(backup.id(), backup.name().value());
-        LOG.info("Drive: deleted {} from {}", backup.name(), describe());
+        LOG.info("Drive: deleted {} from {}", backup.name(), settings.describe());
     }
 
     @Override
@@ -263,7 +264,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
      */
     private Optional<File> existingCopy(String folder, BackupName name, Digests.Result local) {
         String q = DriveQuery.ownFileNamed(folder, name.value());
-        FileList files = backoff.run("looking for " + name + " in " + describe(),
+        FileList files = backoff.run("looking for " + name + " in " + settings.describe(),
                 () -> listRequest(q).setFields("files(" + FILE_FIELDS + ")").setPageSize(10).execute());
         for (File file : files.getFiles() == null ? List.<File>of() : files.getFiles()) {
             if (!isOwn(file)) {
@@ -271,7 +272,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
             }
             String sha = file.getAppProperties().get(SHA256_KEY);
             if (!local.sha256().equalsIgnoreCase(sha)) {
-                throw new BackupFailedException("Drive: " + describe() + " already holds a different " + name
+                throw new BackupFailedException("Drive: " + settings.describe() + " already holds a different " + name
                         + " (id " + file.getId() + "); not replaced");
             }
             if (local.md5().equalsIgnoreCase(file.getMd5Checksum())) {
@@ -294,16 +295,16 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
             try {
                 File folder = drive.files().create(new File().setName(settings.folderName()).setMimeType(FOLDER_MIME)
                         .setParents(List.of(parent))).setFields("id").setSupportsAllDrives(true).execute();
-                LOG.info("Drive: created {}", describe());
+                LOG.info("Drive: created {}", settings.describe());
                 folderId = folder.getId();
                 return folderId;
             } catch (IOException e) {
                 DriveFailure failure = DriveFailure.of(e);
                 if (!failure.retryable() || retries >= backoff.attempts()) {
-                    throw failure.toException("creating " + describe(), retries);
+                    throw failure.toException("creating " + settings.describe(), retries);
                 }
                 retries++;
-                backoff.pause("creating " + describe(), retries, failure);
+                backoff.pause("creating " + settings.describe(), retries, failure);
                 // the failed create may have gone through: look again before creating, never two folders
                 known = knownFolder();
                 if (known.isPresent()) {
@@ -319,7 +320,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
             return Optional.of(folderId);
         }
         String q = DriveQuery.folderNamed(settings.folderName(), settings.parentId().orElse("root"));
-        FileList folders = backoff.run("looking for " + describe(), () -> listRequest(q)
+        FileList folders = backoff.run("looking for " + settings.describe(), () -> listRequest(q)
                 .setFields("files(id,name)").setOrderBy("createdTime").setPageSize(10).execute());
         if (folders.getFiles() == null || folders.getFiles().isEmpty()) {
             return Optional.empty();

@@ -1,6 +1,7 @@
 package dev.sqlitebackup.domain.service;
 
 import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.RemoteBackup;
@@ -60,7 +61,14 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
         repository.prepare();
         StagedBackup scratch = repository.stage();
         try {
-            store.download(remote, scratch.file());
+            try {
+                store.download(remote, scratch.file());
+            } catch (BackupFailedException damaged) {
+                // a copy that cannot be downloaded intact is a failed verification, not the end of --all
+                return new VerificationReport(new Backup(remote.name(), remote.sizeBytes(), remote.sha256()),
+                        ChecksumCheck.of(remote.sha256().or(() -> Optional.of("")), "(not downloaded)"),
+                        new IntegrityReport(level, List.of(damaged.getMessage())));
+            }
             IntegrityReport integrity = snapshotter.check(scratch.file(), level);
             Optional<String> local = repository.find(remote.name()).flatMap(Backup::recordedSha256);
             String downloaded = remote.sha256().orElse("(not recorded)");

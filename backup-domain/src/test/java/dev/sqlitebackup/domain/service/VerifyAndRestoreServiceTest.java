@@ -14,11 +14,13 @@ import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
+import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
 import dev.sqlitebackup.domain.testing.InMemoryRestoreDestination;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class VerifyAndRestoreServiceTest {
@@ -120,6 +122,60 @@ class VerifyAndRestoreServiceTest {
         assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command(NEW.value(), TARGET, true)))
                 .isInstanceOf(BackupFailedException.class).hasMessageContaining("nothing restored");
         assertThat(repository.files().read(TARGET)).contains(bytes("live"));
+    }
+
+    @Test
+    void verifyRemote_downloadsEachCopy_andADamagedOneFails_withoutStoppingTheOthers() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.putOwn(OLD, bytes("old"));
+        drive.putOwn(NEW, bytes("new"));
+        repository.put(NEW, bytes("new"), true);
+        VerifyBackupsService remote = new VerifyBackupsService(repository, snapshotter, Optional.of(drive));
+
+        List<VerificationReport> good = remote.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK,
+                true));
+        assertThat(good).extracting(VerificationReport::ok).containsExactly(true, true);
+        assertThat(good.get(0).checksum().status()).as("checked against the local sidecar")
+                .isEqualTo(ChecksumCheck.Status.MATCH);
+        assertThat(repository.scratchFiles()).as("downloads are removed").isEmpty();
+
+        drive.damageDownloads();
+        List<VerificationReport> damaged = remote.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK,
+                true));
+        assertThat(damaged).hasSize(2).noneMatch(VerificationReport::ok);
+        assertThat(damaged.get(0).summary()).contains("damaged");
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void restore_ofABackupOnlyOffsite_downloadsAndVerifiesIt() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.putOwn(NEW, bytes("from drive"));
+        repository.put(OLD, bytes("old"), true);
+        RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
+                Optional.of(drive));
+
+        RestoreResult result = withDrive.restore(new RestoreBackupUseCase.Command("latest", TARGET, false));
+
+        assertThat(result.fromOffsite()).isTrue();
+        assertThat(result.backup().name()).isEqualTo(NEW);
+        assertThat(repository.files().read(TARGET)).contains(bytes("from drive"));
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void restore_prefersTheLocalCopy_whenTheBackupIsInBothPlaces() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.putOwn(NEW, bytes("new"));
+        drive.damageDownloads();
+        repository.put(NEW, bytes("new"), true);
+        RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
+                Optional.of(drive));
+
+        RestoreResult result = withDrive.restore(new RestoreBackupUseCase.Command(NEW.value(), TARGET, false));
+
+        assertThat(result.fromOffsite()).isFalse();
+        assertThat(repository.files().read(TARGET)).contains(bytes("new"));
     }
 
     @Test

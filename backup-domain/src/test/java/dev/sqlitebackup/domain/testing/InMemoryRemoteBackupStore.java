@@ -31,6 +31,7 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicInteger uploads = new AtomicInteger();
     private int failuresToInject;
+    private boolean downloadsDamaged;
     private String failure = "HTTP 503 Service Unavailable";
 
     public InMemoryRemoteBackupStore(InMemoryFiles files) {
@@ -60,6 +61,11 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
                 Optional.of(md5(content)), Optional.of("https://drive.example/file/" + id));
         entries.put(id, new Entry(r, content.clone(), true));
         return r;
+    }
+
+    /** From now on every download arrives damaged and is refused, as a store's checksum check would. */
+    public synchronized void damageDownloads() {
+        downloadsDamaged = true;
     }
 
     public synchronized boolean holds(String id) {
@@ -118,6 +124,9 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
         Entry e = entries.get(backup.id());
         if (e == null) {
             throw new BackupFailedException("no remote file " + backup.id());
+        }
+        if (downloadsDamaged) {
+            throw new BackupFailedException("Drive: download of " + backup.name() + " arrived damaged (md5 mismatch)");
         }
         files.write(target, e.content());
     }

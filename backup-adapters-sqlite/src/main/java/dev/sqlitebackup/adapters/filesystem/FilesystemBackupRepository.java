@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +42,9 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     static final String SCRATCH_DIR = ".sqlite-backup";
     static final String LOCK_FILE = "lock";
+    static final String DAEMON_LOCK_FILE = "daemon.lock";
+    /** How often a waiting run tries the lock again. */
+    private static final long LOCK_POLL_MILLIS = 100;
     static final String SCRATCH_PREFIX = "tmp-";
     private static final List<String> SQLITE_SIDE_SUFFIXES = List.of("-journal", "-wal", "-shm");
     private static final int MAX_SIDECAR_BYTES = 4096;
@@ -109,8 +113,32 @@ public final class FilesystemBackupRepository implements BackupRepository {
     }
 
     @Override
-    public Lock lock(String owner) {
-        Path lockFile = scratch.resolve(LOCK_FILE);
+    public Lock lock(String owner, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                return tryLock(LOCK_FILE, owner);
+            } catch (BackupInProgressException busy) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw busy;
+                }
+                try {
+                    Thread.sleep(LOCK_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw busy;
+                }
+            }
+        }
+    }
+
+    @Override
+    public Lock lockDaemon(String owner) {
+        return tryLock(DAEMON_LOCK_FILE, owner);
+    }
+
+    private Lock tryLock(String fileName, String owner) {
+        Path lockFile = scratch.resolve(fileName);
         long pid = ProcessHandle.current().pid();
         Path key;
         try {

@@ -5,13 +5,18 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DomainException;
 import dev.sqlitebackup.domain.model.IntegrityReport;
+import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
+import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.model.RunReport;
+import dev.sqlitebackup.domain.model.RunRecord;
 import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.domain.port.out.ActivityLog;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.port.out.Notifier;
@@ -21,15 +26,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Takes a backup in the one order that keeps old backups safe: check the source, snapshot into scratch space,
  * verify, publish under a final name, and only then let retention delete anything. A failure at any step before
  * publishing removes the scratch file and deletes nothing. With an off-site store, the finished backup is then
  * uploaded and the remote policy applied there; an off-site failure never touches the local backups. The owner is
- * told how every run ended.
+ * told how every run ended, and every run is recorded in the activity log (never fatally).
  */
 public final class RunBackupService implements RunBackupUseCase {
 
@@ -38,6 +45,7 @@ public final class RunBackupService implements RunBackupUseCase {
     private final Optional<RemoteBackupStore> offsite;
     private final Notifier notifier;
     private final Clock clock;
+    private final ActivityLog activityLog;
 
     /** A service with no off-site store. */
     public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository, Notifier notifier,
@@ -47,30 +55,80 @@ public final class RunBackupService implements RunBackupUseCase {
 
     public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository,
             Optional<RemoteBackupStore> offsite, Notifier notifier, Clock clock) {
+        this(snapshotter, repository, offsite, notifier, clock, ActivityLog.OFF);
+    }
+
+    private RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository,
+            Optional<RemoteBackupStore> offsite, Notifier notifier, Clock clock, ActivityLog activityLog) {
         this.snapshotter = snapshotter;
         this.repository = repository;
         this.offsite = offsite;
         this.notifier = notifier;
         this.clock = clock;
+        this.activityLog = activityLog;
+    }
+
+    /** The same service, recording every run's start and end in {@code log}. */
+    public RunBackupService recordingTo(ActivityLog log) {
+        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, log);
     }
 
     /** Tells the owner about every run, success or failure; a notification never changes the run's outcome. */
     @Override
     public RunResult run(Command command) {
-        String database = displayName(command.database());
+        Recording recording = new Recording(command.trigger(), clock.instant());
+        return reported(displayName(command.database()), recording, () -> backUp(command, recording));
+    }
+
+    @Override
+    @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
+    public RunResult copyOffsite(OffsiteCommand command) {
+        RunResult local = command.local();
+        Recording recording = new Recording(command.trigger(), clock.instant());
+        return reported(local.source().displayName(), recording, () -> {
+            RemoteBackupStore store = offsite.orElseThrow(() -> new InvalidInputException(
+                    "no off-site store is configured, so " + local.backup().name() + " cannot be copied off-site"));
+            if (!repository.exists()) {
+                throw gone(local);
+            }
+            recording.started();
+            try (BackupRepository.Lock lock = repository.lock("backup of " + local.source().path(),
+                    command.lockWait())) {
+                // Retention of a later run may have deleted it, or someone replaced it: copy only the very backup.
+                if (!repository.find(local.backup().name()).equals(Optional.of(local.backup()))) {
+                    throw gone(local);
+                }
+                return copyOffsite(store, local, command.remoteRetention(), command.zone());
+            }
+        });
+    }
+
+    private InvalidInputException gone(RunResult local) {
+        return new InvalidInputException("backup " + local.backup().name() + " is no longer in "
+                + repository.describe() + ", so it cannot be copied off-site");
+    }
+
+    /** Records how the work ended and tells the owner; a failure is rethrown as it was. */
+    private RunResult reported(String database, Recording recording, Supplier<RunResult> work) {
         RunResult result;
         try {
-            result = backUp(command);
+            result = work.get();
         } catch (OffsiteCopyFailedException failure) {
             RunResult local = failure.localResult();
+            recording.ended(RunRecord.Outcome.LOCAL_ONLY, Optional.of(local.backup()), Optional.empty(),
+                    Optional.of(failure.getMessage()));
             notifier.notify(new RunReport(RunReport.Outcome.LOCAL_ONLY, database, clock.instant(), Optional.of(local),
                     Optional.empty(), Optional.of(failure.getMessage()), Optional.of(local.backup().takenAt())));
             throw failure;
         } catch (RuntimeException failure) {
+            recording.ended(RunRecord.Outcome.FAILED, Optional.empty(), Optional.empty(),
+                    Optional.of(messageOf(failure)));
             notifier.notify(new RunReport(RunReport.Outcome.FAILED, database, clock.instant(), Optional.empty(),
                     Optional.empty(), Optional.of(messageOf(failure)), lastSuccess()));
             throw failure;
         }
+        recording.ended(RunRecord.Outcome.SUCCESS, Optional.of(result.backup()), result.remote().map(RemoteBackup::id),
+                Optional.empty());
         notifier.notify(new RunReport(RunReport.Outcome.SUCCESS, database, clock.instant(), Optional.of(result),
                 result.remote().flatMap(RemoteBackup::link), Optional.empty(),
                 Optional.of(result.backup().takenAt())));
@@ -78,11 +136,12 @@ public final class RunBackupService implements RunBackupUseCase {
     }
 
     @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
-    private RunResult backUp(Command command) {
+    private RunResult backUp(Command command, Recording recording) {
         // Before anything is created: a bad source must leave no folder behind.
         SourceDatabase source = snapshotter.inspect(command.database());
         repository.prepare();
-        try (BackupRepository.Lock lock = repository.lock("backup of " + source.path())) {
+        recording.started();
+        try (BackupRepository.Lock lock = repository.lock("backup of " + source.path(), command.lockWait())) {
             int swept = repository.sweepLeftovers();
             Instant startedAt = clock.instant();
             Backup backup = snapshotAndPublish(source, command, startedAt);
@@ -93,7 +152,7 @@ public final class RunBackupService implements RunBackupUseCase {
             if (!command.offsite() || offsite.isEmpty()) {
                 return local;
             }
-            return copyOffsite(offsite.get(), local, command);
+            return copyOffsite(offsite.get(), local, command.remoteRetention(), command.zone());
         }
     }
 
@@ -101,12 +160,12 @@ public final class RunBackupService implements RunBackupUseCase {
      * Uploads the finished backup and applies the remote policy to the store's copies. Any failure here leaves the
      * local backup and local retention as they are, and is reported as such.
      */
-    private RunResult copyOffsite(RemoteBackupStore store, RunResult local, Command command) {
+    private RunResult copyOffsite(RemoteBackupStore store, RunResult local, RetentionPolicy remoteRetention,
+            ZoneId zone) {
         try {
             RemoteBackup copy = store.upload(local.backup(), local.file());
             List<RemoteBackup> remote = store.list();
-            RetentionPlan plan = command.remoteRetention()
-                    .plan(remote.stream().map(RemoteBackup::name).toList(), command.zone());
+            RetentionPlan plan = remoteRetention.plan(remote.stream().map(RemoteBackup::name).toList(), zone);
             for (RemoteBackup r : remote) {
                 if (plan.deleted().contains(r.name()) && !r.id().equals(copy.id())) {
                     store.delete(r);
@@ -169,5 +228,47 @@ public final class RunBackupService implements RunBackupUseCase {
         }
         plan.deleted().forEach(repository::delete);
         return plan;
+    }
+
+    /**
+     * One run's entry in the activity log. Never fatal: a log that fails is the adapter's to report (it warns), and
+     * the backup goes on. The start is written once the folder exists (the log lives in it by default, and a run
+     * that fails its source check must create nothing); a run that fails before that is recorded at its end only
+     * when the folder exists already.
+     */
+    private final class Recording {
+        private final RunTrigger trigger;
+        private final Instant startedAt;
+        private RunRecord record;
+
+        Recording(RunTrigger trigger, Instant startedAt) {
+            this.trigger = trigger;
+            this.startedAt = startedAt;
+        }
+
+        void started() {
+            try {
+                record = activityLog.start(trigger, startedAt);
+            } catch (RuntimeException broken) {
+                record = RunRecord.started(0, trigger, startedAt);
+            }
+        }
+
+        void ended(RunRecord.Outcome outcome, Optional<Backup> backup, Optional<String> remoteId,
+                Optional<String> error) {
+            try {
+                if (record == null) {
+                    if (!repository.exists()) {
+                        return;
+                    }
+                    record = RunRecord.started(0, trigger, startedAt);
+                }
+                Instant now = clock.instant();
+                activityLog.finish(record.ended(now.isBefore(startedAt) ? startedAt : now, outcome, backup,
+                        remoteId, error));
+            } catch (RuntimeException broken) {
+                // the log's own warning says so; a history entry is never worth a failed backup
+            }
+        }
     }
 }

@@ -10,8 +10,11 @@ import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -185,6 +188,47 @@ public abstract class BackupRepositoryContract {
 
         lock.close();
         repository.lock("backup of test.db").close();
+    }
+
+    @Test
+    void lock_withAWait_getsTheLockOnceTheHolderReleasesIt() throws Exception {
+        repository.prepare();
+        BackupRepository.Lock held = repository.lock("backup of test.db");
+        CompletableFuture<BackupRepository.Lock> waiting = CompletableFuture.supplyAsync(
+                () -> repository.lock("backup of test.db", Duration.ofSeconds(30)));
+        Thread.sleep(300);
+        assertThat(waiting).as("still waiting while the lock is held").isNotDone();
+
+        held.close();
+
+        waiting.get(30, TimeUnit.SECONDS).close();
+    }
+
+    @Test
+    void lock_withAWait_givesUpWhenTheHolderKeepsIt() {
+        repository.prepare();
+        BackupRepository.Lock held = repository.lock("backup of test.db");
+        try {
+            assertThatThrownBy(() -> repository.lock("backup of test.db", Duration.ofMillis(300)))
+                    .isInstanceOf(BackupInProgressException.class)
+                    .hasMessageContaining("another backup of test.db is running (pid ");
+        } finally {
+            held.close();
+        }
+    }
+
+    @Test
+    void daemonLock_isExclusive_andIndependentOfTheRunLock() {
+        repository.prepare();
+        BackupRepository.Lock daemon = repository.lockDaemon("sqlite-backup daemon");
+
+        assertThatThrownBy(() -> repository.lockDaemon("sqlite-backup daemon"))
+                .isInstanceOf(BackupInProgressException.class)
+                .hasMessageContaining("another sqlite-backup daemon is running");
+        repository.lock("backup of test.db").close();
+
+        daemon.close();
+        repository.lockDaemon("sqlite-backup daemon").close();
     }
 
     @Test

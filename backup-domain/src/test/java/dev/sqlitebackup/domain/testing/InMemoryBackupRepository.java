@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
     private final AtomicInteger staged = new AtomicInteger();
     private boolean exists;
     private String lockOwner;
+    private String daemonOwner;
     private boolean unusable;
 
     public InMemoryBackupRepository(InMemoryFiles files, Path folder) {
@@ -98,14 +100,54 @@ public final class InMemoryBackupRepository implements BackupRepository {
     }
 
     @Override
-    public synchronized Lock lock(String owner) {
-        if (lockOwner != null) {
-            throw new BackupInProgressException("another " + lockOwner + " is running (pid in-memory)");
+    public synchronized Lock lock(String owner, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (lockOwner != null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new BackupInProgressException("another " + lockOwner + " is running (pid in-memory)");
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackupInProgressException("another " + lockOwner + " is running (pid in-memory)");
+            }
         }
         lockOwner = owner;
-        return () -> {
-            synchronized (this) {
-                lockOwner = null;
+        return new Lock() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                synchronized (InMemoryBackupRepository.this) {
+                    if (!closed) {
+                        closed = true;
+                        lockOwner = null;
+                        InMemoryBackupRepository.this.notifyAll();
+                    }
+                }
+            }
+        };
+    }
+
+    @Override
+    public synchronized Lock lockDaemon(String owner) {
+        if (daemonOwner != null) {
+            throw new BackupInProgressException("another " + daemonOwner + " is running (pid in-memory)");
+        }
+        daemonOwner = owner;
+        return new Lock() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                synchronized (InMemoryBackupRepository.this) {
+                    if (!closed) {
+                        closed = true;
+                        daemonOwner = null;
+                    }
+                }
             }
         };
     }

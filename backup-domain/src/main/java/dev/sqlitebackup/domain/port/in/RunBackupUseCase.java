@@ -2,9 +2,11 @@ package dev.sqlitebackup.domain.port.in;
 
 import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
 
@@ -17,21 +19,70 @@ public interface RunBackupUseCase {
     RunResult run(Command command);
 
     /**
+     * Copies a backup that is already final in the folder (what an off-site failure left, see
+     * {@link dev.sqlitebackup.domain.model.OffsiteCopyFailedException#localResult()}) to the off-site store and
+     * applies the remote policy there: the retry of only the part that failed, with no new snapshot.
+     *
+     * @throws dev.sqlitebackup.domain.model.InvalidInputException when no store is configured or the backup is gone
+     * @throws dev.sqlitebackup.domain.model.OffsiteCopyFailedException when the copy failed again
+     */
+    RunResult copyOffsite(OffsiteCommand command);
+
+    /** Copy {@code local}'s backup off-site, under the folder's lock (waiting up to {@code lockWait}). */
+    record OffsiteCommand(RunResult local, RetentionPolicy remoteRetention, ZoneId zone, RunTrigger trigger,
+            Duration lockWait) {
+        public OffsiteCommand {
+            Objects.requireNonNull(local, "local");
+            Objects.requireNonNull(remoteRetention, "remoteRetention");
+            Objects.requireNonNull(zone, "zone");
+            Objects.requireNonNull(trigger, "trigger");
+            Objects.requireNonNull(lockWait, "lockWait");
+        }
+    }
+
+    /**
      * @param database the live database file
      * @param compact  VACUUM INTO the copy (smaller, defragmented) instead of the page-for-page online backup
      * @param verify   how deeply the copy is checked before it gets a backup name
      * @param offsite  copy the new backup to the off-site store, if one is configured, and apply
      *                 {@code remoteRetention} there
+     * @param trigger  what started the run, for the activity log
+     * @param lockWait how long to wait for a run that holds the folder's lock before giving up
      */
     record Command(Path database, boolean compact, VerifyLevel verify, RetentionPolicy retention, ZoneId zone,
-            SnapshotProgress progress, boolean offsite, RetentionPolicy remoteRetention) {
+            SnapshotProgress progress, boolean offsite, RetentionPolicy remoteRetention, RunTrigger trigger,
+            Duration lockWait) {
         public Command {
+            Objects.requireNonNull(trigger, "trigger");
+            Objects.requireNonNull(lockWait, "lockWait");
+            if (lockWait.isNegative()) {
+                throw new IllegalArgumentException("negative lock wait: " + lockWait);
+            }
             Objects.requireNonNull(remoteRetention, "remoteRetention");
             Objects.requireNonNull(database, "database");
             Objects.requireNonNull(verify, "verify");
             Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(zone, "zone");
             Objects.requireNonNull(progress, "progress");
+        }
+
+        /** A manual run that does not wait for the lock. */
+        public Command(Path database, boolean compact, VerifyLevel verify, RetentionPolicy retention, ZoneId zone,
+                SnapshotProgress progress, boolean offsite, RetentionPolicy remoteRetention) {
+            this(database, compact, verify, retention, zone, progress, offsite, remoteRetention, RunTrigger.MANUAL,
+                    Duration.ZERO);
+        }
+
+        /** The same run, started by {@code by}. */
+        public Command triggeredBy(RunTrigger by) {
+            return new Command(database, compact, verify, retention, zone, progress, offsite, remoteRetention, by,
+                    lockWait);
+        }
+
+        /** The same run, waiting up to {@code wait} for the folder's lock. */
+        public Command waitingForLock(Duration wait) {
+            return new Command(database, compact, verify, retention, zone, progress, offsite, remoteRetention,
+                    trigger, wait);
         }
 
         /** A local-only run: no off-site copy, whatever store is configured. */

@@ -4,6 +4,7 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,24 @@ public interface BackupRepository {
      * @param owner who wants it, for the message the losing process prints
      * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another process holds it
      */
-    Lock lock(String owner);
+    default Lock lock(String owner) {
+        return lock(owner, Duration.ZERO);
+    }
+
+    /**
+     * Takes the folder's exclusive lock, waiting up to {@code wait} for a run that holds it to finish.
+     *
+     * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another run still holds it after the wait
+     */
+    Lock lock(String owner, Duration wait);
+
+    /**
+     * Takes the folder's daemon lock, separate from the run lock and held for a daemon's whole life: one daemon
+     * per folder, across processes. Released on close and when the process dies. Call after {@link #prepare()}.
+     *
+     * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another daemon holds it
+     */
+    Lock lockDaemon(String owner);
 
     /** Removes what an interrupted run left in the scratch space; returns how many files. Call under the lock. */
     int sweepLeftovers();

@@ -1,0 +1,243 @@
+package dev.sqlitebackup.adapters.sqlite;
+
+import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.RunRecord;
+import dev.sqlitebackup.domain.model.RunTrigger;
+import dev.sqlitebackup.domain.port.out.ActivityLog;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Adapter: the activity log in an SQLite state database ({@code BACKUP_DIR/.sqlite-backup/state.db} by default),
+ * its table created on first use, in WAL mode so {@code history} can read while a daemon writes. A state database
+ * that cannot be written is warned about and never fails a run.
+ */
+// Times are stored as fixed-width UTC text (2026-08-18T03:00:00.000Z): readable in sqlite3 and ordered as text.
+public final class SqliteActivityLog implements ActivityLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteActivityLog.class);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    private static final String SCHEMA = "CREATE TABLE IF NOT EXISTS runs ("
+            + "id INTEGER PRIMARY KEY AUTOINCREMENT, "
+            + "trigger TEXT NOT NULL, "
+            + "started_at TEXT NOT NULL, "
+            + "ended_at TEXT, "
+            + "outcome TEXT, "
+            + "backup_name TEXT, "
+            + "size_bytes INTEGER, "
+            + "remote_id TEXT, "
+            + "error TEXT)";
+    private static final String COLUMNS =
+            "id, trigger, started_at, ended_at, outcome, backup_name, size_bytes, remote_id, error";
+
+    private final Path file;
+    /** The last warning given, so a broken log says so once rather than at every step of every run. */
+    private volatile String lastWarning;
+
+    public SqliteActivityLog(Path file) {
+        this.file = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
+    @Override
+    public RunRecord start(RunTrigger trigger, Instant startedAt) {
+        RunRecord record = RunRecord.started(0, trigger, startedAt);
+        try (Connection c = openForWriting()) {
+            RunRecord stored = record.withId(insert(c, record));
+            lastWarning = null;
+            return stored;
+        } catch (SQLException | IOException | RuntimeException e) {
+            warn(e);
+            return record;
+        }
+    }
+
+    @Override
+    public void finish(RunRecord ended) {
+        try (Connection c = openForWriting()) {
+            if (ended.id() == 0 || !update(c, ended)) {
+                insert(c, ended);
+            }
+        } catch (SQLException | IOException | RuntimeException e) {
+            warn(e);
+        }
+    }
+
+    @Override
+    public List<RunRecord> recent(int limit) {
+        return read("SELECT " + COLUMNS + " FROM runs ORDER BY started_at DESC, id DESC LIMIT " + limit);
+    }
+
+    @Override
+    public Optional<RunRecord> lastSuccess() {
+        return read("SELECT " + COLUMNS + " FROM runs WHERE outcome = 'success' ORDER BY ended_at DESC, id DESC "
+                + "LIMIT 1").stream().findFirst();
+    }
+
+    private List<RunRecord> read(String query) {
+        if (!Files.exists(file)) {
+            return List.of(); // reading never creates the state database
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        try (Connection c = config.createConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
+            if (!hasTable(s)) {
+                return List.of();
+            }
+            List<RunRecord> runs = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(query)) {
+                while (rs.next()) {
+                    runs.add(toRecord(rs));
+                }
+            }
+            return runs;
+        } catch (SQLException | RuntimeException e) {
+            throw new BackupFailedException("state database " + file + " cannot be read: " + oneLine(e), e);
+        }
+    }
+
+    private static boolean hasTable(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'")) {
+            return rs.next();
+        }
+    }
+
+    private Connection openForWriting() throws SQLException, IOException {
+        createOwnerOnly();
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        Connection c = config.createConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+            s.execute(SCHEMA);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** The state database holds backup names and errors about someone's data: owner-only, like the backups. */
+    private void createOwnerOnly() throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        Path parent = file.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            Files.createDirectories(parent,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException raced) {
+            // another process made it first
+        }
+    }
+
+    private static long insert(Connection c, RunRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (trigger, started_at, ended_at, outcome, "
+                + "backup_name, size_bytes, remote_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, r.trigger().label());
+            ps.setString(2, TIME.format(r.startedAt()));
+            bindEnd(ps, 3, r);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("no id for the new run");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static boolean update(Connection c, RunRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET ended_at = ?, outcome = ?, backup_name = ?, "
+                + "size_bytes = ?, remote_id = ?, error = ? WHERE id = ?")) {
+            bindEnd(ps, 1, r);
+            ps.setLong(7, r.id());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Binds ended_at, outcome, backup_name, size_bytes, remote_id and error from parameter {@code first} on. */
+    private static void bindEnd(PreparedStatement ps, int first, RunRecord r) throws SQLException {
+        ps.setString(first, r.endedAt().map(TIME::format).orElse(null));
+        ps.setString(first + 1, r.outcome().map(RunRecord.Outcome::label).orElse(null));
+        ps.setString(first + 2, r.backup().map(BackupName::value).orElse(null));
+        if (r.sizeBytes().isPresent()) {
+            ps.setLong(first + 3, r.sizeBytes().getAsLong());
+        } else {
+            ps.setNull(first + 3, Types.INTEGER);
+        }
+        ps.setString(first + 4, r.remoteId().orElse(null));
+        ps.setString(first + 5, r.error().orElse(null));
+    }
+
+    private static RunRecord toRecord(ResultSet rs) throws SQLException {
+        long size = rs.getLong("size_bytes");
+        boolean hasSize = !rs.wasNull();
+        String trigger = rs.getString("trigger");
+        String outcome = rs.getString("outcome");
+        return new RunRecord(rs.getLong("id"),
+                RunTrigger.ofLabel(trigger).orElseThrow(() -> new IllegalStateException("unknown trigger " + trigger)),
+                parseTime(rs.getString("started_at")),
+                Optional.ofNullable(rs.getString("ended_at")).map(SqliteActivityLog::parseTime),
+                Optional.ofNullable(outcome).map(o -> RunRecord.Outcome.ofLabel(o)
+                        .orElseThrow(() -> new IllegalStateException("unknown outcome " + o))),
+                Optional.ofNullable(rs.getString("backup_name")).flatMap(BackupName::parse),
+                hasSize ? OptionalLong.of(size) : OptionalLong.empty(),
+                Optional.ofNullable(rs.getString("remote_id")),
+                Optional.ofNullable(rs.getString("error")));
+    }
+
+    private static Instant parseTime(String text) {
+        return Instant.parse(text).truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private void warn(Exception e) {
+        String warning = "activity log " + file + " is not usable, the run goes on without being recorded: "
+                + oneLine(e);
+        if (!warning.equals(lastWarning)) {
+            lastWarning = warning;
+            LOG.warn(warning);
+        }
+        LOG.debug("activity log failure", e);
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+}

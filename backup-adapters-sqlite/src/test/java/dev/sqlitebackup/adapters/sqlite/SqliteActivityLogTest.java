@@ -1,0 +1,122 @@
+package dev.sqlitebackup.adapters.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.RunRecord;
+import dev.sqlitebackup.domain.model.RunTrigger;
+import dev.sqlitebackup.domain.port.out.ActivityLog;
+import dev.sqlitebackup.domain.testing.ActivityLogContract;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The state database on real SQLite files passes the same contract as the in-memory fake, and more. */
+class SqliteActivityLogTest extends ActivityLogContract {
+
+    @TempDir
+    Path temp;
+
+    private Path file;
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final Logger logger = (Logger) LoggerFactory.getLogger(SqliteActivityLog.class);
+
+    @BeforeEach
+    void captureLogs() {
+        logs.start();
+        logger.addAppender(logs);
+    }
+
+    @AfterEach
+    void releaseLogs() {
+        logger.detachAppender(logs);
+    }
+
+    @Override
+    protected ActivityLog newLog() {
+        file = temp.resolve("backups").resolve(".sqlite-backup").resolve("state.db");
+        return new SqliteActivityLog(file);
+    }
+
+    @Override
+    protected void corrupt() {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, "this is not an SQLite database, just some text that got in the way\n".repeat(100)
+                    .getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void readingAMissingStateDatabase_createsNothing() {
+        assertThat(log.recent(5)).isEmpty();
+        assertThat(log.lastSuccess()).isEmpty();
+        assertThat(file.getParent()).doesNotExist();
+    }
+
+    @Test
+    void theFirstRecording_createsTheDatabaseOwnerOnly_inWalMode() throws Exception {
+        log.start(RunTrigger.MANUAL, T0);
+
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+            assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+        }
+    }
+
+    @Test
+    void aCorruptStateDatabase_warnsOnce_neverThrowsWhileRecording_andSaysWhatIsWrongWhenRead() {
+        corrupt();
+
+        RunRecord started = log.start(RunTrigger.SCHEDULED, T0);
+        log.finish(started.ended(T0.plusSeconds(3), RunRecord.Outcome.SUCCESS, Optional.empty(), Optional.empty(),
+                Optional.empty()));
+
+        assertThat(started.id()).as("not stored").isZero();
+        assertThat(logs.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel().toString()).isEqualTo("WARN");
+            assertThat(e.getFormattedMessage()).contains("activity log " + file)
+                    .contains("the run goes on without being recorded");
+        });
+        assertThatThrownBy(() -> log.recent(10)).isInstanceOf(BackupFailedException.class)
+                .hasMessageContaining("state database " + file + " cannot be read");
+    }
+
+    @Test
+    void twoLogsOnOneFile_seeEachOthersRuns_asTwoProcessesWould() {
+        SqliteActivityLog other = new SqliteActivityLog(file);
+        RunRecord mine = log.start(RunTrigger.SCHEDULED, T0);
+        RunRecord theirs = other.start(RunTrigger.MANUAL, T0.plusSeconds(1));
+
+        assertThat(other.recent(10)).extracting(RunRecord::id).containsExactly(theirs.id(), mine.id());
+        assertThat(mine.id()).isNotEqualTo(theirs.id());
+    }
+
+    @Test
+    void timesSurviveTheRoundTrip_toTheMillisecond() {
+        Instant precise = Instant.parse("2026-08-18T03:00:00.123456789Z");
+        log.start(RunTrigger.RETRY, precise);
+
+        assertThat(log.recent(1).get(0).startedAt()).isEqualTo(Instant.parse("2026-08-18T03:00:00.123Z"));
+    }
+}

@@ -2,6 +2,7 @@ package dev.sqlitebackup.app;
 
 import dev.sqlitebackup.adapters.filesystem.FilesystemBackupRepository;
 import dev.sqlitebackup.adapters.filesystem.FilesystemRestoreDestination;
+import dev.sqlitebackup.adapters.sqlite.SqliteActivityLog;
 import dev.sqlitebackup.adapters.sqlite.SqliteSnapshotter;
 import dev.sqlitebackup.app.cli.UseCases;
 import dev.sqlitebackup.adapters.drive.DriveConsent;
@@ -11,18 +12,22 @@ import dev.sqlitebackup.adapters.ntfy.NtfyNotifier;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
+import dev.sqlitebackup.domain.service.CheckStatusService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
 import dev.sqlitebackup.domain.service.RestoreBackupService;
 import dev.sqlitebackup.domain.service.RunBackupService;
+import dev.sqlitebackup.domain.service.ShowHistoryService;
 import dev.sqlitebackup.domain.service.VerifyBackupsService;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -42,7 +47,29 @@ public final class CompositionRoot implements UseCases {
     @Override
     public RunBackupUseCase runBackup(Configuration configuration) {
         return new RunBackupService(snapshotter(), repository(configuration), offsite(configuration),
-                notifier(configuration), clock);
+                notifier(configuration), clock).recordingTo(activityLog(configuration));
+    }
+
+    @Override
+    public ShowHistoryUseCase showHistory(Configuration configuration) {
+        return new ShowHistoryService(activityLog(configuration));
+    }
+
+    @Override
+    public CheckStatusUseCase checkStatus(Configuration configuration) {
+        return new CheckStatusService(activityLog(configuration), repository(configuration));
+    }
+
+    @Override
+    public BackupRepository.Lock lockDaemon(Configuration configuration) {
+        BackupRepository repository = repository(configuration);
+        repository.prepare();
+        return repository.lockDaemon("sqlite-backup daemon for " + repository.describe());
+    }
+
+    /** The state database: {@code BACKUP_STATE_DB}, default {@code .sqlite-backup/state.db} in the backup dir. */
+    private static SqliteActivityLog activityLog(Configuration configuration) {
+        return new SqliteActivityLog(configuration.stateDb());
     }
 
     @Override

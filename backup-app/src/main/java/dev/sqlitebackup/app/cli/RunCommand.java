@@ -34,6 +34,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-drive", description = "Do not copy this backup to Google Drive (DRIVE_ENABLED=false).")
     boolean noDrive;
 
+    @Option(names = "--wait", paramLabel = "DURATION",
+            description = "When another backup of this folder is running, wait up to this long (e.g. 30s, 10m) "
+                    + "before giving up; default 0.")
+    String waitFor;
+
     public RunCommand(CliContext context) {
         this.context = context;
     }
@@ -56,6 +61,7 @@ public final class RunCommand implements Callable<Integer> {
                 config.flag(Configuration.BACKUP_VACUUM, true), config.verifyLevel(), config.retention(),
                 config.zone(), progress == null ? SnapshotProgress.NONE : progress,
                 config.flag("DRIVE_ENABLED", true), config.remoteRetention());
+        command = command.waitingForLock(waitFor == null ? java.time.Duration.ZERO : lockWait(waitFor));
         RunBackupUseCase useCase = context.useCases().runBackup(config);
         RunResult result;
         try {
@@ -76,6 +82,14 @@ public final class RunCommand implements Callable<Integer> {
                 plan.kept().size(), plan.deleted().size()));
         context.out().flush();
         return ExitCodes.OK;
+    }
+
+    private static java.time.Duration lockWait(String value) {
+        try {
+            return dev.sqlitebackup.app.config.Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new dev.sqlitebackup.app.config.ConfigurationException("--wait " + e.getMessage());
+        }
     }
 
     private void printLocal(RunResult result, RunBackupUseCase.Command command) {

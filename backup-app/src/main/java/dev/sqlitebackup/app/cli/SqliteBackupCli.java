@@ -24,6 +24,9 @@ public final class SqliteBackupCli implements Callable<Integer> {
     public static CommandLine commandLine(CliContext context) {
         CommandLine cl = new CommandLine(new SqliteBackupCli(context))
                 .addSubcommand(new RunCommand(context))
+                .addSubcommand(new DaemonCommand(context))
+                .addSubcommand(new HistoryCommand(context))
+                .addSubcommand(new StatusCommand(context))
                 .addSubcommand(new ListCommand(context))
                 .addSubcommand(new PruneCommand(context))
                 .addSubcommand(new VerifyCommand(context))

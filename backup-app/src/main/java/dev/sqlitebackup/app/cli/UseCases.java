@@ -1,10 +1,12 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 
 /**
@@ -21,6 +23,19 @@ public interface UseCases {
     VerifyBackupsUseCase verifyBackups(Configuration configuration);
 
     RestoreBackupUseCase restoreBackup(Configuration configuration);
+
+    /** The activity log ({@code BACKUP_STATE_DB}). */
+    ShowHistoryUseCase showHistory(Configuration configuration);
+
+    /** The activity log and the backup folder together. */
+    CheckStatusUseCase checkStatus(Configuration configuration);
+
+    /**
+     * Prepares the backup folder and takes its daemon lock, held until closed: one daemon per folder.
+     *
+     * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another daemon holds it
+     */
+    dev.sqlitebackup.domain.port.out.BackupRepository.Lock lockDaemon(Configuration configuration);
 
     /** Sends one test notification; whether it was delivered. Fails when notifications are not configured. */
     boolean sendTestNotification(Configuration configuration);

@@ -1,6 +1,8 @@
 package dev.sqlitebackup.app.config;
 
+import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
+import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -32,6 +35,11 @@ public final class Configuration {
     public static final String BACKUP_TIMEZONE = "BACKUP_TIMEZONE";
     public static final String BACKUP_VACUUM = "BACKUP_VACUUM";
     public static final String BACKUP_VERIFY = "BACKUP_VERIFY";
+    public static final String BACKUP_SCHEDULE = "BACKUP_SCHEDULE";
+    public static final String BACKUP_RETRY_ATTEMPTS = "BACKUP_RETRY_ATTEMPTS";
+    public static final String BACKUP_RETRY_DELAY = "BACKUP_RETRY_DELAY";
+    public static final String BACKUP_SHUTDOWN_GRACE = "BACKUP_SHUTDOWN_GRACE";
+    public static final String BACKUP_STATE_DB = "BACKUP_STATE_DB";
 
     /** The keys this version reads; a properties file naming others gets a warning (likely a typo). */
     public static final Set<String> KNOWN_PREFIXES = Set.of("DATABASE_", "BACKUP_", "DRIVE_", "GOOGLE_", "NTFY_");
@@ -213,5 +221,63 @@ public final class Configuration {
             default -> throw new ConfigurationException(origin(BACKUP_VERIFY) + " must be quick or full, got '"
                     + get(BACKUP_VERIFY).orElse("") + "'");
         };
+    }
+
+    /** {@code BACKUP_SCHEDULE} (Quartz cron, or a standard 5-field cron line; default daily 03:00) in the zone. */
+    public BackupSchedule schedule() {
+        String raw = get(BACKUP_SCHEDULE).orElse(BackupSchedule.DEFAULT);
+        ZoneId zone = zone();
+        try {
+            return BackupSchedule.parse(raw, zone);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(origin(BACKUP_SCHEDULE) + " '" + raw + "' is not a usable schedule: "
+                    + e.getMessage());
+        }
+    }
+
+    /** {@code BACKUP_RETRY_ATTEMPTS} (default 3, in all) and {@code BACKUP_RETRY_DELAY} (default 1 minute). */
+    public RetryPlan retryPlan() {
+        int attempts = count(BACKUP_RETRY_ATTEMPTS, RetryPlan.DEFAULT.attempts());
+        if (attempts < 1) {
+            throw new ConfigurationException(origin(BACKUP_RETRY_ATTEMPTS) + " must be at least 1 (the run itself), "
+                    + "got " + attempts);
+        }
+        return new RetryPlan(attempts, positiveDuration(BACKUP_RETRY_DELAY, RetryPlan.DEFAULT.firstDelay()));
+    }
+
+    /** {@code BACKUP_SHUTDOWN_GRACE}: how long a stopping daemon lets a running backup finish; default 10 minutes. */
+    public Duration shutdownGrace() {
+        return positiveDuration(BACKUP_SHUTDOWN_GRACE, Duration.ofMinutes(10));
+    }
+
+    /** {@code BACKUP_STATE_DB}, default {@code .sqlite-backup/state.db} in the backup folder. */
+    public Path stateDb() {
+        Optional<String> raw = get(BACKUP_STATE_DB);
+        if (raw.isEmpty()) {
+            return backupDir().resolve(".sqlite-backup").resolve("state.db");
+        }
+        try {
+            return Path.of(raw.get()).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigurationException(origin(BACKUP_STATE_DB) + " '" + raw.get() + "' is not a valid path");
+        }
+    }
+
+    /** A duration setting ({@code 90m}, {@code 26h}, {@code 2d}, {@code PT26H} ...) greater than zero. */
+    public Duration positiveDuration(String key, Duration defaultValue) {
+        Optional<String> raw = get(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        Duration d;
+        try {
+            d = Durations.parse(raw.get());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(origin(key) + " " + e.getMessage());
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigurationException(origin(key) + " must be longer than zero, got '" + raw.get() + "'");
+        }
+        return d;
     }
 }

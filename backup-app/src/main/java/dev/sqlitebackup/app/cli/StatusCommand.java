@@ -1,0 +1,113 @@
+package dev.sqlitebackup.app.cli;
+
+import com.google.gson.JsonObject;
+import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.app.config.Durations;
+import dev.sqlitebackup.app.daemon.BackupSchedule;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.BackupStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code status}: where the backups stand; exit 1 when the last success is too old, for monitoring. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show the last successful backup and its age, the last run's outcome, the next scheduled "
+                + "time and the local backups. Exit 1 when no backup succeeded within --max-age.")
+public final class StatusCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", defaultValue = "26h",
+            description = "Exit 1 unless a backup succeeded within this long (90m, 26h, 2d, PT26H); default 26h.")
+    String maxAge;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    public StatusCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Duration max = maxAge();
+        Configuration config = common.configuration(context.env());
+        ZoneId zone = config.zone();
+        BackupSchedule schedule = config.schedule();
+        Instant now = context.clock().instant();
+        BackupStatus status = context.useCases().checkStatus(config).status();
+        boolean fresh = status.freshWithin(max, now);
+        Optional<Instant> next = schedule.nextAfter(now);
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("ok", fresh);
+            o.addProperty("maxAge", max.toString());
+            o.addProperty("lastSuccessAt", status.lastSuccessAt().map(Instant::toString).orElse(null));
+            o.addProperty("lastSuccessAgeSeconds", status.age(now).map(Duration::toSeconds).orElse(null));
+            o.addProperty("lastSuccessBackup", status.lastSuccess().map(BackupName::value).orElse(null));
+            o.add("lastRun", status.lastRun().<com.google.gson.JsonElement>map(HistoryCommand::toJson)
+                    .orElse(com.google.gson.JsonNull.INSTANCE));
+            o.addProperty("nextScheduledAt", next.map(Instant::toString).orElse(null));
+            o.addProperty("schedule", schedule.given());
+            o.addProperty("timezone", zone.getId());
+            o.addProperty("backupCount", status.backupCount());
+            o.addProperty("totalBytes", status.totalBytes());
+            o.addProperty("backupDir", config.backupDir().toString());
+            o.addProperty("stateDbProblem", status.logProblem().orElse(null));
+            context.out().println(Json.GSON.toJson(o));
+        } else {
+            context.out().printf("Last success:  %s%n", status.lastSuccessAt()
+                    .map(at -> Formats.time(at, zone) + " (" + age(status.age(now).orElseThrow()) + " ago"
+                            + status.lastSuccess().map(b -> ", " + b.value()).orElse("") + ")")
+                    .orElse("never"));
+            context.out().printf("Last run:      %s%n", status.lastRun()
+                    .map(r -> Formats.time(r.startedAt(), zone) + ", " + r.trigger().label() + ", "
+                            + HistoryCommand.outcome(r) + r.error().map(e -> ": " + e).orElse(""))
+                    .orElse("none recorded"));
+            context.out().printf("Next run:      %s (schedule %s; if the daemon is running)%n",
+                    next.map(at -> Formats.time(at, zone)).orElse("never"), schedule.describe());
+            context.out().printf("Backups:       %d in %s, %s%n", status.backupCount(), config.backupDir(),
+                    Formats.size(status.totalBytes()));
+            status.logProblem().ifPresent(p -> context.out().printf("Warning:       %s%n", p));
+            context.out().println(fresh ? "OK: a backup succeeded within " + age(max)
+                    : "STALE: no successful backup within " + age(max));
+        }
+        context.out().flush();
+        return fresh ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private Duration maxAge() {
+        Duration d;
+        try {
+            d = Durations.parse(maxAge);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("--max-age " + e.getMessage());
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigurationException("--max-age must be longer than zero, got '" + maxAge + "'");
+        }
+        return d;
+    }
+
+    /** {@code 2d 3h}, {@code 5h 12m}, {@code 42m}, {@code 12s}. */
+    static String age(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s >= 86_400) {
+            return (s / 86_400) + "d " + (s % 86_400 / 3_600) + "h";
+        }
+        if (s >= 3_600) {
+            return (s / 3_600) + "h " + (s % 3_600 / 60) + "m";
+        }
+        return s >= 60 ? (s / 60) + "m" : s + "s";
+    }
+}

@@ -1,0 +1,372 @@
+#!/usr/bin/env bash
+# Benchmark sqlite-backup against the sqlite3 CLI on a generated WAL-mode database.
+#
+# Usage:
+#   docs/benchmark.sh [--size-mb N] [--work DIR] [--jar PATH] [--runs N] [--keep]
+#   docs/benchmark.sh --rss-sizes "100 1024" [--work DIR] [--jar PATH] [--keep]
+#   docs/benchmark.sh --baseline-only [--size-mb N] ...
+#
+#   --size-mb N       size of the generated database in MiB (default 1024)
+#   --work DIR        scratch folder, must not exist yet or be empty (default: mktemp -d under ${TMPDIR:-/tmp});
+#                     the database and every copy live here, so it decides the filesystem being measured
+#   --jar PATH        the fat jar (default: <repo>/backup-app/target/sqlite-backup.jar; built with
+#                     `mvn -B -q package -DskipTests` when missing)
+#   --runs N          measured runs per command, the median wall time is reported (default 3)
+#   --rss-sizes LIST  instead of the main table: generate one database per size in LIST (MiB) and report the
+#                     peak RSS of `run --no-vacuum` for each, to show memory does not grow with the database
+#   --baseline-only   measure only the sqlite3 baselines (for when the jar is not runnable yet)
+#   --keep            keep the work folder (database, logs) instead of deleting it
+#
+# What it measures, on one database, each run writing into a fresh folder that is deleted afterwards:
+#   a) sqlite3 DB ".backup OUT" + sqlite3 OUT "PRAGMA quick_check"     (online backup API + check)
+#   b) sqlite3 DB "VACUUM INTO 'OUT'"
+#   c) java -jar JAR run --database DB --backup-dir DIR --no-vacuum      (backup API, quick_check, SHA-256, fsync)
+#   d) java -jar JAR run --database DB --backup-dir DIR                  (VACUUM INTO, quick_check, SHA-256, fsync)
+# The page cache cannot be dropped reliably here, so the database is read once to warm the cache and every
+# command runs warm. Commands are interleaved (a b c d, a b c d, ...) so drift hits them alike, and `sync` runs
+# untimed between commands so one run's write-back does not land in the next one's timing. Wall time comes from
+# `date +%s%N` around the command, peak RSS from GNU time (`/usr/bin/time -v`).
+# Targets: c <= 1.0x a, d <= 1.1x b, peak RSS of c and d <= 256 MiB at any database size.
+# Also printed, untimed in the table: the cost of parts on their own (SHA-256 with sha256sum and openssl, fsync)
+# and a file-event timeline (strace) of one extra `-v` run of c and d, so a missed target can be attributed.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+
+SIZE_MB=1024
+WORK=""
+JAR="$REPO_ROOT/backup-app/target/sqlite-backup.jar"
+RUNS=3
+RSS_SIZES=""
+BASELINE_ONLY=0
+KEEP=0
+RSS_TARGET_MIB=256
+
+die() { echo "benchmark.sh: $*" >&2; exit 1; }
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --size-mb) SIZE_MB="${2:?--size-mb needs a value}"; shift 2 ;;
+    --work) WORK="${2:?--work needs a value}"; shift 2 ;;
+    --jar) JAR="${2:?--jar needs a value}"; shift 2 ;;
+    --runs) RUNS="${2:?--runs needs a value}"; shift 2 ;;
+    --rss-sizes) RSS_SIZES="${2:?--rss-sizes needs a value}"; shift 2 ;;
+    --baseline-only) BASELINE_ONLY=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+[[ "$SIZE_MB" =~ ^[0-9]+$ && "$SIZE_MB" -ge 1 ]] || die "--size-mb must be a positive integer"
+[[ "$RUNS" =~ ^[0-9]+$ && "$RUNS" -ge 1 ]] || die "--runs must be a positive integer"
+for s in $RSS_SIZES; do [[ "$s" =~ ^[0-9]+$ && "$s" -ge 1 ]] || die "--rss-sizes takes positive integers"; done
+if [[ -n "$RSS_SIZES" && "$BASELINE_ONLY" -eq 1 ]]; then die "--rss-sizes measures the jar, not with --baseline-only"; fi
+
+# ---------------------------------------------------------------- tools
+command -v sqlite3 >/dev/null || die "sqlite3 CLI not found"
+if [[ ! -x /usr/bin/time ]]; then
+  [[ "$(id -u)" -eq 0 ]] || die "/usr/bin/time missing; install the Debian package 'time'"
+  echo "Installing GNU time (/usr/bin/time missing) ..."
+  apt-get update -qq && apt-get install -y -qq time >/dev/null
+fi
+if [[ "$BASELINE_ONLY" -eq 0 ]]; then
+  command -v java >/dev/null || die "java not found"
+  if [[ ! -f "$JAR" ]]; then
+    echo "Building $JAR (mvn -B -q package -DskipTests) ..."
+    (cd "$REPO_ROOT" && mvn -B -q package -DskipTests) || die "build failed"
+    [[ -f "$JAR" ]] || die "build succeeded but $JAR does not exist"
+  fi
+  JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
+fi
+
+# ---------------------------------------------------------------- work folder
+if [[ -z "$WORK" ]]; then
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/sqlite-backup-bench.XXXXXX")"
+else
+  mkdir -p "$WORK"
+  [[ -z "$(ls -A "$WORK")" ]] || die "--work $WORK is not empty"
+  WORK="$(cd "$WORK" && pwd)"
+fi
+cleanup() {
+  if [[ "$KEEP" -eq 1 ]]; then echo "Kept work folder: $WORK"; else rm -rf -- "$WORK"; fi
+}
+trap cleanup EXIT
+
+# A run holds the database, one copy being written and the tool's temp file (the --rss-sizes mode keeps one
+# database at a time); ask for 4x the largest plus 1 GiB of slack.
+largest=$SIZE_MB
+for s in $RSS_SIZES; do if (( s > largest )); then largest=$s; fi; done
+need_kb=$(( (largest * 4 + 1024) * 1024 ))
+avail_kb=$(df -Pk "$WORK" | awk 'NR==2 {print $4}')
+(( avail_kb >= need_kb )) || die "need ~$((need_kb / 1024)) MiB free in $WORK, have $((avail_kb / 1024)) MiB"
+
+# ---------------------------------------------------------------- machine info
+echo "## Machine"
+echo
+echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "- cpus (nproc): $(nproc)"
+echo "- cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')$(grep -qw sha_ni /proc/cpuinfo && echo ' (sha_ni)')"
+echo "- memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+echo "- kernel: $(uname -sr)"
+echo "- filesystem of work dir: $(df -PT "$WORK" | awk 'NR==2 {print $2 " on " $1}')"
+echo "- sqlite3: $(sqlite3 --version | awk '{print $1}')"
+if [[ "$BASELINE_ONLY" -eq 0 ]]; then
+  echo "- java: $(java -version 2>&1 | head -n1)"
+fi
+jdbc="$(sed -n 's:.*<sqlite-jdbc.version>\(.*\)</sqlite-jdbc.version>.*:\1:p' "$REPO_ROOT/pom.xml" | head -n1)"
+echo "- sqlite-jdbc (pom): ${jdbc:-unknown}"
+echo
+
+# ---------------------------------------------------------------- helpers
+# measure LABEL CMD...: runs CMD, appends "wall_ms rss_kib" to $WORK/results/LABEL; fails on nonzero exit.
+mkdir -p "$WORK/results" "$WORK/logs"
+measure() {
+  local label="$1"; shift
+  local tf="$WORK/logs/time.$label" log="$WORK/logs/out.$label"
+  local t0 t1 rc=0
+  t0=$(date +%s%N)
+  /usr/bin/time -v -o "$tf" "$@" >"$log" 2>&1 || rc=$?
+  t1=$(date +%s%N)
+  if [[ $rc -ne 0 ]]; then
+    echo "FAILED ($rc): $*" >&2; tail -n 20 "$log" >&2; return 1
+  fi
+  local rss; rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tf")
+  echo "$(( (t1 - t0) / 1000000 )) $rss" >>"$WORK/results/$label"
+}
+median_ms() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
+col() { awk -v c="$1" '{print $c}' "$WORK/results/$2"; }
+secs() { awk -v ms="$1" 'BEGIN {printf "%.2f", ms/1000}'; }
+mib() { awk -v kb="$1" 'BEGIN {printf "%.0f", kb/1024}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a <= b)}'; }
+file_mib() { awk -v b="$(stat -c %s "$1")" 'BEGIN {printf "%.0f", b/1048576}'; }
+fresh() { rm -rf -- "$WORK/out"; mkdir -p "$WORK/out"; sync; }
+
+# generate DB SIZE_MB: a realistic table (integer key, text, timestamp, 1-4 KiB blobs) plus a secondary
+# index, filled in ~32 MiB transactions until the file reaches the size, left in WAL mode and checkpointed.
+generate() {
+  local db="$1" size_mb="$2"
+  local target=$(( size_mb * 1048576 ))
+  local est_row=3600 batch_bytes=$(( 32 * 1048576 ))
+  local t0; t0=$(date +%s)
+  sqlite3 "$db" >/dev/null <<'SQL'
+PRAGMA page_size=4096;
+PRAGMA journal_mode=WAL;
+CREATE TABLE items (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  category TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  payload BLOB NOT NULL
+);
+CREATE INDEX items_name ON items(name);
+SQL
+  local size rows
+  while :; do
+    size=$(stat -c %s "$db")
+    (( size < target )) || break
+    rows=$(( (target - size) / est_row ))
+    if (( rows > batch_bytes / est_row )); then rows=$(( batch_bytes / est_row )); fi
+    if (( rows < 100 )); then rows=100; fi
+    sqlite3 "$db" >/dev/null <<SQL
+PRAGMA synchronous=OFF;
+PRAGMA cache_size=-262144;
+BEGIN;
+WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < $rows)
+INSERT INTO items (name, category, created_at, payload)
+SELECT 'user-' || lower(hex(randomblob(6))) || '@example.org',
+       'category-' || (abs(random()) % 50),
+       1600000000 + (abs(random()) % 200000000),
+       randomblob(1024 + abs(random()) % 3072)
+FROM n;
+COMMIT;
+SQL
+    # learn the real bytes per row from what the file grew by, so the last batch lands near the target
+    local grown=$(( $(stat -c %s "$db") - size ))
+    if (( grown > 0 )); then est_row=$(( grown / rows + 1 )); fi
+  done
+  sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+  local mode; mode=$(sqlite3 "$db" "PRAGMA journal_mode;")
+  [[ "$mode" == wal ]] || die "generated database is in journal_mode=$mode, expected wal"
+  echo "Generated $db: $(file_mib "$db") MiB, $(sqlite3 "$db" 'SELECT count(*) FROM items') rows," \
+       "journal_mode=$mode, in $(( $(date +%s) - t0 )) s"
+}
+
+warm() { cat "$1" >/dev/null; }
+
+# The tool must really have written a backup: a stub jar that exits 0 must not pass for a fast one.
+check_backup_written() {
+  local dir="$1" n
+  n=$(find "$dir" -maxdepth 1 -name 'backup-*.db' | wc -l)
+  [[ "$n" -eq 1 ]] || { echo "expected one backup-*.db in $dir, found $n" >&2; return 1; }
+  local f; f=$(find "$dir" -maxdepth 1 -name 'backup-*.db')
+  [[ -s "$f.sha256" ]] || { echo "no .sha256 sidecar next to $f" >&2; return 1; }
+}
+
+smoke_test_jar() {
+  local db="$WORK/smoke.db" dir="$WORK/smoke-out"
+  sqlite3 "$db" "PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);" >/dev/null
+  mkdir -p "$dir"
+  local rc=0
+  java -jar "$JAR" run --database "$db" --backup-dir "$dir" --no-vacuum >"$WORK/logs/smoke" 2>&1 || rc=$?
+  if [[ $rc -ne 0 ]] || ! check_backup_written "$dir" 2>>"$WORK/logs/smoke"; then
+    echo "The jar is not runnable yet (exit $rc):" >&2
+    tail -n 20 "$WORK/logs/smoke" >&2
+    rm -rf -- "$db" "$dir"
+    return 1
+  fi
+  rm -rf -- "$db"* "$dir"
+}
+
+run_a() {
+  fresh; measure a_backup sqlite3 "$DB" ".backup '$WORK/out/copy.db'"
+  sync; measure a_check sqlite3 "$WORK/out/copy.db" "PRAGMA quick_check"
+  grep -qx ok "$WORK/logs/out.a_check" || die "quick_check of the .backup copy did not say ok"
+}
+run_b() { fresh; measure b sqlite3 "$DB" "VACUUM INTO '$WORK/out/copy.db'"; }
+run_c() { fresh; measure c java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum; check_backup_written "$WORK/out"; }
+run_d() { fresh; measure d java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out"; check_backup_written "$WORK/out"; }
+
+# ---------------------------------------------------------------- rss-sizes mode
+if [[ -n "$RSS_SIZES" ]]; then
+  cp "$JAR" "$WORK/sqlite-backup.jar"
+  echo "Jar: $JAR ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$JAR" | cut -c1-12))"
+  JAR="$WORK/sqlite-backup.jar"
+  smoke_test_jar || die "cannot measure RSS without a runnable jar"
+  echo "## Peak RSS of \`run --no-vacuum\` by database size ($RUNS runs each)"
+  echo
+  rows=()
+  for s in $RSS_SIZES; do
+    DB="$WORK/db-$s.db"
+    generate "$DB" "$s"
+    warm "$DB"
+    rm -f "$WORK/results/c"
+    for ((i = 1; i <= RUNS; i++)); do run_c; done
+    rows+=("| $s | $(file_mib "$DB") | $(secs "$(col 1 c | median_ms)") | $(mib "$(col 2 c | sort -n | tail -n1)") |")
+    fresh; rm -f -- "$DB"*
+  done
+  echo
+  echo "| database (requested MiB) | database (actual MiB) | median wall s | peak RSS MiB (max of runs) |"
+  echo "|---:|---:|---:|---:|"
+  printf '%s\n' "${rows[@]}"
+  exit 0
+fi
+
+# ---------------------------------------------------------------- main benchmark
+if [[ "$BASELINE_ONLY" -eq 0 ]]; then
+  # Others may rebuild target/ while this runs; measure one fixed copy of the jar.
+  cp "$JAR" "$WORK/sqlite-backup.jar"
+  echo "Jar: $JAR ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$JAR" | cut -c1-12))"
+  JAR="$WORK/sqlite-backup.jar"
+  smoke_test_jar || die "jar not runnable; rerun later, or with --baseline-only for the sqlite3 rows alone"
+fi
+
+DB="$WORK/bench.db"
+generate "$DB" "$SIZE_MB"
+DB_MIB=$(file_mib "$DB")
+echo "Warming the page cache (cat db > /dev/null) ..."
+warm "$DB"
+
+echo "Measuring, $RUNS interleaved runs per command ..."
+for ((i = 1; i <= RUNS; i++)); do
+  run_a
+  run_b
+  if [[ "$BASELINE_ONLY" -eq 0 ]]; then run_c; run_d; fi
+  echo "  run $i/$RUNS done"
+done
+
+# a) is two commands: per-run sum of wall times, max of the two RSS values
+paste -d' ' "$WORK/results/a_backup" "$WORK/results/a_check" \
+  | awk '{print $1 + $3, ($2 > $4 ? $2 : $4)}' >"$WORK/results/a"
+
+A_MS=$(col 1 a | median_ms); B_MS=$(col 1 b | median_ms)
+A_RSS=$(col 2 a | sort -n | tail -n1); B_RSS=$(col 2 b | sort -n | tail -n1)
+
+# Parts on their own, untimed in the table: what a verified copy costs beyond the copy itself.
+fresh
+sqlite3 "$DB" ".backup '$WORK/out/copy.db'"
+sync
+t0=$(date +%s%N); sha256sum "$WORK/out/copy.db" >/dev/null; t1=$(date +%s%N)
+SHA_MS=$(( (t1 - t0) / 1000000 ))
+SSL_MS=""
+if command -v openssl >/dev/null; then  # OpenSSL uses the CPU's SHA instructions, coreutils does not
+  t0=$(date +%s%N); openssl dgst -sha256 "$WORK/out/copy.db" >/dev/null; t1=$(date +%s%N)
+  SSL_MS=$(( (t1 - t0) / 1000000 ))
+fi
+cp "$WORK/out/copy.db" "$WORK/out/copy2.db"
+t0=$(date +%s%N); sync "$WORK/out/copy2.db"; t1=$(date +%s%N)
+FSYNC_MS=$(( (t1 - t0) / 1000000 ))
+fresh
+
+echo
+echo "## Results: ${DB_MIB} MiB database, WAL mode, warm page cache, median of $RUNS runs"
+echo
+echo "| command | median wall s | peak RSS MiB | ratio | target | met |"
+echo "|---|---:|---:|---:|---:|---|"
+echo "| a) sqlite3 .backup + quick_check | $(secs "$A_MS") | $(mib "$A_RSS") | | | |"
+echo "| &nbsp;&nbsp;.backup alone | $(secs "$(col 1 a_backup | median_ms)") | $(mib "$(col 2 a_backup | sort -n | tail -n1)") | | | |"
+echo "| &nbsp;&nbsp;quick_check alone | $(secs "$(col 1 a_check | median_ms)") | $(mib "$(col 2 a_check | sort -n | tail -n1)") | | | |"
+echo "| b) sqlite3 VACUUM INTO | $(secs "$B_MS") | $(mib "$B_RSS") | | | |"
+if [[ "$BASELINE_ONLY" -eq 0 ]]; then
+  C_MS=$(col 1 c | median_ms); D_MS=$(col 1 d | median_ms)
+  C_RSS=$(col 2 c | sort -n | tail -n1); D_RSS=$(col 2 d | sort -n | tail -n1)
+  RC=$(ratio "$C_MS" "$A_MS"); RD=$(ratio "$D_MS" "$B_MS")
+  met() { if le "$1" "$2"; then echo yes; else echo "**no**"; fi; }
+  echo "| c) run --no-vacuum | $(secs "$C_MS") | $(mib "$C_RSS") | c/a $RC | <= 1.00 | $(met "$RC" 1.0) |"
+  echo "| d) run (VACUUM INTO) | $(secs "$D_MS") | $(mib "$D_RSS") | d/b $RD | <= 1.10 | $(met "$RD" 1.1) |"
+  echo
+  echo "Peak RSS target (<= $RSS_TARGET_MIB MiB): c $(mib "$C_RSS") MiB $(met "$(mib "$C_RSS")" $RSS_TARGET_MIB)," \
+       "d $(mib "$D_RSS") MiB $(met "$(mib "$D_RSS")" $RSS_TARGET_MIB)"
+else
+  echo "| c) run --no-vacuum | pending | pending | c/a pending | <= 1.00 | |"
+  echo "| d) run (VACUUM INTO) | pending | pending | d/b pending | <= 1.10 | |"
+fi
+echo
+echo "Parts on their own (one run each, warm): SHA-256 of the copy $(secs "$SHA_MS") s with sha256sum" \
+     "${SSL_MS:+and $(secs "$SSL_MS") s with openssl, }fsync of a freshly written copy $(secs "$FSYNC_MS") s."
+echo
+echo "Raw runs (wall ms, RSS KiB):"
+for f in a_backup a_check a b c d; do
+  if [[ -f "$WORK/results/$f" ]]; then
+    echo "  $f: $(tr '\n' ';' <"$WORK/results/$f" | sed 's/;$//; s/;/; /g')"
+  fi
+done
+
+if [[ "$BASELINE_ONLY" -eq 0 ]]; then
+  # The tool logs no per-phase timings, so one extra, untimed run of each mode is traced: the moments it opens,
+  # fsyncs and links files show where the time goes (JVM start, snapshot, quick_check, SHA-256, publish).
+  echo
+  echo "## Where the tool's time goes: one extra run of each, with -v, file events traced (untimed above)"
+  for mode in --no-vacuum ""; do
+    fresh
+    echo
+    echo "### run ${mode:-(VACUUM INTO)}"
+    echo '```'
+    if command -v strace >/dev/null; then
+      # shellcheck disable=SC2086  # $mode is empty or one word
+      strace -f --seccomp-bpf -ttt -o "$WORK/logs/trace" \
+        -e trace=execve,openat,fsync,fdatasync,link,linkat,rename,renameat,renameat2 \
+        java -jar "$JAR" run -v --database "$DB" --backup-dir "$WORK/out" $mode 2>&1 || echo "(exit $?)"
+      echo "--- seconds since exec: file events in the work folder"
+      awk -v work="$WORK" '
+        NR == 1 { t0 = $2 }
+        { last = $2 }
+        / = -1 / { next }
+        /resumed>/ && !/<\.\.\. (fsync|fdatasync) resumed>/ { next }
+        index($0, work) || /[ <](fsync|fdatasync)[( ]/ {
+          line = $0; sub(/^[0-9]+ +[0-9.]+ +/, "", line); gsub(work "/", "", line)
+          sub(/, (O_|0x).*/, ")", line); sub(/AT_FDCWD, /, "", line)
+          printf "%7.3f  %s\n", $2 - t0, line
+        }
+        END { printf "%7.3f  exit\n", last - t0 }' "$WORK/logs/trace"
+    else
+      # shellcheck disable=SC2086
+      java -jar "$JAR" run -v --database "$DB" --backup-dir "$WORK/out" $mode 2>&1 || echo "(exit $?)"
+      echo "(strace not installed: no timeline)"
+    fi
+    echo '```'
+  done
+  fresh
+fi

@@ -35,10 +35,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Adapter: the local backup folder, where a backup's name appears only once it and its sidecar are on disk. */
 // Published by hard links, never renames: link(2) fails on an existing name, rename(2) would silently replace it.
 public final class FilesystemBackupRepository implements BackupRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FilesystemBackupRepository.class);
 
     static final String SCRATCH_DIR = ".sqlite-backup";
     static final String LOCK_FILE = "lock";
@@ -266,14 +270,29 @@ public final class FilesystemBackupRepository implements BackupRepository {
     }
 
     @Override
+    public StagedBackup checksum(StagedBackup staged) {
+        try {
+            long started = System.nanoTime();
+            Sha256.Digest digest = Sha256.of(staged.file());
+            LOG.debug("sha256 of {} ({} bytes) in {} ms", staged.file().getFileName(), digest.sizeBytes(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return new StagedBackup(staged.file(), Optional.of(digest.hex()));
+        } catch (IOException e) {
+            throw failure("read " + staged.file(), e);
+        }
+    }
+
+    @Override
     public Backup publish(StagedBackup staged, Instant takenAt) {
         Path file = staged.file();
         Path scratchSidecar = null;
         Path orphanSidecar = null;
         try {
+            long started = System.nanoTime();
             // (a) the bytes are on disk before any name points at them
             DurableFiles.fsync(file);
-            Sha256.Digest digest = Sha256.of(file);
+            Sha256.Digest digest = staged.sha256().isPresent()
+                    ? new Sha256.Digest(staged.sha256().get(), Files.size(file)) : Sha256.of(file);
             Files.setPosixFilePermissions(file, DurableFiles.OWNER_READ_WRITE);
 
             BackupName name = BackupName.at(takenAt);
@@ -311,6 +330,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 Files.deleteIfExists(scratchSidecar);
                 Files.deleteIfExists(file);
                 DurableFiles.fsyncDirectory(scratch);
+                LOG.debug("published {} in {} ms", name, (System.nanoTime() - started) / 1_000_000);
                 return new Backup(name, digest.sizeBytes(), Optional.of(digest.hex()));
             }
         } catch (UnsupportedOperationException e) {

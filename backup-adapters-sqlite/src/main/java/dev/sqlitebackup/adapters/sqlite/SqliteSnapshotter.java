@@ -156,6 +156,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             throw new IllegalStateException("snapshot target must be an existing file: " + copy);
         }
         long sourceSize = sizeOrZero(database);
+        long started = System.nanoTime();
         try (SizePoller poller = new SizePoller(copy, sourceSize, progress);
                 SQLiteConnection source = openSource(database)) {
             poller.start();
@@ -164,6 +165,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             } else {
                 onlineBackup(database, source, copy);
             }
+            LOG.debug("{} of {} ({} bytes) into {} in {} ms", compact ? "VACUUM INTO" : "online backup", database,
+                    sourceSize, copy.getFileName(), (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException e) {
             throw failure(database, e.getErrorCode(), sqliteMessage(e), copy, e);
         } finally {
@@ -247,6 +250,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         // immutable=1: no locks, no -wal or -shm beside the copy, even when its header says WAL mode.
         String url = "jdbc:sqlite:" + uri(copy) + "?mode=ro&immutable=1";
         List<String> rows = new ArrayList<>();
+        long started = System.nanoTime();
         try (SQLiteConnection connection = JDBC.createConnection(url, config.toProperties());
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(pragma)) {
@@ -258,6 +262,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             LOG.debug("{} on {} failed", pragma, copy, e);
             return new IntegrityReport(level, List.of(sqliteMessage(e)));
         }
+        LOG.debug("{} of {} in {} ms: {}", pragma, copy.getFileName(), (System.nanoTime() - started) / 1_000_000,
+                rows.size() == 1 ? rows.get(0) : rows.size() + " rows");
         if (rows.equals(List.of("ok"))) {
             return IntegrityReport.passed(level);
         }

@@ -29,6 +29,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +42,13 @@ import java.util.function.Supplier;
  * told how every run ended, and every run is recorded in the activity log (never fatally).
  */
 public final class RunBackupService implements RunBackupUseCase {
+
+    /** Daemon threads, made as needed and gone when idle, so a library user's JVM never waits for them. */
+    private static final Executor CHECKSUM_THREADS = runnable -> {
+        Thread thread = new Thread(runnable, "sqlite-backup-checksum");
+        thread.setDaemon(true);
+        thread.start();
+    };
 
     private final DatabaseSnapshotter snapshotter;
     private final BackupRepository repository;
@@ -183,18 +193,33 @@ public final class RunBackupService implements RunBackupUseCase {
         boolean published = false;
         try {
             snapshotter.snapshot(source.path(), staged.file(), command.compact(), command.progress());
+            // Both only read the finished copy: hash it on another core while SQLite checks it.
+            CompletableFuture<StagedBackup> summed = CompletableFuture.supplyAsync(() -> repository.checksum(staged),
+                    CHECKSUM_THREADS);
             IntegrityReport integrity = snapshotter.check(staged.file(), command.verify());
+            StagedBackup checked = joined(summed);
             if (!integrity.ok()) {
                 throw new BackupFailedException("backup of " + source.path() + " failed verification, "
                         + integrity.summary() + "; the database itself may be corrupt");
             }
-            Backup backup = repository.publish(staged, startedAt);
+            Backup backup = repository.publish(checked, startedAt);
             published = true;
             return backup;
         } finally {
             if (!published) {
                 repository.discard(staged);
             }
+        }
+    }
+
+    private static StagedBackup joined(CompletableFuture<StagedBackup> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 

@@ -81,6 +81,20 @@ public abstract class BackupRepositoryContract {
     }
 
     @Test
+    void aChecksumTakenBeforePublishing_isTheOneRecorded() {
+        repository.prepare();
+        StagedBackup staged = repository.stage();
+        fill(staged, "checked early".getBytes(StandardCharsets.UTF_8));
+
+        StagedBackup summed = repository.checksum(staged);
+        Backup backup = repository.publish(summed, T0);
+
+        assertThat(summed.sha256()).isPresent();
+        assertThat(backup.recordedSha256()).isEqualTo(summed.sha256());
+        assertThat(repository.checkChecksum(backup.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+    }
+
+    @Test
     void twoBackupsInOneSecond_bothSucceed_andNeitherOverwritesTheOther() {
         repository.prepare();
         Backup first = publish("first", T0);

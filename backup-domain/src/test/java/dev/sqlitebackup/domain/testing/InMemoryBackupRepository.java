@@ -174,11 +174,18 @@ public final class InMemoryBackupRepository implements BackupRepository {
         while (files.exists(locate(name)) || files.exists(folder.resolve(name.sidecarName()))) {
             name = name.nextSecond();
         }
-        String sha = sha256(content);
+        String sha = stagedBackup.sha256().orElseGet(() -> sha256(content));
         files.write(folder.resolve(name.sidecarName()), sidecarLine(sha, name));
         files.write(locate(name), content);
         files.delete(stagedBackup.file());
         return new Backup(name, content.length, Optional.of(sha));
+    }
+
+    @Override
+    public StagedBackup checksum(StagedBackup stagedBackup) {
+        byte[] content = files.read(stagedBackup.file())
+                .orElseThrow(() -> new IllegalStateException("not staged: " + stagedBackup.file()));
+        return new StagedBackup(stagedBackup.file(), Optional.of(sha256(content)));
     }
 
     @Override

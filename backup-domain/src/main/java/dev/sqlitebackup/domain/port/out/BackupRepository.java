@@ -61,6 +61,12 @@ public interface BackupRepository {
     StagedBackup stage();
 
     /**
+     * Reads a finished staged copy once and records its SHA-256 in the returned value, so that {@link #publish}
+     * need not read it again; safe to run while the copy is integrity-checked, as both only read it.
+     */
+    StagedBackup checksum(StagedBackup staged);
+
+    /**
      * Makes a verified staged copy a backup: checksum, sidecar, owner-only mode, durably on disk, then the name of
      * {@code takenAt}, or the next free second after it: an existing backup is never overwritten.
      */

@@ -81,7 +81,12 @@ public final class BackupDaemon {
             scheduler.addJob(JobBuilder.newJob(BackupJob.class).withIdentity(JOB).storeDurably().build(), false);
             // before the schedule's first fire time is computed: a catch-up always comes before it
             Instant now = clock.instant();
+            // Quartz would also fire a time earlier in the current second; that fire is the catch-up's to judge,
+            // so the schedule starts at its first fire strictly after now (no double run at start).
+            Instant firstFire = settings.schedule().nextAfter(now).orElseThrow(() -> new BackupFailedException(
+                    "schedule " + settings.schedule().describe() + " never fires after " + now));
             Trigger cron = TriggerBuilder.newTrigger().withIdentity("schedule").forJob(JOB)
+                    .startAt(Date.from(firstFire))
                     .usingJobData(BackupJob.TRIGGER, RunTrigger.SCHEDULED.label())
                     // a run that takes longer than the interval delays the next one, never stacks them up
                     .withSchedule(CronScheduleBuilder.cronSchedule(settings.schedule().cron())

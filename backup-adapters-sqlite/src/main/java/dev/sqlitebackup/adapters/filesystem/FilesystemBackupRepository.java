@@ -80,13 +80,19 @@ public final class FilesystemBackupRepository implements BackupRepository {
     }
 
     @Override
-    public void prepare() {
+    public Preparation prepare() {
         if (Files.exists(folder) && !Files.isDirectory(folder)) {
             throw new InvalidInputException("backup dir " + folder + " is not a directory");
         }
+        List<Path> created = new ArrayList<>();
         try {
             if (!Files.exists(folder)) {
+                List<Path> missing = new ArrayList<>();
+                for (Path p = folder; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+                    missing.add(0, p);
+                }
                 Files.createDirectories(folder, DurableFiles.ownerOnlyDirectory());
+                created.addAll(missing);
                 // the attribute is subject to the umask; the folder holds copies of someone's data
                 Files.setPosixFilePermissions(folder, DurableFiles.OWNER_ONLY_DIRECTORY);
             }
@@ -95,6 +101,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
             }
             if (!Files.exists(scratch, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(scratch, DurableFiles.ownerOnlyDirectory());
+                created.add(scratch);
                 Files.setPosixFilePermissions(scratch, DurableFiles.OWNER_ONLY_DIRECTORY);
             } else if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidInputException("backup dir " + folder + " is not usable: " + scratch
@@ -103,12 +110,45 @@ public final class FilesystemBackupRepository implements BackupRepository {
             Path probe = scratch.resolve(SCRATCH_PREFIX + "probe-" + ProcessHandle.current().pid() + "-" + random());
             Files.createFile(probe, DurableFiles.ownerReadWrite());
             Files.delete(probe);
+            return new Preparation(created);
         } catch (AccessDeniedException e) {
             throw notWritable();
         } catch (FileAlreadyExistsException e) {
             throw new InvalidInputException("backup dir " + folder + " is not a directory");
         } catch (IOException e) {
             throw failure("prepare backup dir " + folder, e);
+        }
+    }
+
+    @Override
+    public void undo(Preparation preparation) {
+        List<Path> created = preparation.createdFolders();
+        for (Path dir : created) {
+            boolean ours = dir.equals(scratch) || folder.startsWith(dir);
+            if (!ours || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return; // gone, or replaced (by a symlink, say): not what this run made
+            }
+        }
+        if (created.contains(scratch)) {
+            // the run lock is this run's own file; a state database or anything else keeps the folder
+            DurableFiles.deleteQuietly(scratch.resolve(LOCK_FILE));
+        }
+        for (int i = created.size() - 1; i >= 0; i--) {
+            Path dir = created.get(i);
+            try {
+                Files.delete(dir); // only an empty directory: the system checks, not us
+            } catch (IOException notEmptyOrGone) {
+                LOG.debug("kept {}: {}", dir, DurableFiles.oneLine(notEmptyOrGone));
+                return;
+            }
+        }
+        Path parent = created.isEmpty() ? null : created.get(0).getParent();
+        if (parent != null) {
+            try {
+                DurableFiles.fsyncDirectory(parent);
+            } catch (IOException e) {
+                LOG.debug("could not fsync {}: {}", parent, DurableFiles.oneLine(e));
+            }
         }
     }
 
@@ -252,6 +292,36 @@ public final class FilesystemBackupRepository implements BackupRepository {
             }
         } catch (IOException e) {
             throw failure("clean up " + scratch, e);
+        }
+        return removed + sweepOrphanSidecars();
+    }
+
+    /**
+     * Removes sidecars this tool wrote whose backup never got its name (a crash between the two links of
+     * {@link #publish}) or lost it (a crash between the two unlinks of {@link #delete}): regular files named like a
+     * backup's sidecar, holding exactly the line this tool writes, beside no entry of the backup's name. Anything
+     * else, a symlink or a sidecar in another form, is left alone. Otherwise {@code sha256sum -c *.sha256} would fail.
+     */
+    private int sweepOrphanSidecars() {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "backup-*" + BackupName.SIDECAR_SUFFIX)) {
+            for (Path entry : entries) {
+                String fileName = entry.getFileName().toString();
+                Optional<BackupName> name = BackupName.parse(
+                        fileName.substring(0, fileName.length() - BackupName.SIDECAR_SUFFIX.length()));
+                if (name.isEmpty() || taken(locate(name.get()))) {
+                    continue;
+                }
+                Optional<String> sha = recordedSha256(name.get());
+                if (sha.isPresent() && Files.size(entry) == (sha.get() + "  " + name.get() + "\n").length()
+                        && Files.readString(entry, StandardCharsets.UTF_8).equals(sha.get() + "  " + name.get() + "\n")
+                        && DurableFiles.deleteQuietly(entry)) {
+                    LOG.debug("removed {}, a sidecar whose backup an interrupted run never named", fileName);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw failure("clean up " + folder, e);
         }
         return removed;
     }

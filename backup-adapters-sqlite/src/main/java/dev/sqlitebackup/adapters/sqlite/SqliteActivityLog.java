@@ -55,6 +55,9 @@ public final class SqliteActivityLog implements ActivityLog {
             "id, trigger, started_at, ended_at, outcome, backup_name, size_bytes, remote_id, error";
 
     private final Path file;
+    /** Below this much free space a failure to write the log is the full disk's, which the run reports itself. */
+    private static final long FULL_BELOW_BYTES = 1L << 20;
+
     /** The last warning given, so a broken log says so once rather than at every step of every run. */
     private volatile String lastWarning;
 
@@ -231,9 +234,27 @@ public final class SqliteActivityLog implements ActivityLog {
                 + oneLine(e);
         if (!warning.equals(lastWarning)) {
             lastWarning = warning;
-            LOG.warn(warning);
+            if (diskFull()) {
+                // the run cannot write its backup either and says "no space left" in its one error line
+                LOG.debug(warning);
+            } else {
+                LOG.warn(warning);
+            }
         }
         LOG.debug("activity log failure", e);
+    }
+
+    /** Whether the state database's filesystem has (next to) no room left. */
+    private boolean diskFull() {
+        try {
+            Path folder = file.toAbsolutePath().getParent();
+            while (folder != null && !Files.exists(folder)) {
+                folder = folder.getParent();
+            }
+            return folder != null && Files.getFileStore(folder).getUsableSpace() < FULL_BELOW_BYTES;
+        } catch (IOException | RuntimeException unknown) {
+            return false;
+        }
     }
 
     private static String oneLine(Exception e) {

@@ -67,8 +67,16 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     @Override
     public SourceDatabase inspect(Path database) {
-        if (!Files.exists(database)) {
+        try {
+            // Files.exists says false for a file in a folder we may not search; that file is unreadable, not missing
+            Files.readAttributes(database, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
             throw new InvalidInputException("database " + database + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw notReadable(database);
+        } catch (IOException e) {
+            throw new InvalidInputException("database " + database + " cannot be read: " + oneLine(String.valueOf(
+                    e.getMessage())));
         }
         if (Files.isDirectory(database)) {
             throw new InvalidInputException("database " + database + " is a directory, not an SQLite file");
@@ -255,8 +263,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(pragma)) {
             while (result.next()) {
-                // some rows span lines ("*** in database main ***\nTree 3 page 93: ..."); reports are one line each
-                rows.add(oneLine(String.valueOf(result.getString(1))));
+                rows.addAll(problemsIn(String.valueOf(result.getString(1))));
             }
         } catch (SQLException e) {
             LOG.debug("{} on {} failed", pragma, copy, e);
@@ -268,6 +275,21 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             return IntegrityReport.passed(level);
         }
         return new IntegrityReport(level, rows.isEmpty() ? List.of(pragma + " returned nothing") : rows);
+    }
+
+    /**
+     * Some rows span lines ("*** in database main ***\nTree 3 page 93: ...\nPage 4: never used\n..."), a hundred
+     * for a damaged root page: each line is a problem of its own, the header kept with the first, so a summary
+     * names the first problem and counts the rest rather than printing them all on one line.
+     */
+    private static List<String> problemsIn(String row) {
+        List<String> lines = new ArrayList<>(row.strip().lines().map(String::strip).filter(l -> !l.isEmpty())
+                .toList());
+        if (lines.size() > 1 && lines.get(0).startsWith("***")) {
+            String header = lines.remove(0);
+            lines.set(0, header + " " + lines.get(0));
+        }
+        return lines.isEmpty() ? List.of(oneLine(row)) : lines;
     }
 
     /** A {@code file:} URI, so that characters like {@code ?}, {@code #} and {@code %} in the path stay literal. */

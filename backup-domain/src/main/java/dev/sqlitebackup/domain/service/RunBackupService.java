@@ -37,9 +37,11 @@ import java.util.function.Supplier;
 /**
  * Takes a backup in the one order that keeps old backups safe: check the source, snapshot into scratch space,
  * verify, publish under a final name, and only then let retention delete anything. A failure at any step before
- * publishing removes the scratch file and deletes nothing. With an off-site store, the finished backup is then
- * uploaded and the remote policy applied there; an off-site failure never touches the local backups. The owner is
- * told how every run ended, and every run is recorded in the activity log (never fatally).
+ * publishing removes the scratch file and deletes nothing; in a folder the run created, it also removes what the
+ * run created there (when nothing else is in it), so a failed first run leaves nothing behind. With an off-site
+ * store, the finished backup is then uploaded and the remote policy applied there; an off-site failure never
+ * touches the local backups. The owner is told how every run ended, and every run that leaves a trace is recorded
+ * in the activity log (never fatally).
  */
 public final class RunBackupService implements RunBackupUseCase {
 
@@ -149,12 +151,34 @@ public final class RunBackupService implements RunBackupUseCase {
     private RunResult backUp(Command command, Recording recording) {
         // Before anything is created: a bad source must leave no folder behind.
         SourceDatabase source = snapshotter.inspect(command.database());
-        repository.prepare();
-        recording.started();
+        BackupRepository.Preparation prepared;
+        try {
+            prepared = repository.prepare();
+        } catch (RuntimeException unusable) {
+            // The log lives in the folder by default: recording would only add a warning to the error.
+            recording.notRecorded();
+            throw unusable;
+        }
+        if (!prepared.createdAnything()) {
+            recording.started();
+        }
         try (BackupRepository.Lock lock = repository.lock("backup of " + source.path(), command.lockWait())) {
-            int swept = repository.sweepLeftovers();
-            Instant startedAt = clock.instant();
-            Backup backup = snapshotAndPublish(source, command, startedAt);
+            int swept;
+            Instant startedAt;
+            Backup backup;
+            try {
+                swept = repository.sweepLeftovers();
+                startedAt = clock.instant();
+                backup = snapshotAndPublish(source, command, startedAt);
+            } catch (RuntimeException | Error failure) {
+                // A first run that publishes nothing leaves no trace: not the folder it made, not a history entry.
+                if (prepared.createdAnything()) {
+                    repository.undo(prepared);
+                    recording.notRecorded();
+                }
+                throw failure;
+            }
+            recording.started();
             RetentionPlan plan = applyRetention(command, backup.name());
             Duration duration = Duration.between(startedAt, clock.instant());
             RunResult local = new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration,
@@ -259,19 +283,26 @@ public final class RunBackupService implements RunBackupUseCase {
      * One run's entry in the activity log. Never fatal: a log that fails is the adapter's to report (it warns), and
      * the backup goes on. The start is written once the folder exists (the log lives in it by default, and a run
      * that fails its source check must create nothing); a run that fails before that is recorded at its end only
-     * when the folder exists already.
+     * when the folder exists already. In a folder the run itself created, the start is written only once the backup
+     * is published: a first run that fails before then removes what it created and is not recorded at all; nor is a
+     * run whose folder cannot be prepared.
      */
     private final class Recording {
         private final RunTrigger trigger;
         private final Instant startedAt;
         private RunRecord record;
+        private boolean noTrace;
 
         Recording(RunTrigger trigger, Instant startedAt) {
             this.trigger = trigger;
             this.startedAt = startedAt;
         }
 
+        /** Writes the start once; later calls do nothing. */
         void started() {
+            if (record != null) {
+                return;
+            }
             try {
                 record = activityLog.start(trigger, startedAt);
             } catch (RuntimeException broken) {
@@ -279,8 +310,16 @@ public final class RunBackupService implements RunBackupUseCase {
             }
         }
 
+        /** The folder is unusable, or the run removed all it created: writing its end would create it again. */
+        void notRecorded() {
+            noTrace = true;
+        }
+
         void ended(RunRecord.Outcome outcome, Optional<Backup> backup, Optional<String> remoteId,
                 Optional<String> error) {
+            if (noTrace) {
+                return;
+            }
             try {
                 if (record == null) {
                     if (!repository.exists()) {

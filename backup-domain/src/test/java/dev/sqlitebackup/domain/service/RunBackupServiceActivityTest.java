@@ -113,6 +113,39 @@ class RunBackupServiceActivityTest {
     }
 
     @Test
+    void aFirstRunThatFailsBeforePublishing_removesItsFolder_andSoRecordsNothing() {
+        database.corruptNextCopy();
+
+        assertThatThrownBy(() -> service.run(command())).isInstanceOf(BackupFailedException.class);
+
+        assertThat(repository.exists()).isFalse();
+        assertThat(log.all()).as("the log lives in the folder: a record would bring it back").isEmpty();
+        assertThat(notifier.reports()).as("the owner is still told").extracting(RunReport::outcome)
+                .containsExactly(RunReport.Outcome.FAILED);
+    }
+
+    @Test
+    void aRunWhoseFolderCannotBePrepared_isNotRecorded() {
+        repository.prepare();
+        repository.makeUnusable();
+
+        assertThatThrownBy(() -> service.run(command())).isInstanceOf(InvalidInputException.class);
+
+        assertThat(log.all()).as("the log would live in the unusable folder").isEmpty();
+    }
+
+    @Test
+    void aFailedRun_inAFolderThatWasThere_isRecorded() {
+        repository.prepare();
+        database.corruptNextCopy();
+
+        assertThatThrownBy(() -> service.run(command())).isInstanceOf(BackupFailedException.class);
+
+        assertThat(log.all()).singleElement().satisfies(r ->
+                assertThat(r.outcome()).contains(RunRecord.Outcome.FAILED));
+    }
+
+    @Test
     void aBrokenActivityLog_neverCostsABackup() {
         log.breakIt();
 

@@ -126,6 +126,32 @@ class RunBackupServiceTest {
     }
 
     @Test
+    void aFirstRunWhoseCopyFailsVerification_removesTheFolderItCreated() {
+        database.corruptNextCopy();
+
+        assertThatThrownBy(() -> service.run(command(RetentionPolicy.DEFAULT)))
+                .isInstanceOf(BackupFailedException.class).hasMessageContaining("failed verification");
+
+        assertThat(repository.exists()).as("no folder left behind").isFalse();
+        assertThat(repository.scratchFiles()).isEmpty();
+        assertThat(repository.isLocked()).isFalse();
+        assertThat(service.run(command(RetentionPolicy.DEFAULT)).backup()).as("the next run starts afresh")
+                .isNotNull();
+        assertThat(repository.exists()).isTrue();
+    }
+
+    @Test
+    void aFailedRun_inAFolderThatWasThere_leavesTheFolder() {
+        repository.prepare();
+        database.failNextSnapshot(new BackupFailedException("backup of /srv/app/app.db failed: no space left"));
+
+        assertThatThrownBy(() -> service.run(command(RetentionPolicy.DEFAULT)))
+                .isInstanceOf(BackupFailedException.class);
+
+        assertThat(repository.exists()).isTrue();
+    }
+
+    @Test
     void anUnusableBackupFolder_failsBeforeAnySnapshot() {
         repository.makeUnusable();
 

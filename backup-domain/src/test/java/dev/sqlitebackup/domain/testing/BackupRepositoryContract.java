@@ -66,6 +66,54 @@ public abstract class BackupRepositoryContract {
     }
 
     @Test
+    void prepare_saysItCreatedTheFolder_onlyTheFirstTime() {
+        assertThat(repository.prepare().createdAnything()).as("a new folder").isTrue();
+        assertThat(repository.prepare().createdAnything()).as("ready already").isFalse();
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    @Test
+    void undo_ofAFreshPrepare_afterARunThatPublishedNothing_removesTheFolderAgain() {
+        BackupRepository.Preparation prepared = repository.prepare();
+        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+            StagedBackup staged = repository.stage();
+            fill(staged, "rejected copy".getBytes(StandardCharsets.UTF_8));
+            repository.discard(staged);
+            repository.undo(prepared);
+        }
+
+        assertThat(repository.exists()).isFalse();
+        assertThat(repository.prepare().createdAnything()).as("and it can be made again").isTrue();
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    @Test
+    void undo_neverRemovesAFolderThatHoldsAnythingElse() {
+        BackupRepository.Preparation prepared = repository.prepare();
+        copyInByHand(BackupName.at(T0), "by hand".getBytes(StandardCharsets.UTF_8));
+        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+            repository.undo(prepared);
+        }
+
+        assertThat(repository.exists()).isTrue();
+        assertThat(repository.list()).extracting(Backup::name).containsExactly(BackupName.at(T0));
+        assertThat(read(BackupName.at(T0))).isEqualTo("by hand".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    @Test
+    void undo_ofAPrepareThatCreatedNothing_removesNothing() {
+        repository.prepare();
+        BackupRepository.Preparation again = repository.prepare();
+        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+            repository.undo(again);
+        }
+
+        assertThat(repository.exists()).isTrue();
+        assertThat(publish("still usable", T0).name()).isEqualTo(BackupName.at(T0));
+    }
+
+    @Test
     void publish_namesTheBackupByItsTime_recordsChecksum_andListsIt() {
         repository.prepare();
         Backup backup = publish("first", T0);

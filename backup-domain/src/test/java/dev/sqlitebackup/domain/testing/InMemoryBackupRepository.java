@@ -92,11 +92,22 @@ public final class InMemoryBackupRepository implements BackupRepository {
     }
 
     @Override
-    public void prepare() {
+    public Preparation prepare() {
         if (unusable) {
             throw new InvalidInputException("backup dir " + folder + " is not a directory");
         }
+        if (exists) {
+            return Preparation.NOTHING_CREATED;
+        }
         exists = true;
+        return new Preparation(List.of(folder, scratch));
+    }
+
+    @Override
+    public void undo(Preparation preparation) {
+        if (preparation.createdFolders().contains(folder) && files.under(folder).isEmpty()) {
+            exists = false;
+        }
     }
 
     @Override

@@ -22,11 +22,19 @@ public interface BackupRepository {
     boolean exists();
 
     /**
-     * Makes the folder ready to take backups: created if missing (owner-only), its scratch space too.
+     * Makes the folder ready to take backups: created if missing (owner-only), its scratch space too. Returns what
+     * it had to create, so that a run that fails before publishing anything can {@link #undo} exactly that.
      *
      * @throws dev.sqlitebackup.domain.model.InvalidInputException when it is not a directory or not writable
      */
-    void prepare();
+    Preparation prepare();
+
+    /**
+     * Removes what {@link #prepare()} created, for a run that failed before it published anything: its own lock
+     * file and the folders it made, each only when nothing else is in it, so a folder holding anything else stays
+     * as it is. Call while holding the lock. Never fails and never follows a symlink.
+     */
+    void undo(Preparation preparation);
 
     /**
      * Takes the folder's exclusive lock: one run at a time per folder, across processes. Released on close, and by
@@ -88,6 +96,19 @@ public interface BackupRepository {
 
     /** Deletes a backup, then its sidecar (so a crash in between never leaves a backup without one). */
     void delete(BackupName name);
+
+    /** The folders {@link #prepare()} created, outermost first; none when the folder was ready already. */
+    record Preparation(List<Path> createdFolders) {
+        public static final Preparation NOTHING_CREATED = new Preparation(List.of());
+
+        public Preparation {
+            createdFolders = List.copyOf(createdFolders);
+        }
+
+        public boolean createdAnything() {
+            return !createdFolders.isEmpty();
+        }
+    }
 
     /** The repository's lock; closing it never throws. */
     interface Lock extends AutoCloseable {

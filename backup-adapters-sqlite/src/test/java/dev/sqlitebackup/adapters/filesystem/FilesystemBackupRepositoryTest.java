@@ -113,6 +113,31 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     }
 
     @Test
+    void sweep_removesASidecarOfOursWhoseBackupNeverGotItsName_andNothingElse() throws Exception {
+        repository.prepare();
+        Backup kept = publish("kept", T0);
+        // what a crash between linking the sidecar and linking the backup leaves
+        String orphanName = BackupName.at(T0.plusSeconds(60)).value();
+        Path orphan = folder.resolve(orphanName + ".sha256");
+        Files.writeString(orphan, "ab".repeat(32) + "  " + orphanName + "\n");
+        // a lone sidecar in another form, and a symlink named like a sidecar: not ours to judge
+        Path foreign = folder.resolve(BackupName.at(T0.plusSeconds(120)).value() + ".sha256");
+        Files.writeString(foreign, "a note someone left\n");
+        Path precious = Files.writeString(folder.getParent().resolve("precious.txt"), "precious");
+        Path link = folder.resolve(BackupName.at(T0.plusSeconds(180)).value() + ".sha256");
+        Files.createSymbolicLink(link, precious);
+
+        assertThat(repository.sweepLeftovers()).isEqualTo(1);
+
+        assertThat(orphan).doesNotExist();
+        assertThat(foreign).hasContent("a note someone left");
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(precious).hasContent("precious");
+        assertThat(repository.list()).containsExactly(kept);
+        assertThat(repository.checkChecksum(kept.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+    }
+
+    @Test
     void sidecar_isInExactSha256sumFormat_andTheRealSha256sumAcceptsIt() throws Exception {
         repository.prepare();
         Backup backup = publish("some database bytes", T0);
@@ -158,6 +183,64 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         FilesystemBackupRepository deep = new FilesystemBackupRepository(temp.resolve("a/b/backups"));
         deep.prepare();
         assertThat(temp.resolve("a/b/backups/.sqlite-backup")).isDirectory();
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    @Test
+    void undo_removesTheMissingParentsPrepareMade_butNoFolderThatWasThereBefore() throws Exception {
+        FilesystemBackupRepository deep = new FilesystemBackupRepository(temp.resolve("a/b/backups"));
+        BackupRepository.Preparation prepared = deep.prepare();
+        assertThat(prepared.createdFolders()).containsExactly(temp.resolve("a"), temp.resolve("a/b"),
+                temp.resolve("a/b/backups"), temp.resolve("a/b/backups/.sqlite-backup"));
+        try (BackupRepository.Lock lock = deep.lock("backup of test.db")) {
+            assertThat(temp.resolve("a/b/backups/.sqlite-backup/lock")).exists();
+            deep.undo(prepared);
+        }
+
+        assertThat(temp.resolve("a")).doesNotExist();
+        assertThat(temp).isDirectory();
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    @Test
+    void undo_inAnEmptyFolderThatWasThere_removesOnlyTheScratchSpace() throws Exception {
+        Files.createDirectory(folder);
+        BackupRepository.Preparation prepared = repository.prepare();
+        assertThat(prepared.createdFolders()).containsExactly(folder.resolve(".sqlite-backup"));
+        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+            repository.undo(prepared);
+        }
+
+        assertThat(folder).isDirectory();
+        assertThat(namesIn(folder)).isEmpty();
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    @Test
+    void undo_keepsTheScratchSpaceAndTheFolder_whenAnythingButItsLockIsInThem() throws Exception {
+        BackupRepository.Preparation prepared = repository.prepare();
+        Path state = folder.resolve(".sqlite-backup/state.db");
+        write(state, new byte[] {1});
+        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+            repository.undo(prepared);
+        }
+
+        assertThat(state).hasBinaryContent(new byte[] {1});
+        assertThat(namesIn(folder.resolve(".sqlite-backup"))).containsExactly("state.db");
+    }
+
+    @Test
+    void undo_neverFollowsASymlinkInPlaceOfAFolderItMade() throws Exception {
+        BackupRepository.Preparation prepared = repository.prepare();
+        Path elsewhere = Files.createDirectory(temp.resolve("elsewhere"));
+        Files.delete(folder.resolve(".sqlite-backup"));
+        Files.delete(folder);
+        Files.createSymbolicLink(folder, elsewhere);
+
+        repository.undo(prepared);
+
+        assertThat(Files.isSymbolicLink(folder)).isTrue();
+        assertThat(elsewhere).isDirectory();
     }
 
     @Test

@@ -604,4 +604,24 @@ class SqliteSnapshotterTest {
         assertThatThrownBy(() -> snapshotter.inspect(db)).isInstanceOf(InvalidInputException.class)
                 .hasMessage("database " + db + " is not readable: permission denied");
     }
+
+    @Test
+    void inspect_ofAFileInAFolderThatMayNotBeSearched_saysNotReadable_notMissing() throws Exception {
+        String why = "running as root: a folder without search permission does not stop root (BadInputIT covers "
+                + "it with a dropped-privilege child)";
+        if (runningAsRoot()) {
+            System.out.println("SKIPPED inspect_ofAFileInAFolderThatMayNotBeSearched_saysNotReadable_notMissing: "
+                    + why);
+        }
+        assumeFalse(runningAsRoot(), why);
+        Path locked = Files.createDirectory(temp.resolve("locked"));
+        Path db = createDatabase(locked.resolve("live.db"), "delete", 10, 10);
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-------"));
+        try {
+            assertThatThrownBy(() -> snapshotter.inspect(db)).isInstanceOf(InvalidInputException.class)
+                    .hasMessage("database " + db + " is not readable: permission denied");
+        } finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
 }

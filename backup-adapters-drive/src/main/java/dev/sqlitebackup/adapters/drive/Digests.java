@@ -1,10 +1,7 @@
 package dev.sqlitebackup.adapters.drive;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,18 +15,6 @@ final class Digests {
 
     /** The digests of a whole file. */
     record Result(long size, String md5, String sha256) {
-    }
-
-    static Result of(Path file) throws IOException {
-        Digests digests = new Digests();
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(file)) {
-            int read;
-            while ((read = in.read(buffer)) >= 0) {
-                digests.update(buffer, 0, read);
-            }
-        }
-        return digests.result();
     }
 
     void update(byte[] bytes, int offset, int length) {

@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,39 +108,67 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         Objects.requireNonNull(backup, "backup");
         Objects.requireNonNull(file, "file");
         BackupName name = backup.name();
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
+        }
+        if (size != backup.sizeBytes()) {
+            throw notTheVerified(file, name);
+        }
+        // The file is read once, for sending, and digested on the way; its SHA-256 is checked against the recorded
+        // one before the last chunk goes, so Drive never makes a file of bytes that were not verified, and the MD5
+        // of the same bytes is checked against Drive's at the end.
+        try (UploadDigests digests = new UploadDigests(file, size, settings.chunkSizeBytes())) {
+            Supplier<Digests.Result> local = () -> verified(backup, file, digests);
+            // without a recorded SHA-256 (to tag the file with) the whole file is digested first
+            String sha256 = backup.recordedSha256().orElseGet(() -> local.get().sha256());
+            String folder = folderId();
+            for (int attempt = 1; attempt <= MD5_ATTEMPTS; attempt++) {
+                Optional<File> existing = existingCopy(folder, name, sha256, local);
+                if (existing.isPresent()) {
+                    LOG.info("Drive: {} is already in {}", name, settings.describe());
+                    return remote(existing.get());
+                }
+                File metadata = new File().setName(name.value()).setMimeType(BACKUP_MIME).setParents(List.of(folder))
+                        .setAppProperties(Map.of(OWN_KEY, OWN_VALUE, SHA256_KEY, sha256));
+                File uploaded = uploads.upload(metadata, file, size, digests, local::get,
+                        () -> existingCopy(folder, name, sha256, local));
+                String localMd5 = local.get().md5();
+                String remoteMd5 = uploaded.getMd5Checksum() != null ? uploaded.getMd5Checksum()
+                        : metadata(uploaded.getId()).map(File::getMd5Checksum).orElse(null);
+                if (localMd5.equalsIgnoreCase(remoteMd5)) {
+                    LOG.info("Drive: uploaded {} ({} bytes, md5 ok) to {}", name, size, settings.describe());
+                    return remote(uploaded);
+                }
+                LOG.warn("Drive: {} arrived with md5 {} instead of {}; deleting the damaged copy{}", name, remoteMd5,
+                        localMd5, attempt < MD5_ATTEMPTS ? " and uploading again" : "");
+                deleteById(uploaded.getId(), name.value());
+            }
+        }
+        throw new BackupFailedException("Drive: upload of " + name + " failed: Drive's md5 did not match the local "
+                + "file in " + MD5_ATTEMPTS + " tries (damaged copies deleted)");
+    }
+
+    /** The digests of the whole local file, once they match what was verified at publish (size and SHA-256). */
+    private static Digests.Result verified(Backup backup, Path file, UploadDigests digests) {
         Digests.Result local;
         try {
-            local = Digests.of(file);
+            local = digests.result();
         } catch (IOException e) {
             throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
         }
         if (local.size() != backup.sizeBytes()
                 || backup.recordedSha256().filter(sha -> !sha.equalsIgnoreCase(local.sha256())).isPresent()) {
-            throw new BackupFailedException("Drive: local backup " + file + " is not the verified " + name
-                    + " (size or SHA-256 changed); not uploaded");
+            throw notTheVerified(file, backup.name());
         }
-        String folder = folderId();
-        for (int attempt = 1; attempt <= MD5_ATTEMPTS; attempt++) {
-            Optional<File> existing = existingCopy(folder, name, local);
-            if (existing.isPresent()) {
-                LOG.info("Drive: {} is already in {}", name, settings.describe());
-                return remote(existing.get());
-            }
-            File metadata = new File().setName(name.value()).setMimeType(BACKUP_MIME).setParents(List.of(folder))
-                    .setAppProperties(Map.of(OWN_KEY, OWN_VALUE, SHA256_KEY, local.sha256()));
-            File uploaded = uploads.upload(metadata, file, local.size(), () -> existingCopy(folder, name, local));
-            String remoteMd5 = uploaded.getMd5Checksum() != null ? uploaded.getMd5Checksum()
-                    : metadata(uploaded.getId()).map(File::getMd5Checksum).orElse(null);
-            if (local.md5().equalsIgnoreCase(remoteMd5)) {
-                LOG.info("Drive: uploaded {} ({} bytes, md5 ok) to {}", name, local.size(), settings.describe());
-                return remote(uploaded);
-            }
-            LOG.warn("Drive: {} arrived with md5 {} instead of {}; deleting the damaged copy{}", name, remoteMd5,
-                    local.md5(), attempt < MD5_ATTEMPTS ? " and uploading again" : "");
-            deleteById(uploaded.getId(), name.value());
-        }
-        throw new BackupFailedException("Drive: upload of " + name + " failed: Drive's md5 did not match the local "
-                + "file in " + MD5_ATTEMPTS + " tries (damaged copies deleted)");
+        return local;
+    }
+
+    private static BackupFailedException notTheVerified(Path file, BackupName name) {
+        return new BackupFailedException("Drive: local backup " + file + " is not the verified " + name
+                + " (size or SHA-256 changed); not uploaded");
     }
 
     @Override
@@ -262,7 +292,8 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
      * is damaged and deleted; a copy with another SHA-256 is a different backup of the same name, left alone, and
      * the upload fails rather than making a second file of that name.
      */
-    private Optional<File> existingCopy(String folder, BackupName name, Digests.Result local) {
+    private Optional<File> existingCopy(String folder, BackupName name, String sha256,
+            Supplier<Digests.Result> local) {
         String q = DriveQuery.ownFileNamed(folder, name.value());
         FileList files = backoff.run("looking for " + name + " in " + settings.describe(),
                 () -> listRequest(q).setFields("files(" + FILE_FIELDS + ")").setPageSize(10).execute());
@@ -271,11 +302,12 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
                 continue;
             }
             String sha = file.getAppProperties().get(SHA256_KEY);
-            if (!local.sha256().equalsIgnoreCase(sha)) {
+            if (!sha256.equalsIgnoreCase(sha)) {
                 throw new BackupFailedException("Drive: " + settings.describe() + " already holds a different " + name
                         + " (id " + file.getId() + "); not replaced");
             }
-            if (local.md5().equalsIgnoreCase(file.getMd5Checksum())) {
+            // only here is the local MD5 needed before the upload: digest (and check) the whole file first
+            if (local.get().md5().equalsIgnoreCase(file.getMd5Checksum())) {
                 return Optional.of(file);
             }
             LOG.warn("Drive: the copy of {} on Drive is damaged (md5 {}); deleting it", name, file.getMd5Checksum());

@@ -53,16 +53,19 @@ final class ResumableUpload {
     }
 
     /**
-     * Uploads {@code file} ({@code size} bytes) as a new Drive file with {@code metadata}. Before starting again
-     * after a lost session it asks {@code alreadyThere}, since the lost session may have finished.
+     * Uploads {@code file} ({@code size} bytes) as a new Drive file with {@code metadata}, digesting it on the way
+     * into {@code digests}. Before the chunk that would complete the file it runs {@code beforeLastChunk}, which may
+     * throw to stop the upload before Drive makes a file of it. Before starting again after a lost session it asks
+     * {@code alreadyThere}, since the lost session may have finished.
      */
-    File upload(File metadata, Path file, long size, Supplier<Optional<File>> alreadyThere) {
+    File upload(File metadata, Path file, long size, UploadDigests digests, Runnable beforeLastChunk,
+            Supplier<Optional<File>> alreadyThere) {
         String what = "upload of " + metadata.getName();
         int restarts = 0;
         while (true) {
             GenericUrl session = backoff.run("starting the " + what, () -> start(metadata, size));
             try {
-                return send(what, session, file, size, metadata.getMimeType());
+                return send(what, session, file, size, metadata.getMimeType(), digests, beforeLastChunk);
             } catch (SessionGone gone) {
                 if (restarts >= backoff.attempts()) {
                     throw new BackupFailedException("Drive: " + what + " failed: Drive lost the upload session "
@@ -99,7 +102,8 @@ final class ResumableUpload {
         }
     }
 
-    private File send(String what, GenericUrl session, Path file, long size, String type) throws SessionGone {
+    private File send(String what, GenericUrl session, Path file, long size, String type, UploadDigests digests,
+            Runnable beforeLastChunk) throws SessionGone {
         long offset = 0;
         boolean askStatus = false;
         int retries = 0;
@@ -110,8 +114,11 @@ final class ResumableUpload {
                     response = put(session, new EmptyContent(), "bytes */" + size);
                 } else {
                     long length = Math.min(chunkSize, size - offset);
+                    if (offset + length == size) {
+                        beforeLastChunk.run();
+                    }
                     String range = size == 0 ? "bytes */0" : "bytes " + offset + "-" + (offset + length - 1) + "/" + size;
-                    response = put(session, new FileRegionContent(type, file, offset, length), range);
+                    response = put(session, new FileRegionContent(type, file, offset, length, digests), range);
                 }
                 try {
                     int status = response.getStatusCode();

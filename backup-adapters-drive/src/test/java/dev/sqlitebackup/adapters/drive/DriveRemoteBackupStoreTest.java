@@ -299,14 +299,111 @@ class DriveRemoteBackupStoreTest {
     }
 
     @Test
-    void localFileThatChangedSinceVerification_isNotUploaded() throws IOException {
+    void localFileOfAnotherSizeThanVerified_isNotUploaded() throws IOException {
         Backup backup = backup(dir, T0, 5000, 18);
-        Files.write(fileOf(dir, backup), new byte[5000]);
+        Files.write(fileOf(dir, backup), new byte[4999]);
 
         assertThatThrownBy(() -> store().upload(backup, fileOf(dir, backup)))
                 .isInstanceOf(BackupFailedException.class)
                 .hasMessageContaining("not the verified");
         assertThat(fake.count("POST /upload/drive/v3/files")).isZero();
+    }
+
+    @Test
+    void localFileThatChangedSinceVerification_neverBecomesAFileOnDrive() throws IOException {
+        // the file is digested as it is sent, and checked before the chunk that would complete it on Drive
+        Backup backup = backup(dir, T0, 3 * CHUNK + 100, 18);
+        byte[] changed = Files.readAllBytes(fileOf(dir, backup));
+        changed[CHUNK + 1] ^= 1;
+        Files.write(fileOf(dir, backup), changed);
+
+        assertThatThrownBy(() -> store().upload(backup, fileOf(dir, backup)))
+                .isInstanceOf(BackupFailedException.class)
+                .hasMessageContaining("not the verified");
+        assertThat(fake.named(backup.name().value())).isEmpty();
+        assertThat(fake.deletedIds()).isEmpty(); // never made, so nothing to delete
+        assertThat(fake.requests()).noneMatch(r -> r.endsWith("-" + (3 * CHUNK + 99) + "/" + (3 * CHUNK + 100)));
+    }
+
+    @Test
+    void localFileThatChangesWhileTheUploadRuns_isCaught() throws IOException {
+        Backup backup = backup(dir, T0, 3 * CHUNK + 100, 19);
+        Path file = fileOf(dir, backup);
+        fake.failChunk(2, Fault.SERVER_ERROR); // the pause before the resume is when the file changes
+        Sleeper changing = duration -> {
+            try {
+                byte[] bytes = Files.readAllBytes(file);
+                bytes[2 * CHUNK + 10] ^= 1; // not digested yet: the check before the last chunk sees it
+                Files.write(file, bytes);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        assertThatThrownBy(() -> new DriveRemoteBackupStore(settings(fake, credentials), changing)
+                .upload(backup, file))
+                .isInstanceOf(BackupFailedException.class)
+                .hasMessageContaining("not the verified");
+        assertThat(fake.named(backup.name().value())).isEmpty();
+    }
+
+    @Test
+    void resumeThatResendsDigestedBytes_stillVerifies_eachByteDigestedOnce() throws IOException {
+        // 1 MiB chunks; Drive keeps the first 256 KiB of the first and drops the line, so the resume sends
+        // 256 KiB..1.25 MiB: three quarters already digested, one quarter new. Counting any byte twice (or missing
+        // one) would fail the SHA-256 check against the recorded one, or the md5 against Drive's.
+        Backup backup = backup(dir, T0, 4 * (4 * CHUNK) + 12345, 20);
+        DriveSettings mibChunks = new DriveSettings(credentials, "SQLite Backups", Optional.empty(),
+                Optional.of(fake.rootUrl()), 4 * CHUNK, 5, Duration.ofMillis(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(10));
+        fake.failChunk(1, Fault.RESET);
+        fake.failChunk(3, Fault.SERVER_ERROR);
+
+        RemoteBackup remote = new DriveRemoteBackupStore(mibChunks, sleeper).upload(backup, fileOf(dir, backup));
+
+        byte[] local = Files.readAllBytes(fileOf(dir, backup));
+        assertThat(fake.requests()).contains("PUT /upload/drive/v3/files bytes 262144-1310719/" + local.length);
+        assertThat(remote.md5()).contains(FakeDrive.hex("MD5", local));
+        assertThat(fake.named(backup.name().value())).singleElement()
+                .satisfies(f -> assertThat(f.content).isEqualTo(local));
+    }
+
+    @Test
+    void uploadLargerThanTheFakeKeepsInMemory_isStoredAside_andComesBackByteIdentical() throws IOException {
+        int size = (int) FakeDrive.IN_MEMORY_LIMIT + 3 * CHUNK + 5;
+        Backup backup = backup(dir, T0, size, 22);
+        DriveSettings bigChunks = new DriveSettings(credentials, "SQLite Backups", Optional.empty(),
+                Optional.of(fake.rootUrl()), 32 * CHUNK, 5, Duration.ofMillis(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(10));
+        fake.failChunk(2, Fault.SERVER_ERROR);
+        DriveRemoteBackupStore store = new DriveRemoteBackupStore(bigChunks, sleeper);
+
+        RemoteBackup remote = store.upload(backup, fileOf(dir, backup));
+
+        byte[] local = Files.readAllBytes(fileOf(dir, backup));
+        FakeDrive.FakeFile stored = fake.named(backup.name().value()).get(0);
+        assertThat(stored.content).as("kept in a temp file, not in memory").isNull();
+        assertThat(stored.size()).isEqualTo(size);
+        assertThat(stored.md5()).isEqualTo(FakeDrive.hex("MD5", local));
+        assertThat(stored.bytes()).isEqualTo(local);
+        Path target = Files.createFile(dir.resolve("restored.db"));
+        store.download(remote, target);
+        assertThat(Files.mismatch(target, fileOf(dir, backup))).isEqualTo(-1L);
+
+        fake.damageStored(stored.id);
+        assertThat(stored.md5()).isNotEqualTo(FakeDrive.hex("MD5", local));
+    }
+
+    @Test
+    void chunks_goAsIs_withTheirLengthAnnounced() throws IOException {
+        Backup backup = backup(dir, T0, 2 * CHUNK + 10, 21);
+
+        store().upload(backup, fileOf(dir, backup));
+
+        assertThat(fake.chunkFraming()).containsExactly(
+                "Content-Length=" + CHUNK + " Content-Encoding=- Transfer-Encoding=-",
+                "Content-Length=" + CHUNK + " Content-Encoding=- Transfer-Encoding=-",
+                "Content-Length=10 Content-Encoding=- Transfer-Encoding=-");
     }
 
     @Test

@@ -8,7 +8,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -16,7 +15,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -61,6 +65,8 @@ public final class FakeDrive implements AutoCloseable {
     public static final String CLIENT_ID = "fake-client-id.apps.googleusercontent.com";
     public static final String ROOT_ID = "0AFakeRootFolderId";
     public static final int CHUNK_GRANULARITY = 256 * 1024;
+    /** Uploads up to this size are kept in an array of the announced size, larger ones in a temp file. */
+    public static final long IN_MEMORY_LIMIT = 64L * 1024 * 1024;
     private static final String FOLDER_MIME = "application/vnd.google-apps.folder";
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
@@ -99,39 +105,220 @@ public final class FakeDrive implements AutoCloseable {
         public final List<String> parents;
         public final Map<String, String> appProperties;
         public final Instant createdTime;
+        /**
+         * The file's bytes; null for a folder, and for an upload of more than {@link #IN_MEMORY_LIMIT} bytes, which
+         * lives in a temp file (see {@link #size()} and {@link #bytes()}).
+         */
         public final byte[] content;
+        private final Stored stored;
 
         FakeFile(String id, String name, String mimeType, List<String> parents, Map<String, String> appProperties,
-                Instant createdTime, byte[] content) {
+                Instant createdTime, Stored stored) {
             this.id = id;
             this.name = name;
             this.mimeType = mimeType;
             this.parents = List.copyOf(parents);
             this.appProperties = Map.copyOf(appProperties);
             this.createdTime = createdTime;
-            this.content = content;
+            this.stored = stored;
+            this.content = stored == null ? null : stored.array;
         }
 
         public boolean isFolder() {
             return FOLDER_MIME.equals(mimeType);
         }
 
+        /** Drive's md5Checksum: worked out as the bytes arrived, not again for every answer. */
         public String md5() {
-            return content == null ? null : hex("MD5", content);
+            return stored == null ? null : stored.md5();
+        }
+
+        public long size() {
+            return stored == null ? 0 : stored.size;
+        }
+
+        /** The bytes, wherever they are kept. */
+        public byte[] bytes() throws IOException {
+            if (stored == null) {
+                return null;
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            stored.writeTo(out, false);
+            return out.toByteArray();
         }
     }
 
-    private static final class Session {
+    /**
+     * The bytes of an upload as they arrive, then of the file: in an array of the announced size when that is at
+     * most {@link #IN_MEMORY_LIMIT}, else appended to a temp file, so an upload costs no more memory than a chunk or
+     * two; the MD5 follows the bytes as they are appended, on another thread (as Drive's servers would not make a
+     * client wait for it), at most one chunk behind, and is complete before it is reported.
+     */
+    private final class Stored {
+        byte[] array;
+        private Path spill;
+        private FileChannel channel;
+        long size;
+        private MessageDigest md5 = newDigest("MD5");
+        /** Appended bytes still to go into the MD5: at most two chunks' worth are held. */
+        private final java.util.concurrent.Semaphore pending = new java.util.concurrent.Semaphore(2);
+        private java.util.concurrent.CompletableFuture<Void> digested =
+                java.util.concurrent.CompletableFuture.completedFuture(null);
+        private String md5Hex;
+
+        /** Room for {@code expected} bytes (-1: not known). */
+        Stored(long expected) {
+            if (expected >= 0 && expected <= IN_MEMORY_LIMIT) {
+                array = new byte[(int) expected];
+            }
+        }
+
+        /** A file put there whole. */
+        Stored(byte[] content) {
+            array = content;
+            size = content.length;
+            md5 = null;
+        }
+
+        void append(byte[] data, int offset, int length) throws IOException {
+            if (md5Hex != null) {
+                throw new IllegalStateException("a finished file takes no more bytes");
+            }
+            if (array != null && size + length > array.length) {
+                spill(); // more than announced: the request is refused later, but keep what Drive would
+            }
+            if (array != null) {
+                System.arraycopy(data, offset, array, (int) size, length);
+            } else {
+                if (channel == null) {
+                    spill();
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(data, offset, length);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer, size + buffer.position() - offset);
+                }
+            }
+            // the caller hands `data` over: nothing writes to it any more
+            pending.acquireUninterruptibly();
+            MessageDigest digest = md5;
+            digested = digested.thenRunAsync(() -> {
+                digest.update(data, offset, length);
+                pending.release();
+            }, md5Executor);
+            size += length;
+        }
+
+        private void spill() throws IOException {
+            spill = Files.createTempFile(spillDir(), "upload-", ".bin");
+            channel = FileChannel.open(spill, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (array != null) {
+                channel.write(ByteBuffer.wrap(array, 0, (int) size), 0);
+                array = null;
+            }
+        }
+
+        /** The bytes are complete: from now on this is a file (arrays of an unexpected size are trimmed). */
+        void seal() {
+            if (array != null && array.length != size) {
+                array = Arrays.copyOf(array, (int) size);
+            }
+            md5();
+        }
+
+        synchronized String md5() {
+            if (md5Hex == null) {
+                md5Hex = md5 == null ? hex("MD5", array) : HexFormat.of().formatHex(digested.thenApply(
+                        done -> md5.digest()).join());
+            }
+            return md5Hex;
+        }
+
+        /** One byte flips, as when storage rots or a transfer garbles it; the md5 follows the stored bytes. */
+        synchronized void flip(long at) throws IOException {
+            if (array != null) {
+                array[(int) at] ^= 0x5a;
+                md5Hex = hex("MD5", array);
+                return;
+            }
+            ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, at);
+            one.put(0, (byte) (one.get(0) ^ 0x5a)).rewind();
+            channel.write(one, at);
+            MessageDigest again = newDigest("MD5");
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+            for (long position = 0; position < size; position += buffer.limit()) {
+                buffer.clear();
+                channel.read(buffer, position);
+                buffer.flip();
+                again.update(buffer);
+            }
+            md5Hex = HexFormat.of().formatHex(again.digest());
+        }
+
+        /** Sends the bytes, the one in the middle flipped when {@code corrupt}. */
+        void writeTo(java.io.OutputStream out, boolean corrupt) throws IOException {
+            long middle = corrupt && size > 0 ? size / 2 : -1;
+            if (array != null) {
+                byte[] content = middle < 0 ? array : array.clone();
+                if (middle >= 0) {
+                    content[(int) middle] ^= 0x5a;
+                }
+                out.write(content);
+                return;
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+            for (long position = 0; position < size; ) {
+                buffer.clear();
+                int read = channel.read(buffer, position);
+                if (read <= 0) {
+                    throw new IOException("stored bytes of " + spill + " are shorter than " + size);
+                }
+                if (middle >= position && middle < position + read) {
+                    buffer.put((int) (middle - position), (byte) (buffer.get((int) (middle - position)) ^ 0x5a));
+                }
+                out.write(buffer.array(), 0, read);
+                position += read;
+            }
+        }
+
+        void discard() {
+            if (spill != null) {
+                try {
+                    channel.close();
+                    Files.deleteIfExists(spill);
+                } catch (IOException e) {
+                    // a temp file left behind: the folder goes at close()
+                }
+            }
+        }
+    }
+
+    private final class Session {
         final JsonObject metadata;
         final long total;
         final String fields;
-        final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        final Stored received;
+        /** Bytes sent after the file was complete: counted as Drive does, but the file does not change. */
+        long afterEnd;
         String fileId;
 
         Session(JsonObject metadata, long total, String fields) {
             this.metadata = metadata;
             this.total = total;
             this.fields = fields;
+            this.received = new Stored(total);
+        }
+
+        long size() {
+            return received.size + afterEnd;
+        }
+
+        void append(byte[] data, int offset, int length) throws IOException {
+            if (fileId != null) {
+                afterEnd += length;
+            } else {
+                received.append(data, offset, length);
+            }
         }
     }
 
@@ -151,11 +338,24 @@ public final class FakeDrive implements AutoCloseable {
     public final String refreshToken = "1//fake-refresh-token-" + UUID.randomUUID();
     public volatile int retryAfterSeconds = 2;
     public volatile long stallMillis = 1500;
+    /** How long Drive waits before reading each data-carrying chunk, as over a slow link (0: no wait). */
+    public volatile long chunkDelayMillis;
     public volatile boolean denyConsent;
+    /**
+     * Where uploads over {@link #IN_MEMORY_LIMIT} are kept, in a folder of their own made at the first of them
+     * (null: the system's temp folder). A benchmark may point it at a RAM disk, so that the fake's storage does not
+     * weigh on the client being measured.
+     */
+    public volatile Path storageDirectory;
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "fake-drive");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ExecutorService md5Executor = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "fake-drive-md5");
         thread.setDaemon(true);
         return thread;
     });
@@ -169,9 +369,11 @@ public final class FakeDrive implements AutoCloseable {
     private final Map<Integer, Fault> chunkFaults = new HashMap<>();
     private final Set<String> knownParents = ConcurrentHashMap.newKeySet();
     private final List<String> deleted = new CopyOnWriteArrayList<>();
+    private final List<String> chunkFraming = new CopyOnWriteArrayList<>();
     private int chunkPuts;
     private int nextId;
     private int corruptNextUploads;
+    private Path spillDir;
     private Instant clock = Instant.parse("2026-01-01T00:00:00Z");
     private volatile String serviceAccountEmail;
     private volatile PublicKey serviceAccountKey;
@@ -226,10 +428,14 @@ public final class FakeDrive implements AutoCloseable {
      */
     public synchronized void damageStored(String id) {
         FakeFile file = files.get(id);
-        if (file == null || file.content == null || file.content.length == 0) {
+        if (file == null || file.stored == null || file.stored.size == 0) {
             throw new IllegalArgumentException("no stored bytes to damage for " + id);
         }
-        file.content[file.content.length / 2] ^= 0x5a;
+        try {
+            file.stored.flip(file.stored.size / 2);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Every access token handed out so far stops working (as when they expire). */
@@ -251,6 +457,14 @@ public final class FakeDrive implements AutoCloseable {
         return requests.stream().filter(r -> r.startsWith(requestPrefix)).count();
     }
 
+    /**
+     * How each data-carrying chunk came framed, e.g.
+     * {@code "Content-Length=262144 Content-Encoding=- Transfer-Encoding=-"}: media should come as is, with its length announced.
+     */
+    public List<String> chunkFraming() {
+        return List.copyOf(chunkFraming);
+    }
+
     public List<String> deletedIds() {
         return List.copyOf(deleted);
     }
@@ -270,7 +484,8 @@ public final class FakeDrive implements AutoCloseable {
     /** Puts a file there directly, as another app or a person would. */
     public synchronized FakeFile put(String name, String mimeType, String parentId, Map<String, String> appProperties,
             byte[] content) {
-        FakeFile file = new FakeFile(newId(), name, mimeType, List.of(parentId), appProperties, tick(), content);
+        FakeFile file = new FakeFile(newId(), name, mimeType, List.of(parentId), appProperties, tick(),
+                content == null ? null : new Stored(content));
         files.put(file.id, file);
         if (file.isFolder()) {
             knownParents.add(file.id);
@@ -282,6 +497,35 @@ public final class FakeDrive implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        md5Executor.shutdownNow();
+        synchronized (this) {
+            sessions.values().forEach(s -> s.received.discard());
+            files.values().forEach(f -> {
+                if (f.stored != null) {
+                    f.stored.discard();
+                }
+            });
+            if (spillDir != null) {
+                try (var left = Files.list(spillDir)) {
+                    for (Path p : left.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                    Files.deleteIfExists(spillDir);
+                } catch (IOException e) {
+                    // only temp files
+                }
+            }
+        }
+    }
+
+    /** Where uploads too large for memory are kept, made at the first of them. */
+    private synchronized Path spillDir() throws IOException {
+        if (spillDir == null) {
+            Path parent = storageDirectory;
+            spillDir = parent == null ? Files.createTempDirectory("fake-drive-")
+                    : Files.createTempDirectory(parent, "fake-drive-");
+        }
+        return spillDir;
     }
 
     // ---- dispatch
@@ -533,18 +777,17 @@ public final class FakeDrive implements AutoCloseable {
         } else if (file.isFolder()) {
             error(exchange, 403, "fileNotDownloadable", "Only files with binary content can be downloaded.");
         } else {
-            byte[] content = file.content.clone();
             Fault fault;
             synchronized (this) {
                 Deque<Fault> queue = faults.get(Op.DOWNLOAD);
                 fault = queue != null && queue.peek() == Fault.CORRUPT ? queue.poll() : null;
             }
-            if (fault == Fault.CORRUPT && content.length > 0) {
-                content[content.length / 2] ^= 0x5a;
-            }
+            long size = file.size();
             exchange.getResponseHeaders().set("Content-Type", file.mimeType);
-            exchange.sendResponseHeaders(200, content.length == 0 ? -1 : content.length);
-            exchange.getResponseBody().write(content);
+            exchange.sendResponseHeaders(200, size == 0 ? -1 : size);
+            if (file.stored != null) {
+                file.stored.writeTo(exchange.getResponseBody(), fault == Fault.CORRUPT);
+            }
         }
     }
 
@@ -559,6 +802,9 @@ public final class FakeDrive implements AutoCloseable {
         if (removed == null) {
             error(exchange, 404, "notFound", "File not found: " + id + ".");
             return;
+        }
+        if (removed.stored != null) {
+            removed.stored.discard();
         }
         deleted.add(id);
         exchange.sendResponseHeaders(204, -1);
@@ -604,7 +850,7 @@ public final class FakeDrive implements AutoCloseable {
         if (status.matches()) {
             body(exchange);
             if (status.group(1).equals("0")) {
-                appendAndRecord(session, new byte[0], 0); // an empty file: done at once
+                appendAndRecord(session, new byte[0], 0, 0); // an empty file: done at once
             }
             answerProgress(exchange, session);
             return;
@@ -618,6 +864,13 @@ public final class FakeDrive implements AutoCloseable {
         long first = Long.parseLong(m.group(1));
         long last = Long.parseLong(m.group(2));
         long total = Long.parseLong(m.group(3));
+        var headers = exchange.getRequestHeaders();
+        chunkFraming.add("Content-Length=" + Objects.requireNonNullElse(headers.getFirst("Content-Length"), "-")
+                + " Content-Encoding=" + Objects.requireNonNullElse(headers.getFirst("Content-Encoding"), "-")
+                + " Transfer-Encoding=" + Objects.requireNonNullElse(headers.getFirst("Transfer-Encoding"), "-"));
+        if (chunkDelayMillis > 0) {
+            sleep(chunkDelayMillis); // a client killed meanwhile leaves a short body, which is never stored
+        }
         Fault fault;
         synchronized (this) {
             chunkPuts++;
@@ -644,24 +897,25 @@ public final class FakeDrive implements AutoCloseable {
         if (fault == Fault.RESET) {
             byte[] start = exchange.getRequestBody().readNBytes(CHUNK_GRANULARITY);
             synchronized (this) {
-                if (start.length == CHUNK_GRANULARITY && first == session.received.size()
+                if (start.length == CHUNK_GRANULARITY && first == session.size()
                         && first + start.length < total) {
-                    session.received.write(start, 0, start.length);
+                    session.append(start, 0, start.length);
                 }
             }
             throw new DropConnection();
         }
-        byte[] data = body(exchange);
         long expected = last - first + 1;
+        Body body = chunkBody(exchange, expected);
+        byte[] data = body.bytes();
         boolean isLast = last + 1 == total;
         synchronized (this) {
-            if ((session.total >= 0 && total != session.total) || data.length != expected || last < first) {
+            if ((session.total >= 0 && total != session.total) || body.length() != expected || last < first) {
                 error(exchange, 400, "badContentRange", "Content-Range does not match the body or the session");
                 return;
             }
-            if (first != session.received.size()) {
+            if (first != session.size()) {
                 error(exchange, 400, "badContentRange", "Invalid request. According to the Content-Range header, "
-                        + "the upload offset is " + first + " byte(s), but " + session.received.size()
+                        + "the upload offset is " + first + " byte(s), but " + session.size()
                         + " byte(s) were uploaded.");
                 return;
             }
@@ -673,29 +927,31 @@ public final class FakeDrive implements AutoCloseable {
         if (fault == Fault.SERVER_ERROR) {
             int keep = (int) (expected / 2 / CHUNK_GRANULARITY * CHUNK_GRANULARITY);
             synchronized (this) {
-                session.received.write(data, 0, keep);
+                session.append(data, 0, keep);
             }
             error(exchange, 503, "backendError", "Service Unavailable");
         } else if (fault == Fault.STALL) {
-            appendAndRecord(session, data, total);
+            appendAndRecord(session, data, data.length, total);
             sleep(stallMillis);
             answerProgress(exchange, session);
         } else if (fault == Fault.ANSWER_LOST) {
-            appendAndRecord(session, data, total);
+            appendAndRecord(session, data, data.length, total);
             throw new DropConnection();
         } else {
-            appendAndRecord(session, data, total);
+            appendAndRecord(session, data, data.length, total);
             answerProgress(exchange, session);
         }
     }
 
-    private synchronized void appendAndRecord(Session session, byte[] data, long total) {
-        session.received.write(data, 0, data.length);
-        if (session.received.size() == total && session.fileId == null) {
-            byte[] content = session.received.toByteArray();
-            if (corruptNextUploads > 0 && content.length > 0) {
+    private synchronized void appendAndRecord(Session session, byte[] data, int length, long total)
+            throws IOException {
+        session.append(data, 0, length);
+        if (session.size() == total && session.fileId == null) {
+            Stored content = session.received;
+            content.seal();
+            if (corruptNextUploads > 0 && content.size > 0) {
                 corruptNextUploads--;
-                content[content.length / 2] ^= 0x5a;
+                content.flip(content.size / 2);
             }
             FakeFile file = newFile(session.metadata, content);
             session.fileId = file.id;
@@ -707,7 +963,7 @@ public final class FakeDrive implements AutoCloseable {
         long received;
         synchronized (this) {
             done = session.fileId == null ? null : files.get(session.fileId);
-            received = session.received.size();
+            received = session.size();
         }
         if (done != null) {
             json(exchange, 200, project(done, session.fields));
@@ -751,7 +1007,7 @@ public final class FakeDrive implements AutoCloseable {
         return true;
     }
 
-    private synchronized FakeFile newFile(JsonObject metadata, byte[] content) {
+    private synchronized FakeFile newFile(JsonObject metadata, Stored content) {
         if (!parentsExist(metadata)) {
             return null;
         }
@@ -769,7 +1025,7 @@ public final class FakeDrive implements AutoCloseable {
         }
         String mime = metadata.has("mimeType") ? metadata.get("mimeType").getAsString() : "application/octet-stream";
         FakeFile file = new FakeFile(newId(), metadata.get("name").getAsString(), mime, parents, appProperties,
-                tick(), FOLDER_MIME.equals(mime) ? null : content == null ? new byte[0] : content);
+                tick(), FOLDER_MIME.equals(mime) ? null : content == null ? new Stored(new byte[0]) : content);
         files.put(file.id, file);
         if (file.isFolder()) {
             knownParents.add(file.id);
@@ -818,7 +1074,7 @@ public final class FakeDrive implements AutoCloseable {
             all.add("appProperties", properties);
         }
         if (!file.isFolder()) {
-            all.addProperty("size", Long.toString(file.content.length)); // int64: a JSON string, as Drive sends it
+            all.addProperty("size", Long.toString(file.size())); // int64: a JSON string, as Drive sends it
             all.addProperty("md5Checksum", file.md5());
         }
         List<String> wanted = fields == null ? List.of("kind", "id", "name", "mimeType")
@@ -841,6 +1097,25 @@ public final class FakeDrive implements AutoCloseable {
         }
         int end = fields.indexOf(')', start);
         return fields.substring(start + collection.length() + 1, end);
+    }
+
+    /** A chunk's body: {@code length} is how long it really was, {@code bytes} holds it when that was as expected. */
+    private record Body(byte[] bytes, long length) {
+    }
+
+    /** Reads a chunk's body into an array of the expected size (no growing and copying), and notes any surplus. */
+    private static Body chunkBody(HttpExchange exchange, long expected) throws IOException {
+        if (expected < 0 || expected > Integer.MAX_VALUE - 8) {
+            byte[] all = body(exchange);
+            return new Body(all, all.length);
+        }
+        InputStream in = exchange.getRequestBody();
+        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+            in = new GZIPInputStream(in);
+        }
+        byte[] data = in.readNBytes((int) expected);
+        long surplus = in.transferTo(java.io.OutputStream.nullOutputStream());
+        return new Body(data, data.length + surplus);
     }
 
     private static byte[] body(HttpExchange exchange) throws IOException {
@@ -909,8 +1184,12 @@ public final class FakeDrive implements AutoCloseable {
     }
 
     private static byte[] digest(String algorithm, byte[] bytes) {
+        return newDigest(algorithm).digest(bytes);
+    }
+
+    private static MessageDigest newDigest(String algorithm) {
         try {
-            return MessageDigest.getInstance(algorithm).digest(bytes);
+            return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -23,6 +23,10 @@ public final class DriveAuthCommand implements Callable<Integer> {
             description = "Where to write the credentials; default ~/.config/sqlite-backup/drive-credentials.json.")
     Path out;
 
+    // Read by Main before the command line is parsed (it sets the log level); declared so every command takes it.
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces for errors.")
+    boolean verbose;
+
     public DriveAuthCommand(CliContext context) {
         this.context = context;
     }

@@ -3,6 +3,7 @@ package dev.sqlitebackup.app.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sample}: a small database to try the tool on. */
@@ -15,6 +16,10 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "PATH", description = "Where to create the sample database.")
     Path path;
+
+    // Read by Main before the command line is parsed (it sets the log level); declared so every command takes it.
+    @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces for errors.")
+    boolean verbose;
 
     public SampleCommand(CliContext context) {
         this.context = context;

@@ -32,6 +32,8 @@ final class JarProcess {
 
     private final Path workDir;
     private final Map<String, String> env = new HashMap<>();
+    /** A command that starts java for us, e.g. setpriv dropping root's privileges; none by default. */
+    private final List<String> launcher = new ArrayList<>();
 
     JarProcess(Path workDir) {
         this.workDir = workDir;
@@ -43,8 +45,14 @@ final class JarProcess {
         return this;
     }
 
+    /** Starts java through {@code command} (e.g. {@code setpriv --reuid=65534 ...}) rather than directly. */
+    JarProcess launchedBy(List<String> command) {
+        launcher.addAll(command);
+        return this;
+    }
+
     Result run(String... args) {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
         command.add(JAR.toString());

@@ -1,0 +1,442 @@
+package dev.sqlitebackup.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import dev.sqlitebackup.adapters.drive.FakeDrive;
+import dev.sqlitebackup.adapters.drive.FakeDrive.FakeFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code run} killed with SIGKILL at random moments, through the shaded jar: whatever the moment, every file under a
+ * backup name is a whole, verified backup with a matching sidecar, no backup seen before is lost, the next run
+ * succeeds and leaves no scratch file; and a run killed while uploading to Drive never leaves a partial or duplicate
+ * file on Drive. Most kills come at a random time within a measured full run, alternating the two ways of copying; a
+ * few are aimed at the milliseconds of publishing. The times come from a seeded {@link Random}: the seed is printed,
+ * and {@code -Dcrash.seed=N} replays the same times (what the killed process had done by then still varies).
+ */
+class CrashSafetyIT {
+
+    /** About 170 MB of 1-4 KiB random blobs: a full run takes about two seconds on two cores, half of it copying. */
+    private static final int ROWS = 48_000;
+    private static final int KILLS = 20;
+    /** Kills aimed at publishing, which takes milliseconds: random kills hardly ever land in it. */
+    private static final int PUBLISH_KILLS = 4;
+    private static final int PUBLISH_WINDOW_MILLIS = 12;
+    /** About 11 MB: eleven 1 MiB chunks, each made to take {@link #CHUNK_DELAY_MILLIS} on the fake Drive. */
+    private static final int DRIVE_ROWS = 3_000;
+    private static final long CHUNK_DELAY_MILLIS = 120;
+    private static final int DRIVE_KILLS = 6;
+    private static final int AT_LEAST_MID_UPLOAD = 5;
+    private static final long MIB = 1024 * 1024;
+
+    /** The two ways {@code run} copies, alternated between kills. */
+    private enum Mode {
+        ONLINE_BACKUP("--no-vacuum"), VACUUM_INTO();
+
+        private final List<String> flags;
+
+        Mode(String... flags) {
+            this.flags = List.of(flags);
+        }
+
+        String[] run(Path database) {
+            List<String> args = new ArrayList<>(List.of("run", "--database", database.toString()));
+            args.addAll(flags);
+            return args.toArray(String[]::new);
+        }
+    }
+
+    @TempDir
+    static Path shared;
+    private static Path bigDb;
+    private static Path driveDb;
+    private static long seed;
+    private static final Map<Mode, Duration> fullRun = new EnumMap<>(Mode.class);
+    private static final Map<Mode, Long> backupSize = new EnumMap<>(Mode.class);
+
+    @BeforeAll
+    static void makeTheDatabasesAndTimeAFullRun() throws IOException {
+        seed = Long.getLong("crash.seed", System.nanoTime());
+        System.out.println("CrashSafetyIT: seed " + seed + " (replay with -Dcrash.seed=" + seed + ")");
+        long start = System.nanoTime();
+        bigDb = shared.resolve("big.db");
+        createBlobs(bigDb, ROWS);
+        driveDb = shared.resolve("drive.db");
+        createBlobs(driveDb, DRIVE_ROWS);
+        System.out.printf("CrashSafetyIT: made %s (%d MB) and %s (%d MB) in %d ms%n", bigDb.getFileName(),
+                Files.size(bigDb) / 1_000_000, driveDb.getFileName(), Files.size(driveDb) / 1_000_000,
+                (System.nanoTime() - start) / 1_000_000);
+        BackupFolder measure = new BackupFolder(shared.resolve("measure"), "blobs", ROWS);
+        for (Mode mode : Mode.values()) {
+            for (int run = 0; run < 2; run++) { // the shorter of two: the first may pay for a cold cache
+                long t0 = System.nanoTime();
+                JarProcess.Result r = new JarProcess(shared).env("BACKUP_DIR", measure.dir().toString())
+                        .run(mode.run(bigDb));
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                assertThat(r.exitCode()).as(r.toString()).isZero();
+                fullRun.merge(mode, took, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                String made = measure.check("timing run " + mode).newBackups().get(0);
+                backupSize.put(mode, Files.size(measure.dir().resolve(made)));
+                measure.remove(made);
+            }
+            System.out.println("CrashSafetyIT: a full run " + mode + " takes " + fullRun.get(mode).toMillis()
+                    + " ms");
+        }
+        assertThat(fullRun.values()).as("the database is big enough for a run to take a second or more")
+                .allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void sigkillAtAnyMoment_leavesOnlyWholeBackups_losesNoOldOne_andTheNextRunSucceeds(@TempDir Path home) {
+        Random random = new Random(seed);
+        BackupFolder folder = new BackupFolder(home.resolve("backups"), "blobs", ROWS);
+        Map<String, Integer> phases = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        for (int i = 1; i <= KILLS + PUBLISH_KILLS; i++) {
+            Mode mode = i % 2 == 1 ? Mode.ONLINE_BACKUP : Mode.VACUUM_INTO;
+            boolean aimed = i > KILLS;
+            long delay = aimed ? random.nextInt(PUBLISH_WINDOW_MILLIS)
+                    : (long) (random.nextDouble() * fullRun.get(mode).toMillis());
+            String context = "kill " + i + " of " + (KILLS + PUBLISH_KILLS) + " (" + mode + ", " + delay + " ms "
+                    + (aimed ? "after the scratch sidecar appeared" : "after the start") + "; seed " + seed + ")";
+            Set<String> loneBefore = folder.check(context + ", before").loneSidecars();
+
+            Child child = Child.start(home, local(folder), mode.run(bigDb));
+            boolean killed = aimed
+                    ? child.await(() -> folder.scratch().stream().anyMatch(p -> p.toString().endsWith(".sha256")))
+                            && child.killAfterFromNow(delay)
+                    : child.killAfter(delay);
+            if (!killed) {
+                assertThat(child.exitCode()).as(context + ": finished before the kill\n" + child.output()).isZero();
+            }
+
+            BackupFolder.Look look = folder.check(context + ", after the kill");
+            String phase = killed ? phaseOf(look, loneBefore, backupSize.get(mode)) : "finished before the kill";
+            phases.merge(phase, 1, Integer::sum);
+
+            JarProcess.Result next = jar(home, local(folder)).run(mode.run(bigDb));
+            assertThat(next.exitCode()).as(context + ", the next run\n" + next).isZero();
+            assertThat(next.out()).as(context + ", the next run").contains("Backed up");
+            assertThat(folder.scratch()).as(context + ", scratch files after the next run").isEmpty();
+            assertThat(folder.check(context + ", after the next run").newBackups()).as(context + ": the next run's")
+                    .hasSize(1);
+            keepFirstAndNewest(folder, 3);
+        }
+        System.out.println("CrashSafetyIT: " + KILLS + " random and " + PUBLISH_KILLS + " aimed kills (seed " + seed
+                + ") in " + (System.nanoTime() - start) / 1_000_000 + " ms, by phase: " + phases
+                + "; sidecars left without their backup: " + folder.check("at the end").loneSidecars());
+        assertThat(phases.keySet()).as("some kill landed while a scratch copy existed, seed " + seed)
+                .anySatisfy(p -> assertThat(p).contains("scratch copy"));
+        assertThat(sha256sumCheck(folder)).as("sha256sum -c on the backups left").isEqualTo("ok");
+    }
+
+    @Test
+    void sigkillDuringTheDriveUpload_neverLeavesAPartialOrDuplicateFileOnDrive_andTheNextRunUploads(
+            @TempDir Path home) throws IOException {
+        Random random = new Random(seed + 1);
+        BackupFolder folder = new BackupFolder(home.resolve("backups"), "blobs", DRIVE_ROWS);
+        long chunks = (Files.size(driveDb) + MIB - 1) / MIB;
+        long uploadMillis = chunks * CHUNK_DELAY_MILLIS;
+        int midUpload = 0;
+        long start = System.nanoTime();
+        try (FakeDrive fake = new FakeDrive()) {
+            fake.chunkDelayMillis = CHUNK_DELAY_MILLIS;
+            Path credentials = credentials(home, fake);
+            for (int i = 1; i <= DRIVE_KILLS; i++) {
+                Mode mode = i % 2 == 1 ? Mode.ONLINE_BACKUP : Mode.VACUUM_INTO;
+                // kill before the last chunk could have arrived: the chunks' delays alone take uploadMillis
+                long delay = (long) (random.nextDouble() * uploadMillis * 0.9);
+                String context = "Drive kill " + i + " of " + DRIVE_KILLS + " (" + mode + ", " + delay
+                        + " ms into the upload; seed " + seed + ")";
+                long uploadsBefore = fake.count("POST /upload/drive/v3/files");
+
+                Child child = Child.start(home, drive(folder, fake, credentials), mode.run(driveDb));
+                assertThat(child.await(() -> fake.count("POST /upload/drive/v3/files") > uploadsBefore))
+                        .as(context + ": the upload began\n" + child.output()).isTrue();
+                assertThat(child.killAfterFromNow(delay)).as(context + ": still uploading\n" + child.output())
+                        .isTrue();
+
+                List<String> published = folder.check(context + ", after the kill").newBackups();
+                assertThat(published).as(context + ": the local backup is published before the upload")
+                        .hasSize(1);
+                checkDrive(fake, folder, context + ", after the kill");
+                if (fake.named(published.get(0)).isEmpty()) {
+                    midUpload++;
+                }
+
+                JarProcess.Result next = jar(home, drive(folder, fake, credentials)).run(mode.run(driveDb));
+                assertThat(next.exitCode()).as(context + ", the next run\n" + next).isZero();
+                assertThat(folder.scratch()).as(context + ", scratch files after the next run").isEmpty();
+                List<String> uploaded = folder.check(context + ", after the next run").newBackups();
+                assertThat(uploaded).hasSize(1);
+                assertThat(fake.named(uploaded.get(0))).as(context + ": the next run's backup is on Drive")
+                        .hasSize(1);
+                checkDrive(fake, folder, context + ", after the next run");
+            }
+
+            JarProcess.Result list = jar(home, drive(folder, fake, credentials)).run("list", "--remote", "--json");
+            assertThat(list.exitCode()).as(list.toString()).isZero();
+            Set<String> listed = new TreeSet<>();
+            for (JsonElement e : JsonParser.parseString(list.out()).getAsJsonArray()) {
+                listed.add(e.getAsJsonObject().get("name").getAsString());
+            }
+            assertThat(listed).as("list --remote shows exactly the tool's files on Drive")
+                    .isEqualTo(toolFiles(fake).stream().map(f -> f.name)
+                            .collect(Collectors.toCollection(TreeSet::new)));
+            JarProcess.Result verify = jar(home, drive(folder, fake, credentials)).run("verify", "--remote",
+                    "--all");
+            assertThat(verify.exitCode()).as("verify --remote --all\n" + verify).isZero();
+        }
+        System.out.println("CrashSafetyIT: " + DRIVE_KILLS + " kills during Drive uploads (seed " + seed + ") in "
+                + (System.nanoTime() - start) / 1_000_000 + " ms, " + midUpload + " with the upload unfinished");
+        assertThat(midUpload).as("kills that landed mid-upload, seed " + seed).isGreaterThanOrEqualTo(
+                AT_LEAST_MID_UPLOAD);
+    }
+
+    /** Where the run was when it died, from what it left. */
+    private static String phaseOf(BackupFolder.Look look, Set<String> loneBefore, long fullSize) {
+        Set<String> lone = new TreeSet<>(look.loneSidecars());
+        lone.removeAll(loneBefore);
+        boolean scratchSidecar = look.scratch().stream().anyMatch(p -> p.toString().endsWith(".sha256"));
+        List<Path> scratchCopies = look.scratch().stream().filter(p -> p.toString().endsWith(".db")).toList();
+        if (!look.newBackups().isEmpty()) {
+            return look.scratch().isEmpty() ? "published (retention or exit)"
+                    : "publishing (both names linked, scratch not yet removed)";
+        }
+        if (!lone.isEmpty()) {
+            return "publishing (sidecar named, backup not yet)";
+        }
+        if (scratchSidecar) {
+            return "publishing (scratch sidecar written)";
+        }
+        if (!scratchCopies.isEmpty()) {
+            long size;
+            try {
+                size = Files.size(scratchCopies.get(0));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            return size < fullSize ? "copying (scratch copy growing)" : "checking or hashing (scratch copy whole)";
+        }
+        return look.scratch().isEmpty() ? "starting (JVM, inspect, lock)" : "starting (scratch probe)";
+    }
+
+    /** Bounds disk use: the test removes all but the very first and the newest backups it has checked. */
+    private static void keepFirstAndNewest(BackupFolder folder, int newest) {
+        List<String> names = folder.names();
+        for (int i = 1; i < names.size() - newest; i++) {
+            folder.remove(names.get(i));
+        }
+    }
+
+    /** Every file on Drive is one of the tool's, whole: the bytes of the local backup of its name, once. */
+    private static void checkDrive(FakeDrive fake, BackupFolder folder, String context) {
+        assertThat(fake.files()).as(context + ": one folder on Drive, found again by every run")
+                .filteredOn(FakeFile::isFolder).hasSize(1);
+        List<FakeFile> files = fake.files().stream().filter(f -> !f.isFolder()).toList();
+        assertThat(files).as(context + ": one file per backup name on Drive").extracting(f -> f.name)
+                .doesNotHaveDuplicates();
+        for (FakeFile f : files) {
+            String what = context + ": " + f.name + " (" + f.id + ") on Drive";
+            assertThat(f.appProperties).as(what).containsEntry("sqlite-backup", "1");
+            Path local = folder.dir().resolve(f.name);
+            assertThat(local).as(what + ": its local backup").isRegularFile();
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(local);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(f.content.length).as(what + ": size").isEqualTo(bytes.length);
+            assertThat(f.content).as(what + ": bytes").isEqualTo(bytes);
+            assertThat(f.md5()).as(what + ": md5").isEqualTo(FakeDrive.hex("MD5", bytes));
+            assertThat(f.appProperties.get("sha256")).as(what + ": SHA-256 tag")
+                    .isEqualTo(FakeDrive.hex("SHA-256", bytes));
+        }
+        assertThat(toolFiles(fake)).as(context + ": the tool's files").hasSameSizeAs(files);
+    }
+
+    private static List<FakeFile> toolFiles(FakeDrive fake) {
+        return fake.files().stream().filter(f -> !f.isFolder())
+                .filter(f -> "1".equals(f.appProperties.get("sqlite-backup"))).toList();
+    }
+
+    private static String sha256sumCheck(BackupFolder folder) {
+        List<String> command = new ArrayList<>(List.of("sha256sum", "-c", "--strict"));
+        folder.names().forEach(n -> command.add(n + ".sha256"));
+        try {
+            Process p = new ProcessBuilder(command).directory(folder.dir().toFile()).redirectErrorStream(true)
+                    .start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 ? "ok" : output;
+        } catch (IOException e) {
+            return "ok"; // no sha256sum here: the Java check of every sidecar stands
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The environment of a run into {@code folder}. */
+    private static Map<String, String> local(BackupFolder folder) {
+        // the default policy keeps everything of one day anyway; this makes sure retention deletes nothing
+        return Map.of("BACKUP_DIR", folder.dir().toString(), "BACKUP_KEEP_LAST", "1000");
+    }
+
+    /** The same with Drive on: the fake's API root, its credentials, 1 MiB chunks. */
+    private static Map<String, String> drive(BackupFolder folder, FakeDrive fake, Path credentials) {
+        Map<String, String> env = new LinkedHashMap<>(local(folder));
+        env.put("GOOGLE_DRIVE_CREDENTIALS", credentials.toString());
+        env.put("DRIVE_ROOT_URL", fake.rootUrl().toString());
+        env.put("DRIVE_CHUNK_MB", "1");
+        return env;
+    }
+
+    private static JarProcess jar(Path home, Map<String, String> env) {
+        JarProcess jar = new JarProcess(home);
+        env.forEach(jar::env);
+        return jar;
+    }
+
+    /** What drive-auth writes, owner-only, pointing at the fake's token endpoint. */
+    private static Path credentials(Path home, FakeDrive fake) throws IOException {
+        Path file = home.resolve("drive-credentials.json");
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, """
+                {"type": "authorized_user", "client_id": "%s", "client_secret": "%s", "refresh_token": "%s",
+                 "token_uri": "%s"}
+                """.formatted(FakeDrive.CLIENT_ID, fake.clientSecret, fake.refreshToken, fake.tokenUri()));
+        return file;
+    }
+
+    /** A WAL database of random blobs of 1 to 4 KiB, made in one statement. */
+    private static void createBlobs(Path db, int rows) {
+        Sqlite.exec(db, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=OFF",
+                "CREATE TABLE blobs (id INTEGER PRIMARY KEY, body BLOB NOT NULL)",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "
+                        + "INSERT INTO blobs (body) SELECT randomblob(1024 + abs(random() % 3073)) FROM n");
+    }
+
+    /** The jar started in the background, as a scheduler starts it, so that it can be killed. */
+    private static final class Child {
+        private final Process process;
+        private final long startedNanos;
+        private final Path out;
+        private final Path err;
+
+        private Child(Process process, long startedNanos, Path out, Path err) {
+            this.process = process;
+            this.startedNanos = startedNanos;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** Starts the jar the way {@link JarProcess} does, with {@code env} added to a clean environment. */
+        static Child start(Path workDir, Map<String, String> env, String... args) {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-jar");
+            command.add(JarProcess.JAR.toString());
+            command.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("BACKUP_") || k.startsWith("DATABASE_")
+                    || k.startsWith("DRIVE_") || k.startsWith("NTFY_") || k.startsWith("GOOGLE_"));
+            pb.environment().put("TZ", "UTC");
+            pb.environment().putAll(env);
+            try {
+                Path out = Files.createTempFile(workDir, "killed-run-out", ".txt");
+                Path err = Files.createTempFile(workDir, "killed-run-err", ".txt");
+                pb.redirectOutput(out.toFile()).redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.PIPE);
+                long started = System.nanoTime();
+                Process p = pb.start();
+                p.getOutputStream().close();
+                return new Child(p, started, out, err);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /** SIGKILL {@code millis} after the start, unless it ended before; true when it was killed. */
+        boolean killAfter(long millis) {
+            return killAt(startedNanos + TimeUnit.MILLISECONDS.toNanos(millis));
+        }
+
+        boolean killAfterFromNow(long millis) {
+            return killAt(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis));
+        }
+
+        private boolean killAt(long deadlineNanos) {
+            try {
+                long wait = deadlineNanos - System.nanoTime();
+                if (wait > 0 && process.waitFor(wait, TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+                if (!process.isAlive()) {
+                    return false;
+                }
+                process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no finally block runs
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the killed run is gone").isTrue();
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Waits (up to a minute) until {@code condition} holds; false when the run ended first. */
+        boolean await(BooleanSupplier condition) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!condition.getAsBoolean()) {
+                if (!process.isAlive()) {
+                    return false;
+                }
+                if (System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new AssertionError("the awaited moment never came in a minute\n" + output());
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+            return true;
+        }
+
+        int exitCode() {
+            return process.exitValue();
+        }
+
+        String output() {
+            try {
+                return "--- stdout\n" + Files.readString(out, StandardCharsets.UTF_8) + "--- stderr\n"
+                        + Files.readString(err, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+    }
+}

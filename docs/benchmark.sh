@@ -3,7 +3,8 @@
 #
 # Usage:
 #   docs/benchmark.sh [--size-mb N] [--work DIR] [--jar PATH] [--runs N] [--keep]
-#   docs/benchmark.sh --rss-sizes "100 1024" [--work DIR] [--jar PATH] [--keep]
+#   docs/benchmark.sh --rss-sizes "100 1024 4096" [--size-mb N] ...   the whole record (what docs/benchmarks.md shows)
+#   docs/benchmark.sh --rss-only --rss-sizes "100 1024" [--work DIR] [--jar PATH] [--keep]
 #   docs/benchmark.sh --baseline-only [--size-mb N] ...
 #
 #   --size-mb N       size of the generated database in MiB (default 1024)
@@ -12,8 +13,9 @@
 #   --jar PATH        the fat jar (default: <repo>/backup-app/target/sqlite-backup.jar; built with
 #                     `mvn -B -q package -DskipTests` when missing)
 #   --runs N          measured runs per command, the median wall time is reported (default 3)
-#   --rss-sizes LIST  instead of the main table: generate one database per size in LIST (MiB) and report the
+#   --rss-sizes LIST  after the main table: generate one database per size in LIST (MiB) and report the
 #                     peak RSS of `run --no-vacuum` for each, to show memory does not grow with the database
+#   --rss-only        only the --rss-sizes table
 #   --baseline-only   measure only the sqlite3 baselines (for when the jar is not runnable yet)
 #   --keep            keep the work folder (database, logs) instead of deleting it
 #
@@ -26,7 +28,16 @@
 # command runs warm. Commands are interleaved (a b c d, a b c d, ...) so drift hits them alike, and `sync` runs
 # untimed between commands so one run's write-back does not land in the next one's timing. Wall time comes from
 # `date +%s%N` around the command, peak RSS from GNU time (`/usr/bin/time -v`).
-# Targets: c <= 1.0x a, d <= 1.1x b, peak RSS of c and d <= 256 MiB at any database size.
+# Then, on the same database (untimed in the table above, each its own pass):
+#   e) the longest commit of a writer process (WAL, synchronous=NORMAL, one row and a counter per transaction, in
+#      a loop) while a, b, c and d each run once, and in a few seconds without any backup for comparison
+#   f) Drive upload MB/s of a 1 GiB backup (made by c) through the real DriveRemoteBackupStore to FakeDrive, a
+#      Drive API server on loopback in another JVM, and the peak RSS of the uploading process
+#   g) RetentionPolicy.DEFAULT.plan over 100,000 hourly backup names, best of 5 after warm-up, in a fresh JVM
+# e, f and g run dev.sqlitebackup.app.bench.Benchmarks from backup-app's test sources, built once with
+# `mvn -pl backup-app -am test-compile dependency:build-classpath` (needs the repository, not only the jar).
+# Targets: c <= 1.0x a, d <= 1.1x b, peak RSS of c and d <= 256 MiB at any database size, writer's longest commit
+# during c and d < 50 ms, upload >= 200 MB/s, plan < 1 s.
 # Also printed, untimed in the table: the cost of parts on their own (SHA-256 with sha256sum and openssl, fsync)
 # and a file-event timeline (strace) of one extra `-v` run of c and d, so a missed target can be attributed.
 set -euo pipefail
@@ -39,6 +50,7 @@ WORK=""
 JAR="$REPO_ROOT/backup-app/target/sqlite-backup.jar"
 RUNS=3
 RSS_SIZES=""
+RSS_ONLY=0
 BASELINE_ONLY=0
 KEEP=0
 RSS_TARGET_MIB=256
@@ -53,6 +65,7 @@ while [[ $# -gt 0 ]]; do
     --jar) JAR="${2:?--jar needs a value}"; shift 2 ;;
     --runs) RUNS="${2:?--runs needs a value}"; shift 2 ;;
     --rss-sizes) RSS_SIZES="${2:?--rss-sizes needs a value}"; shift 2 ;;
+    --rss-only) RSS_ONLY=1; shift ;;
     --baseline-only) BASELINE_ONLY=1; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -63,6 +76,7 @@ done
 [[ "$RUNS" =~ ^[0-9]+$ && "$RUNS" -ge 1 ]] || die "--runs must be a positive integer"
 for s in $RSS_SIZES; do [[ "$s" =~ ^[0-9]+$ && "$s" -ge 1 ]] || die "--rss-sizes takes positive integers"; done
 if [[ -n "$RSS_SIZES" && "$BASELINE_ONLY" -eq 1 ]]; then die "--rss-sizes measures the jar, not with --baseline-only"; fi
+if [[ "$RSS_ONLY" -eq 1 && -z "$RSS_SIZES" ]]; then die "--rss-only needs --rss-sizes"; fi
 
 # ---------------------------------------------------------------- tools
 command -v sqlite3 >/dev/null || die "sqlite3 CLI not found"
@@ -229,28 +243,35 @@ run_b() { fresh; measure b sqlite3 "$DB" "VACUUM INTO '$WORK/out/copy.db'"; }
 run_c() { fresh; measure c java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum; check_backup_written "$WORK/out"; }
 run_d() { fresh; measure d java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out"; check_backup_written "$WORK/out"; }
 
-# ---------------------------------------------------------------- rss-sizes mode
-if [[ -n "$RSS_SIZES" ]]; then
-  cp "$JAR" "$WORK/sqlite-backup.jar"
-  echo "Jar: $JAR ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$JAR" | cut -c1-12))"
-  JAR="$WORK/sqlite-backup.jar"
-  smoke_test_jar || die "cannot measure RSS without a runnable jar"
+# ---------------------------------------------------------------- rss-sizes
+RSS_MAX_KIB=0
+rss_section() {
+  echo
   echo "## Peak RSS of \`run --no-vacuum\` by database size ($RUNS runs each)"
   echo
-  rows=()
+  local rows=() s
   for s in $RSS_SIZES; do
     DB="$WORK/db-$s.db"
     generate "$DB" "$s"
     warm "$DB"
     rm -f "$WORK/results/c"
     for ((i = 1; i <= RUNS; i++)); do run_c; done
-    rows+=("| $s | $(file_mib "$DB") | $(secs "$(col 1 c | median_ms)") | $(mib "$(col 2 c | sort -n | tail -n1)") |")
+    local peak; peak=$(col 2 c | sort -n | tail -n1)
+    if (( peak > RSS_MAX_KIB )); then RSS_MAX_KIB=$peak; fi
+    rows+=("| $s | $(file_mib "$DB") | $(secs "$(col 1 c | median_ms)") | $(mib "$peak") |")
     fresh; rm -f -- "$DB"*
   done
   echo
   echo "| database (requested MiB) | database (actual MiB) | median wall s | peak RSS MiB (max of runs) |"
   echo "|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
+}
+if [[ "$RSS_ONLY" -eq 1 ]]; then
+  cp "$JAR" "$WORK/sqlite-backup.jar"
+  echo "Jar: $JAR ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$JAR" | cut -c1-12))"
+  JAR="$WORK/sqlite-backup.jar"
+  smoke_test_jar || die "cannot measure RSS without a runnable jar"
+  rss_section
   exit 0
 fi
 
@@ -261,6 +282,20 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   echo "Jar: $JAR ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$JAR" | cut -c1-12))"
   JAR="$WORK/sqlite-backup.jar"
   smoke_test_jar || die "jar not runnable; rerun later, or with --baseline-only for the sqlite3 rows alone"
+  # The harness for e, f and g, built once; its classes are copied so a rebuild of target/ cannot change them.
+  echo "Building the benchmark harness (mvn -pl backup-app -am test-compile dependency:build-classpath) ..."
+  (cd "$REPO_ROOT" && mvn -B -q -pl backup-app -am test-compile dependency:build-classpath \
+      -Dmdep.outputFile="$WORK/deps.txt" -Dmdep.includeScope=test) >"$WORK/logs/harness-build" 2>&1 \
+    || { tail -n 30 "$WORK/logs/harness-build" >&2; die "building the harness failed"; }
+  mkdir -p "$WORK/harness"
+  HARNESS_CP=""
+  n=0
+  for entry in "$REPO_ROOT/backup-app/target/test-classes" "$REPO_ROOT/backup-app/target/classes" \
+      $(tr ':' ' ' <"$WORK/deps.txt"); do
+    if [[ -d "$entry" ]]; then n=$((n + 1)); cp -r "$entry" "$WORK/harness/$n"; entry="$WORK/harness/$n"; fi
+    HARNESS_CP="${HARNESS_CP:+$HARNESS_CP:}$entry"
+  done
+  bench() { java -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks "$@"; }
 fi
 
 DB="$WORK/bench.db"
@@ -335,6 +370,85 @@ for f in a_backup a_check a b c d; do
 done
 
 if [[ "$BASELINE_ONLY" -eq 0 ]]; then
+  # ---------------------------------------------------------------- e) the concurrent writer
+  echo
+  echo "## e) A writer committing continuously: its longest commit while each command runs once"
+  echo
+  now_us() { echo $(( $(date +%s%N) / 1000 )); }
+  window() { local label="$1"; shift; local t0; t0=$(now_us); "$@"; echo "$label $t0 $(now_us)" >>"$WORK/results/windows"; }
+  rm -f "$WORK/results/windows" "$WORK/writer.fifo"; mkfifo "$WORK/writer.fifo"
+  bench writer "$DB" "$WORK/logs/commits" <"$WORK/writer.fifo" >"$WORK/logs/writer" 2>&1 &
+  WRITER_PID=$!
+  exec 3>"$WORK/writer.fifo"   # the writer stops when this closes
+  for _ in $(seq 300); do [[ -s "$WORK/logs/commits" ]] && break; sleep 0.1; done
+  [[ -s "$WORK/logs/commits" ]] || { cat "$WORK/logs/writer" >&2; die "the writer did not start committing"; }
+  sleep 1
+  window "idle 3 s, no backup" sleep 3
+  # The CLI's .backup copies 100 pages a step and starts over whenever another connection writes in between, so
+  # under a continuous writer it may never finish: give it 60 s, then note that it did not.
+  fresh; window "a) sqlite3 .backup (stopped after 60 s if unfinished)" \
+    timeout 60 sqlite3 "$DB" ".backup '$WORK/out/copy.db'" || echo "(sqlite3 .backup did not finish within 60 s under the writer)"
+  fresh; window "b) sqlite3 VACUUM INTO" sqlite3 "$DB" "VACUUM INTO '$WORK/out/copy.db'"
+  fresh; window "c) run --no-vacuum" java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
+  fresh; window "d) run (VACUUM INTO)" java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" >/dev/null
+  sleep 1
+  exec 3>&-
+  wait "$WRITER_PID" || { cat "$WORK/logs/writer" >&2; die "the writer failed"; }
+  fresh
+  echo "| while | wall s | commits | longest commit ms | longest gap between commit ends ms | mean commit ms |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  STALL_MS=0
+  while read -r w0 w1 label; do
+    # commits that overlap the window (end >= t0 and start <= t1)
+    row=$(awk -v t0="$w0" -v t1="$w1" '
+      { end = $1; dur = $2; start = end - dur }
+      end >= t0 && start <= t1 { n++; sum += dur; if (dur > max) max = dur
+                                 if (end <= t1) { gap = end - prev; if (prev == 0) gap = end - t0; if (gap > mg) mg = gap; prev = end } }
+      END { if (prev == 0) prev = t0; if (t1 - prev > mg) mg = t1 - prev
+            med = n ? sum / n : 0
+            printf "%d %.1f %.1f %.2f", n, max / 1000, mg / 1000, med / 1000 }' "$WORK/logs/commits")
+    read -r n mx gap med <<<"$row"
+    echo "| $label | $(secs $(( (w1 - w0) / 1000 ))) | $n | $mx | $gap | $med |"
+    case "$label" in c\)*|d\)*) if ! le "$mx" "$STALL_MS"; then STALL_MS=$mx; fi ;; esac
+  done < <(awk '{ t0 = $(NF - 1); t1 = $NF; $(NF - 1) = ""; $NF = ""; sub(/ +$/, ""); print t0, t1, $0 }' "$WORK/results/windows")
+  echo
+  echo "Writer: $(tail -n1 "$WORK/logs/writer")"
+
+  # ---------------------------------------------------------------- f) Drive upload to FakeDrive
+  echo
+  echo "## f) Drive upload of a backup of this database to FakeDrive on loopback"
+  echo
+  fresh
+  java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
+  BACKUP_FILE=$(find "$WORK/out" -maxdepth 1 -name 'backup-*.db')
+  rm -f "$WORK/fake.info" "$WORK/fake.fifo"; mkfifo "$WORK/fake.fifo"
+  # the fake keeps uploads in memory (and, as written, copies them more than once): give it room
+  java -Xmx6g -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks fake-drive "$WORK/fake.info" \
+    <"$WORK/fake.fifo" >"$WORK/logs/fake" 2>&1 &
+  FAKE_PID=$!
+  exec 4>"$WORK/fake.fifo"
+  for _ in $(seq 300); do [[ -f "$WORK/fake.info" ]] && break; sleep 0.1; done
+  [[ -f "$WORK/fake.info" ]] || { cat "$WORK/logs/fake" >&2; die "FakeDrive did not start"; }
+  sync
+  measure upload java -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks upload "$BACKUP_FILE" "$WORK/fake.info"
+  exec 4>&-
+  wait "$FAKE_PID" || true
+  UPLOAD_MBS=$(awk '/^upload_mb_s/ {print $2}' "$WORK/logs/out.upload")
+  UPLOAD_RSS=$(col 2 upload | tail -n1)
+  grep -v '^upload_mb_s' "$WORK/logs/out.upload" | grep -v DEBUG || true
+  echo "Peak RSS of the uploading process: $(mib "$UPLOAD_RSS") MiB (the fake runs in its own JVM)."
+  fresh
+
+  # ---------------------------------------------------------------- g) retention plan
+  echo
+  echo "## g) Retention plan over 100,000 backups"
+  echo
+  bench plan >"$WORK/logs/plan" 2>&1 || { cat "$WORK/logs/plan" >&2; die "plan benchmark failed"; }
+  PLAN_MS=$(awk '/^plan_ms/ {print $2}' "$WORK/logs/plan")
+  grep -v '^plan_ms' "$WORK/logs/plan"
+fi
+
+if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   # The tool logs no per-phase timings, so one extra, untimed run of each mode is traced: the moments it opens,
   # fsyncs and links files show where the time goes (JVM start, snapshot, quick_check, SHA-256, publish).
   echo
@@ -369,4 +483,24 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
     echo '```'
   done
   fresh
+fi
+
+if [[ "$BASELINE_ONLY" -eq 0 ]]; then
+  if [[ -n "$RSS_SIZES" ]]; then
+    rm -f -- "$DB"*   # one database at a time on disk
+    rss_section
+  fi
+  if (( RSS_MAX_KIB < C_RSS )); then RSS_MAX_KIB=$C_RSS; fi
+  if (( RSS_MAX_KIB < D_RSS )); then RSS_MAX_KIB=$D_RSS; fi
+  echo
+  echo "## Summary: every measure against its target"
+  echo
+  echo "| measure | result | target | met |"
+  echo "|---|---:|---:|---|"
+  echo "| c) run --no-vacuum / (sqlite3 .backup + quick_check) | $RC ($(secs "$C_MS") s / $(secs "$A_MS") s) | <= 1.00 | $(met "$RC" 1.0) |"
+  echo "| d) run / sqlite3 VACUUM INTO | $RD ($(secs "$D_MS") s / $(secs "$B_MS") s) | <= 1.10 | $(met "$RD" 1.1) |"
+  echo "| peak RSS, c and d${RSS_SIZES:+ and --rss-sizes $RSS_SIZES} | $(mib "$RSS_MAX_KIB") MiB | <= $RSS_TARGET_MIB MiB | $(met "$(mib "$RSS_MAX_KIB")" $RSS_TARGET_MIB) |"
+  echo "| writer's longest commit during c and d | $STALL_MS ms | < 50 ms | $(met "$STALL_MS" 49.999) |"
+  echo "| Drive upload to FakeDrive (uploader RSS $(mib "$UPLOAD_RSS") MiB) | $UPLOAD_MBS MB/s | >= 200 MB/s | $(met 200 "$UPLOAD_MBS") |"
+  echo "| retention plan over 100,000 backups | $PLAN_MS ms | < 1000 ms | $(met "$PLAN_MS" 999.999) |"
 fi

@@ -45,9 +45,7 @@ public final class DaemonCommand implements Callable<Integer> {
         }
         Configuration config = common.configuration(context.env(), flags);
         // Every setting is read now: a bad one is a one-line error and exit 2 before anything starts.
-        RunBackupUseCase.Command backup = new RunBackupUseCase.Command(config.database(),
-                config.flag(Configuration.BACKUP_VACUUM, true), config.verifyLevel(), config.retention(),
-                config.zone(), SnapshotProgress.NONE, config.flag("DRIVE_ENABLED", true), config.remoteRetention());
+        RunBackupUseCase.Command backup = config.backupCommand(SnapshotProgress.NONE);
         DaemonSettings settings = new DaemonSettings(config.schedule(), config.retryPlan(), config.shutdownGrace(),
                 backup, config.backupDir());
         config.stateDb();

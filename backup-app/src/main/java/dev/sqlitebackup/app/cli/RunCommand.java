@@ -57,10 +57,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Configuration config = common.configuration(context.env(), flags);
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
-        RunBackupUseCase.Command command = new RunBackupUseCase.Command(config.database(),
-                config.flag(Configuration.BACKUP_VACUUM, true), config.verifyLevel(), config.retention(),
-                config.zone(), progress == null ? SnapshotProgress.NONE : progress,
-                config.flag("DRIVE_ENABLED", true), config.remoteRetention());
+        RunBackupUseCase.Command command = config.backupCommand(progress == null ? SnapshotProgress.NONE : progress);
         command = command.waitingForLock(waitFor == null ? java.time.Duration.ZERO : lockWait(waitFor));
         RunBackupUseCase useCase = context.useCases().runBackup(config);
         RunResult result;

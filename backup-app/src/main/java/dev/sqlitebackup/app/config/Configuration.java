@@ -3,7 +3,9 @@ package dev.sqlitebackup.app.config;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.model.RetryPlan;
+import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.VerifyLevel;
+import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -210,6 +212,15 @@ public final class Configuration {
             default -> throw new ConfigurationException(origin(key) + " must be true or false, got '" + raw.get()
                     + "'");
         };
+    }
+
+    /**
+     * One backup as these settings describe it (database, compaction, verification, both retention policies, zone,
+     * whether to copy off-site); every setting it needs is checked here, so a bad one fails before any work.
+     */
+    public RunBackupUseCase.Command backupCommand(SnapshotProgress progress) {
+        return new RunBackupUseCase.Command(database(), flag(BACKUP_VACUUM, true), verifyLevel(), retention(), zone(),
+                progress, flag("DRIVE_ENABLED", true), remoteRetention());
     }
 
     /** {@code BACKUP_VERIFY}: quick (default) or full. */

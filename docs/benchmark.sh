@@ -422,8 +422,9 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
   BACKUP_FILE=$(find "$WORK/out" -maxdepth 1 -name 'backup-*.db')
   rm -f "$WORK/fake.info" "$WORK/fake.fifo"; mkfifo "$WORK/fake.fifo"
-  # the fake keeps uploads in memory (and, as written, copies them more than once): give it room
-  java -Xmx6g -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks fake-drive "$WORK/fake.info" \
+  # the fake streams uploads over 64 MiB to a file (in /dev/shm when writable, see Benchmarks) and holds about
+  # two chunks in its heap; 1 GiB of heap is plenty
+  java -Xmx1g -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks fake-drive "$WORK/fake.info" \
     <"$WORK/fake.fifo" >"$WORK/logs/fake" 2>&1 &
   FAKE_PID=$!
   exec 4>"$WORK/fake.fifo"

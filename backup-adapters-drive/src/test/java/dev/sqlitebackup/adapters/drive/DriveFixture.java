@@ -19,12 +19,7 @@ final class DriveFixture {
     }
 
     static Path userCredentials(FakeDrive fake, Path dir) throws IOException {
-        Path file = dir.resolve("drive-credentials.json");
-        Files.writeString(file, """
-                {"type": "authorized_user", "client_id": "%s", "client_secret": "%s", "refresh_token": "%s",
-                 "token_uri": "%s"}
-                """.formatted(FakeDrive.CLIENT_ID, fake.clientSecret, fake.refreshToken, fake.tokenUri()));
-        return file;
+        return fake.writeUserCredentials(dir.resolve("drive-credentials.json"));
     }
 
     static DriveSettings settings(FakeDrive fake, Path credentials) {

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -389,6 +390,19 @@ public final class FakeDrive implements AutoCloseable {
     /** What a client sets as the API root URL. */
     public URI rootUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    }
+
+    /**
+     * Writes what {@code drive-auth} would for this fake: an owner-only authorized_user credentials file whose
+     * token endpoint is the fake's {@code /token}.
+     */
+    public Path writeUserCredentials(Path file) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, """
+                {"type": "authorized_user", "client_id": "%s", "client_secret": "%s", "refresh_token": "%s",
+                 "token_uri": "%s"}
+                """.formatted(CLIENT_ID, clientSecret, refreshToken, tokenUri()));
+        return file;
     }
 
     public URI tokenUri() {

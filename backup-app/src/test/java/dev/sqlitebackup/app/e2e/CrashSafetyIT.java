@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -321,13 +320,7 @@ class CrashSafetyIT {
 
     /** What drive-auth writes, owner-only, pointing at the fake's token endpoint. */
     private static Path credentials(Path home, FakeDrive fake) throws IOException {
-        Path file = home.resolve("drive-credentials.json");
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, """
-                {"type": "authorized_user", "client_id": "%s", "client_secret": "%s", "refresh_token": "%s",
-                 "token_uri": "%s"}
-                """.formatted(FakeDrive.CLIENT_ID, fake.clientSecret, fake.refreshToken, fake.tokenUri()));
-        return file;
+        return fake.writeUserCredentials(home.resolve("drive-credentials.json"));
     }
 
     /** A WAL database of random blobs of 1 to 4 KiB, made in one statement. */
@@ -354,16 +347,7 @@ class CrashSafetyIT {
 
         /** Starts the jar the way {@link JarProcess} does, with {@code env} added to a clean environment. */
         static Child start(Path workDir, Map<String, String> env, String... args) {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-jar");
-            command.add(JarProcess.JAR.toString());
-            command.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-            pb.environment().keySet().removeIf(k -> k.startsWith("BACKUP_") || k.startsWith("DATABASE_")
-                    || k.startsWith("DRIVE_") || k.startsWith("NTFY_") || k.startsWith("GOOGLE_"));
-            pb.environment().put("TZ", "UTC");
-            pb.environment().putAll(env);
+            ProcessBuilder pb = JarProcess.builder(workDir, List.of(), env, args);
             try {
                 Path out = Files.createTempFile(workDir, "killed-run-out", ".txt");
                 Path err = Files.createTempFile(workDir, "killed-run-err", ".txt");

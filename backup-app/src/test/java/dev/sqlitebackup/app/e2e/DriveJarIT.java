@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,13 +48,7 @@ class DriveJarIT {
     void startDrive() throws IOException {
         fake = new FakeDrive();
         // What drive-auth writes, owner-only (a readable one draws a warning), with the fake's token endpoint.
-        credentials = home.resolve("drive-credentials.json");
-        Files.createFile(credentials, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(credentials, """
-                {"type": "authorized_user", "client_id": "%s", "client_secret": "%s", "refresh_token": "%s",
-                 "token_uri": "%s"}
-                """.formatted(FakeDrive.CLIENT_ID, fake.clientSecret, fake.refreshToken, fake.tokenUri()));
+        credentials = fake.writeUserCredentials(home.resolve("drive-credentials.json"));
         Sqlite.createNotes(home.resolve("app.db"), ROWS);
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,16 +22,7 @@ final class JarDaemon implements AutoCloseable {
     }
 
     static JarDaemon start(Path workDir, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-jar");
-        command.add(JarProcess.JAR.toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("BACKUP_") || k.startsWith("DATABASE_")
-                || k.startsWith("DRIVE_") || k.startsWith("NTFY_") || k.startsWith("GOOGLE_"));
-        pb.environment().put("TZ", "UTC");
-        pb.environment().putAll(env);
+        ProcessBuilder pb = JarProcess.builder(workDir, List.of(), env, args);
         Path out = Files.createTempFile(workDir, "daemon-out", ".txt");
         Path err = Files.createTempFile(workDir, "daemon-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

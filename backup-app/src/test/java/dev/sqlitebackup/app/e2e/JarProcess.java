@@ -51,18 +51,26 @@ final class JarProcess {
         return this;
     }
 
-    Result run(String... args) {
+    /**
+     * The jar as a process in {@code workDir} with a clean environment (nothing from the developer's shell leaks
+     * into the run), UTC, and {@code env} added; {@code launcher} goes before {@code java} (e.g. setpriv).
+     */
+    static ProcessBuilder builder(Path workDir, List<String> launcher, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
         command.add(JAR.toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-        // A clean environment: nothing from the developer's shell leaks into the run.
         pb.environment().keySet().removeIf(k -> k.startsWith("BACKUP_") || k.startsWith("DATABASE_")
                 || k.startsWith("DRIVE_") || k.startsWith("NTFY_") || k.startsWith("GOOGLE_"));
         pb.environment().put("TZ", "UTC");
         pb.environment().putAll(env);
+        return pb;
+    }
+
+    Result run(String... args) {
+        ProcessBuilder pb = builder(workDir, launcher, env, args);
         try {
             Path out = Files.createTempFile("jar-out", ".txt");
             Path err = Files.createTempFile("jar-err", ".txt");

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,13 +60,7 @@ class SecretsIT {
     @BeforeEach
     void start() throws Exception {
         drive = new FakeDrive();
-        credentials = home.resolve("drive-credentials.json");
-        Files.createFile(credentials, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(credentials, """
-                {"type": "authorized_user", "client_id": "%s", "client_secret": "%s", "refresh_token": "%s",
-                 "token_uri": "%s"}
-                """.formatted(FakeDrive.CLIENT_ID, drive.clientSecret, drive.refreshToken, drive.tokenUri()));
+        credentials = drive.writeUserCredentials(home.resolve("drive-credentials.json"));
         Sqlite.createNotes(home.resolve("app.db"), 2_000);
 
         Optional<Path> binary = RealNtfyServer.binary();

@@ -43,6 +43,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -166,13 +167,17 @@ class BackupDaemonTest {
 
     @Test
     void aStopDuringASlowBackup_letsItFinish_andStartsNothingNew() throws Exception {
-        ScriptedSnapshotter slow = new ScriptedSnapshotter(new SqliteSnapshotter()).takeAtLeast(Duration.ofSeconds(2));
+        ScriptedSnapshotter slow = new ScriptedSnapshotter(new SqliteSnapshotter()).holdUntilReleased();
         BackupDaemon d = realDaemon(DAILY, slow, RetryPlan.DEFAULT, Duration.ofMinutes(1));
         d.start();
         assertThat(slow.started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-        assertThat(d.stop()).as("finished within the grace").isTrue();
+        CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(d::stop);
+        await("the daemon to begin stopping", () -> out.toString().contains("stopping: no new backup starts"));
+        assertThat(stopped).as("waits for the running backup").isNotDone();
+        slow.release();
 
+        assertThat(stopped.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("finished within the grace").isTrue();
         assertThat(log.recent(10)).singleElement().satisfies(r -> {
             assertThat(r.trigger()).isEqualTo(RunTrigger.CATCH_UP);
             assertThat(r.outcome()).contains(RunRecord.Outcome.SUCCESS);
@@ -183,7 +188,7 @@ class BackupDaemonTest {
 
     @Test
     void aBackupSlowerThanTheGrace_isAbandoned() throws Exception {
-        ScriptedSnapshotter slow = new ScriptedSnapshotter(new SqliteSnapshotter()).takeAtLeast(Duration.ofSeconds(4));
+        ScriptedSnapshotter slow = new ScriptedSnapshotter(new SqliteSnapshotter()).holdUntilReleased();
         BackupDaemon d = realDaemon(DAILY, slow, RetryPlan.DEFAULT, Duration.ofMillis(200));
         d.start();
         assertThat(slow.started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -192,11 +197,15 @@ class BackupDaemonTest {
 
         assertThat(err.toString()).contains("did not finish within BACKUP_SHUTDOWN_GRACE");
         assertThat(backupFiles()).as("nothing half-done under a backup name").isEmpty();
+        // let the abandoned backup end before the folder is removed: it finishes as any run would
+        slow.release();
+        await("the abandoned backup to finish", () -> log.recent(10).stream().anyMatch(r -> r.outcome().isPresent()));
+        assertThat(backupFiles()).hasSize(1);
     }
 
     @Test
     void aManualRunDuringADaemonRun_getsTheLockMessage_orWaitsForIt() throws Exception {
-        ScriptedSnapshotter slow = new ScriptedSnapshotter(new SqliteSnapshotter()).takeAtLeast(Duration.ofSeconds(3));
+        ScriptedSnapshotter slow = new ScriptedSnapshotter(new SqliteSnapshotter()).holdUntilReleased();
         realDaemon(DAILY, slow, RetryPlan.DEFAULT, Duration.ofMinutes(1)).start();
         assertThat(slow.started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
@@ -206,9 +215,12 @@ class BackupDaemonTest {
         assertThat(busy.err.strip()).isEqualTo("sqlite-backup: another backup of " + db.toRealPath()
                 + " is running (pid " + ProcessHandle.current().pid() + ")");
 
-        Cli patient = cli("run", "--wait", "2m", "--database", db.toString(), "--backup-dir", dir.toString());
+        CompletableFuture<Cli> patient = CompletableFuture.supplyAsync(
+                () -> cli("run", "--wait", "2m", "--database", db.toString(), "--backup-dir", dir.toString()));
+        slow.release();
 
-        assertThat(patient.exit).as(patient.err).isZero();
+        Cli waited = patient.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(waited.exit).as(waited.err).isZero();
         List<RunRecord> runs = log.recent(10);
         assertThat(runs).extracting(RunRecord::trigger)
                 .containsExactly(RunTrigger.MANUAL, RunTrigger.MANUAL, RunTrigger.CATCH_UP);
@@ -321,12 +333,11 @@ class BackupDaemonTest {
         memory.prepare(); // the folder exists, so the failed run is recorded
         fakeDaemon(database, Optional.empty(), DAILY, new RetryPlan(3, Duration.ofMillis(100))).start();
 
-        await("the failed catch-up", () -> !memoryLog.all().isEmpty()
-                && memoryLog.all().get(0).outcome().isPresent());
-        Thread.sleep(1_000);
+        // the decision is made, and said, before the failed run's job ends: after the message no retry can come
+        await("the decision not to retry", () -> err.toString().contains("not retried"));
 
         assertThat(memoryLog.all()).hasSize(1);
-        assertThat(err.toString()).contains("not retried");
+        assertThat(memoryLog.all().get(0).outcome()).contains(RunRecord.Outcome.FAILED);
     }
 
     @Test

@@ -7,17 +7,25 @@ import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A snapshotter that does the real work of another, but can fail the next few copies or take its time. */
+/**
+ * A snapshotter that does the real work of another, but can fail the next few copies or hold each
+ * copy until the test lets it go: a test that needs a backup to be running at some moment holds it, rather than
+ * hoping that a slow one is still running, which a loaded machine can make false.
+ */
 final class ScriptedSnapshotter implements DatabaseSnapshotter {
+
+    /** A held copy that nobody releases fails after this, so a broken test never hangs. */
+    private static final long HOLD_LIMIT_SECONDS = 120;
 
     private final DatabaseSnapshotter real;
     private final AtomicInteger failures = new AtomicInteger();
-    private volatile Duration slowness = Duration.ZERO;
     final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private volatile boolean held;
 
     ScriptedSnapshotter(DatabaseSnapshotter real) {
         this.real = real;
@@ -28,9 +36,15 @@ final class ScriptedSnapshotter implements DatabaseSnapshotter {
         return this;
     }
 
-    ScriptedSnapshotter takeAtLeast(Duration duration) {
-        slowness = duration;
+    /** Every copy waits until {@link #release()}; one never released fails after two minutes. */
+    ScriptedSnapshotter holdUntilReleased() {
+        held = true;
         return this;
+    }
+
+    /** Lets held copies go on. */
+    void release() {
+        gate.countDown();
     }
 
     @Override
@@ -45,7 +59,9 @@ final class ScriptedSnapshotter implements DatabaseSnapshotter {
             throw new BackupFailedException("could not copy " + database + ": disk I/O error (injected)");
         }
         try {
-            Thread.sleep(slowness.toMillis());
+            if (held && !gate.await(HOLD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new BackupFailedException("could not copy " + database + ": held and never released (test)");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

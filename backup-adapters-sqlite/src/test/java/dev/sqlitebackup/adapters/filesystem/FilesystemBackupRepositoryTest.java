@@ -8,6 +8,7 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
@@ -24,6 +25,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +48,20 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     protected BackupRepository newRepository() {
         folder = temp.resolve("backups");
         return new FilesystemBackupRepository(folder);
+    }
+
+    @Override
+    protected BackupRepository sameFolder(Optional<DatabaseIdentity> database) {
+        return new FilesystemBackupRepository(folder, database);
+    }
+
+    @Override
+    protected void deleteRecordOfDatabase() {
+        try {
+            Files.delete(folder.resolve(".sqlite-backup/database"));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Override

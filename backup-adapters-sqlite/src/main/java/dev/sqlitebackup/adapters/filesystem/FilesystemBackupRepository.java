@@ -182,8 +182,13 @@ public final class FilesystemBackupRepository implements BackupRepository {
         try {
             if (!Files.exists(folder)) {
                 List<Path> missing = new ArrayList<>();
-                for (Path p = folder; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+                Path p = folder;
+                for (; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
                     missing.add(0, p);
+                }
+                if (p != null && !Files.isDirectory(p)) {
+                    throw new InvalidInputException("backup dir " + folder + " is not usable: " + p
+                            + " is not a directory");
                 }
                 Files.createDirectories(folder, DurableFiles.ownerOnlyDirectory());
                 created.addAll(missing);

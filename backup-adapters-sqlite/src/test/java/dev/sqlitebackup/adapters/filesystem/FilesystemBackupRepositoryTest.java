@@ -524,4 +524,48 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         sum.waitFor();
         assertThat(output).isEqualTo(Files.readString(folder.resolve(backup.name().sidecarName())));
     }
+
+    @Test
+    void theRecordOfTheDatabase_isOneOwnerOnlyLine_writtenWithTheFirstBackup_andNeverByReading() throws Exception {
+        DatabaseIdentity app = new DatabaseIdentity(Path.of("/srv/app/app.db"));
+        FilesystemBackupRepository forApp = new FilesystemBackupRepository(folder, Optional.of(app));
+        Path record = folder.resolve(".sqlite-backup/database");
+        forApp.prepare();
+        forApp.list();
+        assertThat(forApp.database()).contains(app);
+        assertThat(record).as("prepare and reading record nothing").doesNotExist();
+
+        StagedBackup staged = forApp.stage();
+        fill(staged, "app".getBytes(StandardCharsets.UTF_8));
+        forApp.publish(staged, T0);
+
+        assertThat(record).hasContent("/srv/app/app.db\n");
+        assertThat(mode(record)).isEqualTo("rw-------");
+        assertThat(namesIn(folder.resolve(".sqlite-backup"))).as("no temporary record left")
+                .containsExactly("database", "lock");
+    }
+
+    @Test
+    void aDamagedRecordOfTheDatabase_refusesEveryDatabase_namingTheFile() throws Exception {
+        repository.prepare();
+        Path record = folder.resolve(".sqlite-backup/database");
+        for (String damaged : List.of("", "relative/app.db\n", "/srv/app/app.db", "/a.db\n/b.db\n")) {
+            Files.writeString(record, damaged);
+            FilesystemBackupRepository forApp = new FilesystemBackupRepository(folder,
+                    Optional.of(new DatabaseIdentity(Path.of("/srv/app/app.db"))));
+            assertThatThrownBy(forApp::list).as("'%s'", damaged).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("backup dir " + folder + " has an unusable record of its database in "
+                            + record);
+        }
+    }
+
+    @Test
+    void aBackupDirInsideAFile_isAnInputError_andNothingIsCreated() throws Exception {
+        Path file = Files.writeString(temp.resolve("backups-file"), "a file");
+        FilesystemBackupRepository inside = new FilesystemBackupRepository(file.resolve("app.db"));
+
+        assertThatThrownBy(inside::prepare).isInstanceOf(InvalidInputException.class)
+                .hasMessage("backup dir " + file.resolve("app.db") + " is not usable: " + file + " is not a directory");
+        assertThat(file).hasContent("a file");
+    }
 }

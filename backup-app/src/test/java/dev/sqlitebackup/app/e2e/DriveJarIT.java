@@ -243,7 +243,7 @@ class DriveJarIT {
     }
 
     private List<Path> backups() throws IOException {
-        Path dir = home.resolve("backups");
+        Path dir = home.resolve("backups").resolve("app.db");
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> BACKUP.matcher(p.getFileName().toString()).matches()).sorted().toList();
         }

@@ -542,7 +542,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         assertThat(record).hasContent("/srv/app/app.db\n");
         assertThat(mode(record)).isEqualTo("rw-------");
         assertThat(namesIn(folder.resolve(".sqlite-backup"))).as("no temporary record left")
-                .containsExactly("database", "lock");
+                .containsExactly("database");
     }
 
     @Test

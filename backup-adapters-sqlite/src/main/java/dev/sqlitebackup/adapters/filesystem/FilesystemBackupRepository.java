@@ -102,6 +102,9 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     /** The database the folder records; empty when it records none (or does not exist). */
     private Optional<DatabaseIdentity> recorded() {
+        if (!Files.isDirectory(folder)) {
+            return Optional.empty(); // missing, a file or out of reach: no record, and the folder's own error follows
+        }
         String content;
         try {
             BasicFileAttributes attributes = Files.readAttributes(record, BasicFileAttributes.class,

@@ -35,9 +35,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one place that knows every module: builds the use cases over the real adapters for a configuration. */
 public final class CompositionRoot implements UseCases {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompositionRoot.class);
 
     private final Clock clock;
 
@@ -49,6 +53,7 @@ public final class CompositionRoot implements UseCases {
     public RunBackupUseCase runBackup(Configuration configuration) {
         BackupRepository repository = repository(configuration);
         Optional<DatabaseIdentity> database = repository.database();
+        warnAboutFormerDefaultFolder(configuration, database);
         return new RunBackupService(snapshotter(), repository, offsite(configuration, database),
                 notifier(configuration), clock).recordingTo(activityLog(configuration, database));
     }
@@ -69,6 +74,29 @@ public final class CompositionRoot implements UseCases {
         BackupRepository repository = repository(configuration);
         repository.prepare();
         return repository.lockDaemon("sqlite-backup daemon for " + repository.describe());
+    }
+
+    /**
+     * An upgraded installation whose backups are still in the former default folder ({@code backups} beside the
+     * database, not this database's folder): they would never be listed, pruned or restored, so say so.
+     */
+    private static void warnAboutFormerDefaultFolder(Configuration configuration,
+            Optional<DatabaseIdentity> database) {
+        Optional<Path> former = configuration.formerDefaultBackupDir();
+        if (former.isEmpty() || former.get().equals(configuration.backupDir())) {
+            return;
+        }
+        try {
+            FilesystemBackupRepository old = new FilesystemBackupRepository(former.get());
+            Optional<DatabaseIdentity> recorded = old.database();
+            if (old.exists() && (recorded.isEmpty() || recorded.equals(database)) && !old.list().isEmpty()) {
+                LOG.warn("{} holds backups made before each database had its own folder; this database's backups "
+                        + "now go to {}: set BACKUP_DIR={} to keep using the old folder, or move its backups into "
+                        + "the new one", former.get(), configuration.backupDir(), former.get());
+            }
+        } catch (RuntimeException unreadable) {
+            LOG.debug("could not look into {}: {}", former.get(), unreadable.getMessage());
+        }
     }
 
     /**

@@ -178,6 +178,18 @@ public final class Configuration {
         return absolute.getParent().resolve("backups").resolve(absolute.getFileName());
     }
 
+    /**
+     * Where backups went by default before each database had a folder of its own ({@code backups} beside the
+     * database), when BACKUP_DIR is not set: an upgraded installation's backups may still be there.
+     */
+    public Optional<Path> formerDefaultBackupDir() {
+        if (get(BACKUP_DIR).isPresent()) {
+            return Optional.empty();
+        }
+        return databaseIfSet().map(db -> db.toAbsolutePath().normalize().getParent())
+                .map(parent -> parent.resolve("backups"));
+    }
+
     public RetentionPolicy retention() {
         int daily = count(BACKUP_KEEP_DAILY, 7);
         int weekly = count(BACKUP_KEEP_WEEKLY, 4);

@@ -155,6 +155,30 @@ class BackupFolderOwnershipIT {
         assertThat(backupsIn(old)).hasSize(3);
     }
 
+    @Test
+    void anUpgradedInstallation_isToldWhereItsOldBackupsAre_andKeepsThemWithBackupDir() throws Exception {
+        Path former = srv.resolve("backups");
+        // what an earlier version made with its default folder: backups beside the database, no record
+        JarProcess.Result old = new JarProcess(home).env("BACKUP_DIR", former.toString())
+                .run("run", "--database", app.toString());
+        assertThat(old.exitCode()).as(old.toString()).isZero();
+        Files.delete(former.resolve(".sqlite-backup/database"));
+
+        JarProcess.Result upgraded = jar.run("run", "--database", app.toString());
+        assertThat(upgraded.exitCode()).as(upgraded.toString()).isZero();
+        assertThat(upgraded.err()).contains(former + " holds backups made before each database had its own folder")
+                .contains("set BACKUP_DIR=" + former);
+        assertThat(backupsIn(former.resolve("app.db"))).hasSize(1);
+
+        JarProcess.Result kept = new JarProcess(home).env("BACKUP_DIR", former.toString())
+                .run("run", "--database", app.toString());
+        assertThat(kept.exitCode()).as(kept.toString()).isZero();
+        assertThat(kept.err()).as("quiet again").isEmpty();
+        assertThat(backupsIn(former)).hasSize(2);
+        assertThat(Files.readString(former.resolve(".sqlite-backup/database"), StandardCharsets.UTF_8))
+                .isEqualTo(identity(app) + "\n");
+    }
+
     private static List<Path> backupsIn(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().matches("backup-\\d{4}-\\d{2}-\\d{2}-\\d{6}\\.db"))

@@ -12,6 +12,7 @@ import dev.sqlitebackup.adapters.ntfy.NtfyNotifier;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
@@ -34,9 +35,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one place that knows every module: builds the use cases over the real adapters for a configuration. */
 public final class CompositionRoot implements UseCases {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompositionRoot.class);
 
     private final Clock clock;
 
@@ -46,18 +51,22 @@ public final class CompositionRoot implements UseCases {
 
     @Override
     public RunBackupUseCase runBackup(Configuration configuration) {
-        return new RunBackupService(snapshotter(), repository(configuration), offsite(configuration),
-                notifier(configuration), clock).recordingTo(activityLog(configuration));
+        BackupRepository repository = repository(configuration);
+        Optional<DatabaseIdentity> database = repository.database();
+        warnAboutFormerDefaultFolder(configuration, database);
+        return new RunBackupService(snapshotter(), repository, offsite(configuration, database),
+                notifier(configuration), clock).recordingTo(activityLog(configuration, database));
     }
 
     @Override
     public ShowHistoryUseCase showHistory(Configuration configuration) {
-        return new ShowHistoryService(activityLog(configuration));
+        return new ShowHistoryService(activityLog(configuration, repository(configuration).database()));
     }
 
     @Override
     public CheckStatusUseCase checkStatus(Configuration configuration) {
-        return new CheckStatusService(activityLog(configuration), repository(configuration));
+        BackupRepository repository = repository(configuration);
+        return new CheckStatusService(activityLog(configuration, repository.database()), repository);
     }
 
     @Override
@@ -67,30 +76,61 @@ public final class CompositionRoot implements UseCases {
         return repository.lockDaemon("sqlite-backup daemon for " + repository.describe());
     }
 
-    /** The state database: {@code BACKUP_STATE_DB}, default {@code .sqlite-backup/state.db} in the backup dir. */
-    private static SqliteActivityLog activityLog(Configuration configuration) {
-        return new SqliteActivityLog(configuration.stateDb());
+    /**
+     * An upgraded installation whose backups are still in the former default folder ({@code backups} beside the
+     * database, not this database's folder): they would never be listed, pruned or restored, so say so.
+     */
+    private static void warnAboutFormerDefaultFolder(Configuration configuration,
+            Optional<DatabaseIdentity> database) {
+        Optional<Path> former = configuration.formerDefaultBackupDir();
+        if (former.isEmpty() || former.get().equals(configuration.backupDir())) {
+            return;
+        }
+        try {
+            FilesystemBackupRepository old = new FilesystemBackupRepository(former.get());
+            Optional<DatabaseIdentity> recorded = old.database();
+            if (old.exists() && (recorded.isEmpty() || recorded.equals(database)) && !old.list().isEmpty()) {
+                LOG.warn("{} holds backups made before each database had its own folder; this database's backups "
+                        + "now go to {}: set BACKUP_DIR={} to keep using the old folder, or move its backups into "
+                        + "the new one", former.get(), configuration.backupDir(), former.get());
+            }
+        } catch (RuntimeException unreadable) {
+            LOG.debug("could not look into {}: {}", former.get(), unreadable.getMessage());
+        }
+    }
+
+    /**
+     * The state database ({@code BACKUP_STATE_DB}, default {@code .sqlite-backup/state.db} in the backup dir), with
+     * the runs of {@code database} only: a state database may be shared by two installations.
+     */
+    private static SqliteActivityLog activityLog(Configuration configuration, Optional<DatabaseIdentity> database) {
+        return new SqliteActivityLog(configuration.stateDb(), database);
     }
 
     @Override
     public ListBackupsUseCase listBackups(Configuration configuration) {
-        return new ListBackupsService(repository(configuration), offsite(configuration));
+        BackupRepository repository = repository(configuration);
+        return new ListBackupsService(repository, offsite(configuration, repository.database()));
     }
 
     @Override
     public PruneBackupsUseCase pruneBackups(Configuration configuration) {
-        return new PruneBackupsService(repository(configuration));
+        BackupRepository repository = repository(configuration);
+        repository.database(); // a folder of another database is refused before anything is read
+        return new PruneBackupsService(repository);
     }
 
     @Override
     public VerifyBackupsUseCase verifyBackups(Configuration configuration) {
-        return new VerifyBackupsService(repository(configuration), snapshotter(), offsite(configuration));
+        BackupRepository repository = repository(configuration);
+        return new VerifyBackupsService(repository, snapshotter(), offsite(configuration, repository.database()));
     }
 
     @Override
     public RestoreBackupUseCase restoreBackup(Configuration configuration) {
-        return new RestoreBackupService(repository(configuration), snapshotter(),
-                new FilesystemRestoreDestination(), offsite(configuration));
+        BackupRepository repository = repository(configuration);
+        return new RestoreBackupService(repository, snapshotter(), new FilesystemRestoreDestination(),
+                offsite(configuration, repository.database()));
     }
 
     @Override
@@ -111,9 +151,13 @@ public final class CompositionRoot implements UseCases {
         return new DriveConsent().authorise(clientSecrets, target, prompt);
     }
 
-    /** Google Drive when GOOGLE_DRIVE_CREDENTIALS is set and DRIVE_ENABLED is not false. */
-    private static Optional<RemoteBackupStore> offsite(Configuration configuration) {
-        return DriveSettings.fromConfig(configuration.asMap()).map(DriveRemoteBackupStore::new);
+    /**
+     * Google Drive when GOOGLE_DRIVE_CREDENTIALS is set and DRIVE_ENABLED is not false, with the copies of
+     * {@code database} only: two databases may share one Drive folder.
+     */
+    private static Optional<RemoteBackupStore> offsite(Configuration configuration,
+            Optional<DatabaseIdentity> database) {
+        return DriveSettings.fromConfig(configuration.asMap()).map(s -> new DriveRemoteBackupStore(s, database));
     }
 
     /** ntfy when NTFY_TOPIC is set, otherwise notifications are off. */
@@ -133,7 +177,11 @@ public final class CompositionRoot implements UseCases {
         return new SqliteSnapshotter();
     }
 
+    /**
+     * The backup folder of the configured database, which refuses to work for it when it records another; with
+     * only BACKUP_DIR, the folder for whatever database it records.
+     */
     private static BackupRepository repository(Configuration configuration) {
-        return new FilesystemBackupRepository(configuration.backupDir());
+        return new FilesystemBackupRepository(configuration.backupDir(), configuration.databaseIdentity());
     }
 }

@@ -14,6 +14,7 @@ import com.google.auth.oauth2.GoogleCredentials;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import java.io.IOException;
@@ -21,12 +22,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +41,11 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Out-port adapter: off-site copies of finished backups in one Google Drive folder. */
+/**
+ * Out-port adapter: off-site copies of finished backups in one Google Drive folder. A store for a database tags each
+ * upload with it and sees only its copies (and untagged ones, uploaded before copies were tagged), so two databases
+ * can share a folder.
+ */
 public final class DriveRemoteBackupStore implements RemoteBackupStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriveRemoteBackupStore.class);
@@ -44,6 +54,8 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
     static final String OWN_KEY = "sqlite-backup";
     static final String OWN_VALUE = "1";
     static final String SHA256_KEY = "sha256";
+    /** appProperty naming the database a copy is of: the SHA-256 of its path (a value has at most ~120 bytes). */
+    static final String DATABASE_KEY = "database";
     static final String FOLDER_MIME = "application/vnd.google-apps.folder";
     static final String BACKUP_MIME = "application/vnd.sqlite3";
     static final String FILE_FIELDS = "id,name,mimeType,size,md5Checksum,webViewLink,appProperties";
@@ -52,19 +64,34 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
     private static final int PAGE_SIZE = 1000;
 
     private final DriveSettings settings;
+    /** The {@link #DATABASE_KEY} tag of this store's database; empty for every copy of the tool's. */
+    private final Optional<String> databaseTag;
     private final Drive drive;
     private final JsonFactory json = GsonFactory.getDefaultInstance();
     private final Backoff backoff;
     private final ResumableUpload uploads;
     private String folderId; // found or created once, then kept
 
-    /** Builds the store; no network until the first call. */
+    /**
+     * Builds the store of {@code database}'s copies (for no database: every copy of the tool's in the folder, and
+     * uploads untagged); no network until the first call.
+     */
+    public DriveRemoteBackupStore(DriveSettings settings, Optional<DatabaseIdentity> database) {
+        this(settings, database, Sleeper.REAL);
+    }
+
+    /** Builds the store of every copy of the tool's in the folder; no network until the first call. */
     public DriveRemoteBackupStore(DriveSettings settings) {
-        this(settings, Sleeper.REAL);
+        this(settings, Optional.empty());
     }
 
     DriveRemoteBackupStore(DriveSettings settings, Sleeper sleeper) {
+        this(settings, Optional.empty(), sleeper);
+    }
+
+    DriveRemoteBackupStore(DriveSettings settings, Optional<DatabaseIdentity> database, Sleeper sleeper) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.databaseTag = database.map(DriveRemoteBackupStore::tagOf);
         WireLogging.keepSecretsOut();
         HttpTransport transport = new NetHttpTransport();
         GoogleCredentials credentials;
@@ -131,8 +158,10 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
                     LOG.info("Drive: {} is already in {}", name, settings.describe());
                     return remote(existing.get());
                 }
+                Map<String, String> tags = new LinkedHashMap<>(Map.of(OWN_KEY, OWN_VALUE, SHA256_KEY, sha256));
+                databaseTag.ifPresent(tag -> tags.put(DATABASE_KEY, tag));
                 File metadata = new File().setName(name.value()).setMimeType(BACKUP_MIME).setParents(List.of(folder))
-                        .setAppProperties(Map.of(OWN_KEY, OWN_VALUE, SHA256_KEY, sha256));
+                        .setAppProperties(tags);
                 File uploaded = uploads.upload(metadata, file, size, digests, local::get,
                         () -> existingCopy(folder, name, sha256, local));
                 String localMd5 = local.get().md5();
@@ -186,7 +215,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
                     .setFields("nextPageToken,files(" + FILE_FIELDS + ")").setPageSize(PAGE_SIZE)
                     .setPageToken(page).execute());
             for (File file : files.getFiles() == null ? List.<File>of() : files.getFiles()) {
-                if (isOwn(file)) {
+                if (isOwn(file) && isThisDatabases(file)) {
                     found.add(remote(file));
                 }
             }
@@ -205,7 +234,8 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
             return;
         }
         // never touch a file that is not ours, whatever the caller holds
-        if (!isOwn(current.get()) || !current.get().getName().equals(backup.name().value())) {
+        if (!isOwn(current.get()) || !isThisDatabases(current.get())
+                || !current.get().getName().equals(backup.name().value())) {
             throw new BackupFailedException("Drive: refusing to delete " + backup.id() + " ("
                     + DriveFailure.oneLine(current.get().getName()) + "): not sqlite-backup's " + backup.name());
         }
@@ -298,8 +328,8 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         FileList files = backoff.run("looking for " + name + " in " + settings.describe(),
                 () -> listRequest(q).setFields("files(" + FILE_FIELDS + ")").setPageSize(10).execute());
         for (File file : files.getFiles() == null ? List.<File>of() : files.getFiles()) {
-            if (!isOwn(file)) {
-                continue;
+            if (!isOwn(file) || !isThisDatabases(file)) {
+                continue; // another database's copy of the same name is no copy of this one
             }
             String sha = file.getAppProperties().get(SHA256_KEY);
             if (!sha256.equalsIgnoreCase(sha)) {
@@ -382,6 +412,28 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         // already gone (404) is what we wanted
         backoff.runUnlessNotFound("deleting " + name,
                 () -> drive.files().delete(id).setSupportsAllDrives(true).execute());
+    }
+
+    /**
+     * Whether a file of the tool's is a copy of this store's database: tagged with it, or untagged (uploaded before
+     * copies were tagged, counted as this database's; two databases that shared a folder then need separate folders).
+     */
+    private boolean isThisDatabases(File file) {
+        if (databaseTag.isEmpty()) {
+            return true;
+        }
+        String tag = file.getAppProperties() == null ? null : file.getAppProperties().get(DATABASE_KEY);
+        return tag == null || tag.equals(databaseTag.get());
+    }
+
+    /** The tag of a database: the SHA-256 of its path, in hex (the path itself may be longer than Drive allows). */
+    static String tagOf(DatabaseIdentity database) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(database.value().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     static boolean isOwn(File file) {

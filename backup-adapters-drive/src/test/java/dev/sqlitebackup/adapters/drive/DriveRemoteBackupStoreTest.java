@@ -13,6 +13,7 @@ import dev.sqlitebackup.adapters.drive.FakeDrive.Op;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
@@ -573,5 +574,52 @@ class DriveRemoteBackupStoreTest {
                 .orElseThrow();
         assertThat(folder.parents).containsExactly(shared);
         assertThat(fake.childrenOf(folder.id)).extracting(f -> f.name).containsExactly(backup.name().value());
+    }
+
+    @Test
+    void twoDatabasesSharingAFolder_eachSeesListsDedupesAndDeletesOnlyItsOwnCopies() throws IOException {
+        DatabaseIdentity app = new DatabaseIdentity(Path.of("/srv/app/app.db"));
+        DatabaseIdentity users = new DatabaseIdentity(Path.of("/srv/app/users.db"));
+        DriveRemoteBackupStore appStore = new DriveRemoteBackupStore(settings(fake, credentials), Optional.of(app),
+                sleeper);
+        DriveRemoteBackupStore usersStore = new DriveRemoteBackupStore(settings(fake, credentials),
+                Optional.of(users), sleeper);
+        Backup appBackup = backup(dir, T0, 1000, 1);
+        RemoteBackup appCopy = appStore.upload(appBackup, fileOf(dir, appBackup));
+        // users.db's backup of the same second with the same bytes: a copy of its own, never the other's
+        Path usersDir = Files.createDirectory(dir.resolve("users"));
+        Backup usersBackup = backup(usersDir, T0, 1000, 1);
+        RemoteBackup usersCopy = usersStore.upload(usersBackup, fileOf(usersDir, usersBackup));
+
+        assertThat(usersCopy.id()).isNotEqualTo(appCopy.id());
+        assertThat(fake.named(appBackup.name().value())).extracting(f -> f.appProperties.get("database"))
+                .containsExactlyInAnyOrder(DriveRemoteBackupStore.tagOf(app), DriveRemoteBackupStore.tagOf(users));
+        assertThat(appStore.list()).extracting(RemoteBackup::id).containsExactly(appCopy.id());
+        assertThat(usersStore.list()).extracting(RemoteBackup::id).containsExactly(usersCopy.id());
+        assertThatThrownBy(() -> usersStore.delete(appCopy)).isInstanceOf(BackupFailedException.class)
+                .hasMessageContaining("refusing to delete");
+        assertThat(fake.files()).extracting(f -> f.id).contains(appCopy.id());
+        usersStore.delete(usersCopy);
+        assertThat(appStore.list()).extracting(RemoteBackup::id).containsExactly(appCopy.id());
+        assertThat(new DriveRemoteBackupStore(settings(fake, credentials), sleeper).list())
+                .as("a store for no database sees every copy of the tool's").extracting(RemoteBackup::id)
+                .containsExactly(appCopy.id());
+    }
+
+    @Test
+    void copiesUploadedBeforeCopiesWereTagged_countAsTheDatabasesOwn() throws IOException {
+        Backup old = backup(dir, T0, 1000, 1);
+        RemoteBackup untagged = store().upload(old, fileOf(dir, old));
+        assertThat(fake.named(old.name().value())).singleElement()
+                .satisfies(f -> assertThat(f.appProperties).doesNotContainKey("database"));
+
+        DriveRemoteBackupStore app = new DriveRemoteBackupStore(settings(fake, credentials),
+                Optional.of(new DatabaseIdentity(Path.of("/srv/app/app.db"))), sleeper);
+
+        assertThat(app.list()).extracting(RemoteBackup::id).containsExactly(untagged.id());
+        assertThat(app.upload(old, fileOf(dir, old)).id()).as("already there, not uploaded twice")
+                .isEqualTo(untagged.id());
+        app.delete(untagged);
+        assertThat(app.list()).isEmpty();
     }
 }

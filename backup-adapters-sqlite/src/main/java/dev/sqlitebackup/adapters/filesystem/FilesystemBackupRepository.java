@@ -5,6 +5,8 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
+import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
@@ -47,6 +49,9 @@ public final class FilesystemBackupRepository implements BackupRepository {
     static final String SCRATCH_DIR = ".sqlite-backup";
     static final String LOCK_FILE = "lock";
     static final String DAEMON_LOCK_FILE = "daemon.lock";
+    /** The folder's record of the database it belongs to: its path, one line. */
+    static final String DATABASE_FILE = "database";
+    private static final int MAX_RECORD_BYTES = 8192;
     /** How often a waiting run tries the lock again. */
     private static final long LOCK_POLL_MILLIS = 100;
     static final String SCRATCH_PREFIX = "tmp-";
@@ -63,10 +68,20 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     private final Path folder;
     private final Path scratch;
+    private final Path record;
+    private final Optional<DatabaseIdentity> database;
 
-    public FilesystemBackupRepository(Path folder) {
+    /** The folder of {@code database}'s backups; for no database, whatever the folder holds (nothing is recorded). */
+    public FilesystemBackupRepository(Path folder, Optional<DatabaseIdentity> database) {
         this.folder = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
         this.scratch = this.folder.resolve(SCRATCH_DIR);
+        this.record = scratch.resolve(DATABASE_FILE);
+        this.database = Objects.requireNonNull(database, "database");
+    }
+
+    /** The folder, for whatever database it holds: it checks and records none. */
+    public FilesystemBackupRepository(Path folder) {
+        this(folder, Optional.empty());
     }
 
     @Override
@@ -80,6 +95,88 @@ public final class FilesystemBackupRepository implements BackupRepository {
     }
 
     @Override
+    public Optional<DatabaseIdentity> database() {
+        checkOwner();
+        return database.isPresent() ? database : recorded();
+    }
+
+    /** The database the folder records; empty when it records none (or does not exist). */
+    private Optional<DatabaseIdentity> recorded() {
+        if (!Files.isDirectory(folder)) {
+            return Optional.empty(); // missing, a file or out of reach: no record, and the folder's own error follows
+        }
+        String content;
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(record, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile() || attributes.size() > MAX_RECORD_BYTES) {
+                throw unreadableRecord("not a small regular file");
+            }
+            content = Files.readString(record, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException none) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("read " + record, e);
+        }
+        if (!content.endsWith("\n") || content.indexOf('\n') != content.length() - 1) {
+            throw unreadableRecord("not one line");
+        }
+        return Optional.of(DatabaseIdentity.parse(content.substring(0, content.length() - 1))
+                .orElseThrow(() -> unreadableRecord("not an absolute database path")));
+    }
+
+    private InvalidInputException unreadableRecord(String why) {
+        return new InvalidInputException("backup dir " + folder + " has an unusable record of its database in "
+                + record + " (" + why + "); delete it and the next run adopts the folder");
+    }
+
+    /** Refuses a folder that records another database than this repository's; a folder alone is never refused. */
+    private void checkOwner() {
+        if (database.isEmpty()) {
+            return;
+        }
+        Optional<DatabaseIdentity> owner = recorded();
+        if (owner.isPresent() && !owner.get().equals(database.get())) {
+            throw new ForeignBackupFolderException(folder.toString(), owner.get(), database.get(),
+                    record.toString());
+        }
+    }
+
+    /**
+     * Records this repository's database in a folder that records none yet: written whole and fsynced under a
+     * scratch name, then linked to its name, which never replaces a record another process made in between.
+     */
+    private void claim() throws IOException {
+        checkOwner();
+        if (database.isEmpty() || recorded().isPresent()) {
+            return;
+        }
+        Path temporary = scratch.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + random()
+                + "." + DATABASE_FILE);
+        try {
+            try (FileChannel out = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), DurableFiles.ownerReadWrite())) {
+                ByteBuffer buffer = ByteBuffer.wrap((database.get().value() + "\n").getBytes(StandardCharsets.UTF_8));
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(true);
+            }
+            Files.setPosixFilePermissions(temporary, DurableFiles.OWNER_READ_WRITE);
+            try {
+                Files.createLink(record, temporary);
+            } catch (FileAlreadyExistsException raced) {
+                checkOwner();
+                return;
+            }
+            DurableFiles.fsyncDirectory(scratch);
+            LOG.info("backup dir {} now belongs to database {} (recorded in {})", folder, database.get(), record);
+        } finally {
+            DurableFiles.deleteQuietly(temporary);
+        }
+    }
+
+    @Override
     public Preparation prepare() {
         if (Files.exists(folder) && !Files.isDirectory(folder)) {
             throw new InvalidInputException("backup dir " + folder + " is not a directory");
@@ -88,8 +185,13 @@ public final class FilesystemBackupRepository implements BackupRepository {
         try {
             if (!Files.exists(folder)) {
                 List<Path> missing = new ArrayList<>();
-                for (Path p = folder; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+                Path p = folder;
+                for (; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
                     missing.add(0, p);
+                }
+                if (p != null && !Files.isDirectory(p)) {
+                    throw new InvalidInputException("backup dir " + folder + " is not usable: " + p
+                            + " is not a directory");
                 }
                 Files.createDirectories(folder, DurableFiles.ownerOnlyDirectory());
                 created.addAll(missing);
@@ -99,6 +201,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
             if (!Files.isWritable(folder)) {
                 throw notWritable();
             }
+            checkOwner(); // a new folder records nothing; an existing one is checked before anything is added
             if (!Files.exists(scratch, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(scratch, DurableFiles.ownerOnlyDirectory());
                 created.add(scratch);
@@ -130,8 +233,10 @@ public final class FilesystemBackupRepository implements BackupRepository {
             }
         }
         if (created.contains(scratch)) {
-            // the run lock is this run's own file; a state database or anything else keeps the folder
+            // the run lock and the record of the database are this run's own files; a state database or anything
+            // else keeps the folder
             DurableFiles.deleteQuietly(scratch.resolve(LOCK_FILE));
+            DurableFiles.deleteQuietly(record);
         }
         for (int i = created.size() - 1; i >= 0; i--) {
             Path dir = created.get(i);
@@ -158,6 +263,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     @Override
     public Lock lock(String owner, Duration wait) {
+        checkOwner(); // before the lock file is even written
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try {
@@ -178,6 +284,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     @Override
     public Lock lockDaemon(String owner) {
+        checkOwner();
         return tryLock(DAEMON_LOCK_FILE, owner);
     }
 
@@ -209,7 +316,14 @@ public final class FilesystemBackupRepository implements BackupRepository {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((pid + "\n" + owner + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
-            return new HeldLock(key, channel, fileLock);
+            HeldLock held = new HeldLock(key, channel, fileLock);
+            try {
+                checkOwner(); // another database may have taken the folder while this one waited
+            } catch (RuntimeException foreign) {
+                held.close();
+                throw foreign;
+            }
+            return held;
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
             HELD_IN_THIS_JVM.remove(key);
@@ -278,6 +392,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     @Override
     public int sweepLeftovers() {
+        checkOwner();
         if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
@@ -359,6 +474,8 @@ public final class FilesystemBackupRepository implements BackupRepository {
         Path orphanSidecar = null;
         try {
             long started = System.nanoTime();
+            // the folder is this database's before it holds any backup of it
+            claim();
             // (a) the bytes are on disk before any name points at them
             DurableFiles.fsync(file);
             Sha256.Digest digest = staged.sha256().isPresent()
@@ -448,10 +565,11 @@ public final class FilesystemBackupRepository implements BackupRepository {
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
+        checkOwner();
         List<Backup> backups = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
             for (Path entry : entries) {
-                BackupName.parse(entry.getFileName().toString()).flatMap(this::find).ifPresent(backups::add);
+                BackupName.parse(entry.getFileName().toString()).flatMap(this::findUnchecked).ifPresent(backups::add);
             }
         } catch (IOException e) {
             throw failure("list backup dir " + folder, e);
@@ -462,6 +580,11 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     @Override
     public Optional<Backup> find(BackupName name) {
+        checkOwner();
+        return findUnchecked(name);
+    }
+
+    private Optional<Backup> findUnchecked(BackupName name) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(locate(name), BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
@@ -507,6 +630,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     @Override
     public ChecksumCheck checkChecksum(BackupName name) {
+        checkOwner();
         try {
             return ChecksumCheck.of(recordedSha256(name), Sha256.of(locate(name)).hex());
         } catch (NoSuchFileException e) {
@@ -518,6 +642,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     @Override
     public void delete(BackupName name) {
+        checkOwner();
         Path backup = locate(name);
         if (!Files.isRegularFile(backup, LinkOption.NOFOLLOW_LINKS)) {
             return;

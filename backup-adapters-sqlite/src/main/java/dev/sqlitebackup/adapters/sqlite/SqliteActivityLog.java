@@ -2,6 +2,7 @@ package dev.sqlitebackup.adapters.sqlite;
 
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RunRecord;
 import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.port.out.ActivityLog;
@@ -32,7 +33,9 @@ import org.sqlite.SQLiteConfig;
 /**
  * Adapter: the activity log in an SQLite state database ({@code BACKUP_DIR/.sqlite-backup/state.db} by default),
  * its table created on first use, in WAL mode so {@code history} can read while a daemon writes. A state database
- * that cannot be written is warned about and never fails a run.
+ * that cannot be written is warned about and never fails a run. Each run is recorded with its database, and a log for
+ * a database reads only that database's runs (and those recorded before runs had a database), so two installations
+ * can share one state database without counting each other's runs.
  */
 // Times are stored as fixed-width UTC text (2026-08-18T03:00:00.000Z): readable in sqlite3 and ordered as text.
 public final class SqliteActivityLog implements ActivityLog {
@@ -50,19 +53,30 @@ public final class SqliteActivityLog implements ActivityLog {
             + "backup_name TEXT, "
             + "size_bytes INTEGER, "
             + "remote_id TEXT, "
-            + "error TEXT)";
+            + "error TEXT, "
+            + "database TEXT)";
+    /** State databases made before runs recorded their database get the column on their first write. */
+    private static final String ADD_DATABASE = "ALTER TABLE runs ADD COLUMN database TEXT";
     private static final String COLUMNS =
             "id, trigger, started_at, ended_at, outcome, backup_name, size_bytes, remote_id, error";
 
     private final Path file;
+    private final Optional<DatabaseIdentity> database;
     /** Below this much free space a failure to write the log is the full disk's, which the run reports itself. */
     private static final long FULL_BELOW_BYTES = 1L << 20;
 
     /** The last warning given, so a broken log says so once rather than at every step of every run. */
     private volatile String lastWarning;
 
-    public SqliteActivityLog(Path file) {
+    /** The runs of {@code database}; for no database, every run in the file (and runs recorded without one). */
+    public SqliteActivityLog(Path file, Optional<DatabaseIdentity> database) {
         this.file = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
+        this.database = Objects.requireNonNull(database, "database");
+    }
+
+    /** Every run in the file, and new runs recorded without a database. */
+    public SqliteActivityLog(Path file) {
+        this(file, Optional.empty());
     }
 
     @Override
@@ -74,7 +88,7 @@ public final class SqliteActivityLog implements ActivityLog {
     public RunRecord start(RunTrigger trigger, Instant startedAt) {
         RunRecord record = RunRecord.started(0, trigger, startedAt);
         try (Connection c = openForWriting()) {
-            RunRecord stored = record.withId(insert(c, record));
+            RunRecord stored = record.withId(insert(c, record, database));
             lastWarning = null;
             return stored;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -87,7 +101,7 @@ public final class SqliteActivityLog implements ActivityLog {
     public void finish(RunRecord ended) {
         try (Connection c = openForWriting()) {
             if (ended.id() == 0 || !update(c, ended)) {
-                insert(c, ended);
+                insert(c, ended, database);
             }
         } catch (SQLException | IOException | RuntimeException e) {
             warn(e);
@@ -96,16 +110,16 @@ public final class SqliteActivityLog implements ActivityLog {
 
     @Override
     public List<RunRecord> recent(int limit) {
-        return read("SELECT " + COLUMNS + " FROM runs ORDER BY started_at DESC, id DESC LIMIT " + limit);
+        return read("", "ORDER BY started_at DESC, id DESC LIMIT " + limit);
     }
 
     @Override
     public Optional<RunRecord> lastSuccess() {
-        return read("SELECT " + COLUMNS + " FROM runs WHERE outcome = 'success' ORDER BY ended_at DESC, id DESC "
-                + "LIMIT 1").stream().findFirst();
+        return read("outcome = 'success'", "ORDER BY ended_at DESC, id DESC LIMIT 1").stream().findFirst();
     }
 
-    private List<RunRecord> read(String query) {
+    /** The runs matching {@code condition} (none: all) of this log's database, in {@code order}. */
+    private List<RunRecord> read(String condition, String order) {
         if (!Files.exists(file)) {
             return List.of(); // reading never creates the state database
         }
@@ -117,10 +131,26 @@ public final class SqliteActivityLog implements ActivityLog {
             if (!hasTable(s)) {
                 return List.of();
             }
+            List<String> conditions = new ArrayList<>();
+            if (!condition.isEmpty()) {
+                conditions.add(condition);
+            }
+            // a state database from before runs had a database: all its runs are from before
+            boolean byDatabase = database.isPresent() && hasDatabaseColumn(c);
+            if (byDatabase) {
+                conditions.add("(database = ? OR database IS NULL)");
+            }
+            String query = "SELECT " + COLUMNS + " FROM runs "
+                    + (conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions) + " ") + order;
             List<RunRecord> runs = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery(query)) {
-                while (rs.next()) {
-                    runs.add(toRecord(rs));
+            try (PreparedStatement ps = c.prepareStatement(query)) {
+                if (byDatabase) {
+                    ps.setString(1, database.get().value());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        runs.add(toRecord(rs));
+                    }
                 }
             }
             return runs;
@@ -135,6 +165,17 @@ public final class SqliteActivityLog implements ActivityLog {
         }
     }
 
+    private static boolean hasDatabaseColumn(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(runs)")) {
+            while (rs.next()) {
+                if ("database".equals(rs.getString("name"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private Connection openForWriting() throws SQLException, IOException {
         createOwnerOnly();
         SQLiteConfig config = new SQLiteConfig();
@@ -144,6 +185,15 @@ public final class SqliteActivityLog implements ActivityLog {
         Connection c = config.createConnection("jdbc:sqlite:" + file);
         try (Statement s = c.createStatement()) {
             s.execute(SCHEMA);
+            if (!hasDatabaseColumn(c)) {
+                try {
+                    s.execute(ADD_DATABASE);
+                } catch (SQLException raced) {
+                    if (!hasDatabaseColumn(c)) { // another process may have added it in between
+                        throw raced;
+                    }
+                }
+            }
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -168,13 +218,15 @@ public final class SqliteActivityLog implements ActivityLog {
         }
     }
 
-    private static long insert(Connection c, RunRecord r) throws SQLException {
+    private static long insert(Connection c, RunRecord r, Optional<DatabaseIdentity> database)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (trigger, started_at, ended_at, outcome, "
-                + "backup_name, size_bytes, remote_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                + "backup_name, size_bytes, remote_id, error, database) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, r.trigger().label());
             ps.setString(2, TIME.format(r.startedAt()));
             bindEnd(ps, 3, r);
+            ps.setString(9, database.map(DatabaseIdentity::value).orElse(null));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {

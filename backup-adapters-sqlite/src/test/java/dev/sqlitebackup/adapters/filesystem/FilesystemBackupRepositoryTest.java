@@ -8,6 +8,7 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
@@ -24,6 +25,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +48,20 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     protected BackupRepository newRepository() {
         folder = temp.resolve("backups");
         return new FilesystemBackupRepository(folder);
+    }
+
+    @Override
+    protected BackupRepository sameFolder(Optional<DatabaseIdentity> database) {
+        return new FilesystemBackupRepository(folder, database);
+    }
+
+    @Override
+    protected void deleteRecordOfDatabase() {
+        try {
+            Files.delete(folder.resolve(".sqlite-backup/database"));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Override
@@ -507,5 +523,49 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         String output = new String(sum.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         sum.waitFor();
         assertThat(output).isEqualTo(Files.readString(folder.resolve(backup.name().sidecarName())));
+    }
+
+    @Test
+    void theRecordOfTheDatabase_isOneOwnerOnlyLine_writtenWithTheFirstBackup_andNeverByReading() throws Exception {
+        DatabaseIdentity app = new DatabaseIdentity(Path.of("/srv/app/app.db"));
+        FilesystemBackupRepository forApp = new FilesystemBackupRepository(folder, Optional.of(app));
+        Path record = folder.resolve(".sqlite-backup/database");
+        forApp.prepare();
+        forApp.list();
+        assertThat(forApp.database()).contains(app);
+        assertThat(record).as("prepare and reading record nothing").doesNotExist();
+
+        StagedBackup staged = forApp.stage();
+        fill(staged, "app".getBytes(StandardCharsets.UTF_8));
+        forApp.publish(staged, T0);
+
+        assertThat(record).hasContent("/srv/app/app.db\n");
+        assertThat(mode(record)).isEqualTo("rw-------");
+        assertThat(namesIn(folder.resolve(".sqlite-backup"))).as("no temporary record left")
+                .containsExactly("database");
+    }
+
+    @Test
+    void aDamagedRecordOfTheDatabase_refusesEveryDatabase_namingTheFile() throws Exception {
+        repository.prepare();
+        Path record = folder.resolve(".sqlite-backup/database");
+        for (String damaged : List.of("", "relative/app.db\n", "/srv/app/app.db", "/a.db\n/b.db\n")) {
+            Files.writeString(record, damaged);
+            FilesystemBackupRepository forApp = new FilesystemBackupRepository(folder,
+                    Optional.of(new DatabaseIdentity(Path.of("/srv/app/app.db"))));
+            assertThatThrownBy(forApp::list).as("'%s'", damaged).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("backup dir " + folder + " has an unusable record of its database in "
+                            + record);
+        }
+    }
+
+    @Test
+    void aBackupDirInsideAFile_isAnInputError_andNothingIsCreated() throws Exception {
+        Path file = Files.writeString(temp.resolve("backups-file"), "a file");
+        FilesystemBackupRepository inside = new FilesystemBackupRepository(file.resolve("app.db"));
+
+        assertThatThrownBy(inside::prepare).isInstanceOf(InvalidInputException.class)
+                .hasMessage("backup dir " + file.resolve("app.db") + " is not usable: " + file + " is not a directory");
+        assertThat(file).hasContent("a file");
     }
 }

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RunRecord;
 import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.port.out.ActivityLog;
@@ -53,6 +54,11 @@ class SqliteActivityLogTest extends ActivityLogContract {
     protected ActivityLog newLog() {
         file = temp.resolve("backups").resolve(".sqlite-backup").resolve("state.db");
         return new SqliteActivityLog(file);
+    }
+
+    @Override
+    protected ActivityLog sharedBy(DatabaseIdentity database) {
+        return new SqliteActivityLog(file, Optional.of(database));
     }
 
     @Override
@@ -118,5 +124,33 @@ class SqliteActivityLogTest extends ActivityLogContract {
         log.start(RunTrigger.RETRY, precise);
 
         assertThat(log.recent(1).get(0).startedAt()).isEqualTo(Instant.parse("2026-08-18T03:00:00.123Z"));
+    }
+
+    @Test
+    void aStateDatabaseFromBeforeRunsHadADatabase_getsTheColumn_andItsOldRunsCountForAnyDatabase() throws Exception {
+        Files.createDirectories(file.getParent());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, trigger TEXT NOT NULL, "
+                    + "started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, backup_name TEXT, size_bytes INTEGER, "
+                    + "remote_id TEXT, error TEXT)");
+            s.execute("INSERT INTO runs (trigger, started_at, ended_at, outcome, backup_name) VALUES ('scheduled', "
+                    + "'2026-08-17T03:00:00.000Z', '2026-08-17T03:00:02.000Z', 'success', "
+                    + "'backup-2026-08-17-030000.db')");
+        }
+        DatabaseIdentity app = new DatabaseIdentity(Path.of("/srv/app/app.db"));
+        DatabaseIdentity users = new DatabaseIdentity(Path.of("/srv/app/users.db"));
+        SqliteActivityLog appLog = new SqliteActivityLog(file, Optional.of(app));
+        assertThat(appLog.recent(10)).as("read before the first write: no column yet").hasSize(1);
+
+        RunRecord started = appLog.start(RunTrigger.MANUAL, T0);
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT database FROM runs WHERE id = " + started.id())) {
+            assertThat(rs.getString(1)).isEqualTo("/srv/app/app.db");
+        }
+        assertThat(appLog.recent(10)).hasSize(2);
+        assertThat(new SqliteActivityLog(file, Optional.of(users)).recent(10)).as("only the run from before")
+                .singleElement().satisfies(r -> assertThat(r.startedAt())
+                        .isEqualTo(Instant.parse("2026-08-17T03:00:00Z")));
     }
 }

@@ -18,7 +18,8 @@ public final class CommonOptions {
     String database;
 
     @Option(names = "--backup-dir", paramLabel = "DIR",
-            description = "Folder of backups (BACKUP_DIR); default: 'backups' beside the database.")
+            description = "Folder of backups (BACKUP_DIR); default: 'backups/<database file name>' beside the "
+                    + "database.")
     String backupDir;
 
     @Option(names = "--timezone", paramLabel = "ZONE",

@@ -1,6 +1,7 @@
 package dev.sqlitebackup.app.config;
 
 import dev.sqlitebackup.app.daemon.BackupSchedule;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
@@ -126,7 +127,36 @@ public final class Configuration {
                 "no database given: set DATABASE_URL or pass --database PATH"));
     }
 
-    /** {@code BACKUP_DIR}, or {@code backups} beside the database file. */
+    /**
+     * The database's identity, the one its backup folder records: the real path of the database's folder (symlinks
+     * resolved, so two spellings of one folder are one database) and the file's name as given (a database that is a
+     * symlink is known by its link, also once the file is lost and is being restored). Empty without DATABASE_URL.
+     */
+    public Optional<DatabaseIdentity> databaseIdentity() {
+        return databaseIfSet().map(db -> {
+            Path absolute = db.toAbsolutePath().normalize();
+            Path parent = absolute.getParent();
+            Path resolved = absolute;
+            if (parent != null && absolute.getFileName() != null) {
+                try {
+                    resolved = parent.toRealPath().resolve(absolute.getFileName());
+                } catch (IOException | SecurityException missingFolder) {
+                    resolved = absolute; // a folder that does not exist (yet) has no symlinks to resolve
+                }
+            }
+            try {
+                return new DatabaseIdentity(resolved);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(origin(DATABASE_URL) + " '" + db + "' cannot name a database: "
+                        + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * {@code BACKUP_DIR}, or {@code backups/<database file name>} beside the database file: one folder per database,
+     * also for two databases in one folder.
+     */
     public Path backupDir() {
         Optional<Path> dir = get(BACKUP_DIR).map(v -> {
             try {
@@ -141,8 +171,23 @@ public final class Configuration {
         Path db = databaseIfSet().orElseThrow(() -> new ConfigurationException(
                 "no backup folder given: set BACKUP_DIR or DATABASE_URL (backups go beside the database), "
                         + "or pass --backup-dir DIR"));
-        Path parent = db.toAbsolutePath().normalize().getParent();
-        return parent.resolve("backups");
+        Path absolute = db.toAbsolutePath().normalize();
+        if (absolute.getFileName() == null) {
+            throw new ConfigurationException(origin(DATABASE_URL) + " '" + db + "' names no database file");
+        }
+        return absolute.getParent().resolve("backups").resolve(absolute.getFileName());
+    }
+
+    /**
+     * Where backups went by default before each database had a folder of its own ({@code backups} beside the
+     * database), when BACKUP_DIR is not set: an upgraded installation's backups may still be there.
+     */
+    public Optional<Path> formerDefaultBackupDir() {
+        if (get(BACKUP_DIR).isPresent()) {
+            return Optional.empty();
+        }
+        return databaseIfSet().map(db -> db.toAbsolutePath().normalize().getParent())
+                .map(parent -> parent.resolve("backups"));
     }
 
     public RetentionPolicy retention() {

@@ -192,7 +192,7 @@ class BadInputIT {
                 1, "backup of damaged.db failed verification", "quick_check failed", "malformed",
                 "the database itself may be corrupt"));
         cases.add(c("corrupted page, into an empty backup dir that was there", h -> {
-            mkdir(h.resolve("backups"));
+            mkdir(h.resolve("backups").resolve("damaged.db"));
             return corruptPage(h.resolve("damaged.db"));
         }, List.of("run", "--database", "damaged.db"), 1, "backup of damaged.db failed", "malformed"));
         cases.add(denied("unreadable database (mode 000)", h -> {
@@ -209,9 +209,10 @@ class BadInputIT {
                 "database locked/app.db is not readable: permission denied"));
         cases.add(denied("backup dir not writable", h -> {
             goodDb(h);
-            chmod(mkdir(h.resolve("backups")), "r-xr-xr-x");
+            chmod(mkdir(h.resolve("backups").resolve("app.db")), "r-xr-xr-x");
             return Map.of();
-        }, List.of("run", "--database", "app.db"), 2, "backup dir ", "backups is not writable: permission denied"));
+        }, List.of("run", "--database", "app.db"), 2, "backup dir ",
+                "backups/app.db is not writable: permission denied"));
         cases.add(c("DATABASE_URL of another database's jdbc scheme",
                 h -> Map.of("DATABASE_URL", "jdbc:postgresql://db.example/app"), List.of("run"), 2,
                 "DATABASE_URL", "jdbc:postgresql://db.example/app", "not an SQLite URL"));

@@ -44,7 +44,7 @@ class CliJourneyIT {
         JarProcess.Result second = jar.run("run", "--database", db.toString(), "--no-vacuum");
         assertThat(second.exitCode()).as(second.toString()).isZero();
 
-        Path dir = home.resolve("backups");
+        Path dir = home.resolve("backups").resolve("app.db");
         List<Path> made = backups(dir);
         assertThat(made).hasSize(2);
         assertThat(Files.getPosixFilePermissions(dir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));

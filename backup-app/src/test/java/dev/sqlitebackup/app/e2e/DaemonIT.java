@@ -35,7 +35,7 @@ class DaemonIT {
     void runsOnSchedule_stopsOnSigterm_withExit0_andCatchesUpAfterDowntime() throws Exception {
         Path db = home.resolve("app.db");
         Sqlite.createNotes(db, 500);
-        Path dir = home.resolve("backups");
+        Path dir = home.resolve("backups").resolve("app.db");
         Path state = dir.resolve(".sqlite-backup").resolve("state.db");
 
         // 1. a fast schedule: the empty history owes a catch-up, then two scheduled runs, then SIGTERM

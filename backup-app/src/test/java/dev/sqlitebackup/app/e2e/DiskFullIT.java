@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,11 @@ class DiskFullIT {
             throws IOException {
         BackupFolder folder = new BackupFolder(disk.resolve(dirName), "blobs", SMALL_ROWS);
         JarProcess jar = new JarProcess(home).env("BACKUP_DIR", folder.dir().toString());
-        JarProcess.Result first = jar.run("run", "--database", smallDb.toString());
+        // one database that grows: its first backup fits on the disk, the next does not (a folder holds the backups
+        // of one database)
+        Path grows = home.resolve(dirName + ".db");
+        Files.copy(smallDb, grows);
+        JarProcess.Result first = jar.run("run", "--database", grows.toString());
         assertThat(first.exitCode()).as(first.toString()).isZero();
         List<String> old = folder.check("the backup already there").newBackups();
         assertThat(old).hasSize(1);
@@ -100,9 +105,12 @@ class DiskFullIT {
             if (fillFirst) {
                 fill(filler);
             }
+            if (!database.equals(smallDb)) {
+                Files.copy(database, grows, StandardCopyOption.REPLACE_EXISTING);
+            }
             long free = Files.getFileStore(folder.dir()).getUsableSpace();
-            assertThat(Files.size(database)).as("the database is bigger than the free space").isGreaterThan(free);
-            List<String> args = new ArrayList<>(List.of("run", "--database", database.toString()));
+            assertThat(Files.size(grows)).as("the database is bigger than the free space").isGreaterThan(free);
+            List<String> args = new ArrayList<>(List.of("run", "--database", grows.toString()));
             args.addAll(List.of(flags));
 
             JarProcess.Result full = jar.run(args.toArray(String[]::new));

@@ -192,6 +192,32 @@ class DriveJarIT {
     }
 
     @Test
+    void twoDatabasesSharingOneDriveFolder_neverListPruneOrRestoreEachOthersCopies() throws Exception {
+        Sqlite.createNotes(home.resolve("users.db"), 7);
+        assertThat(run(keepOneOnDrive(), "run", "--database", "app.db").exitCode()).isZero();
+        JarProcess.Result users = run(keepOneOnDrive(), "run", "--database", "users.db");
+        assertThat(users.exitCode()).as(users.toString()).isZero();
+        assertThat(users.out()).as("users.db's Drive retention of one left app.db's copy alone")
+                .contains("Drive retention: 1 kept, 0 deleted");
+        assertThat(toolFiles()).hasSize(2);
+
+        JarProcess.Result list = run(drive(), "list", "--remote", "--json", "--database", "app.db");
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        assertThat(JsonParser.parseString(list.out()).getAsJsonArray()).hasSize(1);
+
+        // no local backup left: restore latest for app.db comes from Drive, and it is app.db's
+        for (Path b : backups()) {
+            Files.delete(b);
+            Files.delete(Path.of(b + ".sha256"));
+        }
+        Path target = home.resolve("restored.db");
+        JarProcess.Result restored = run(drive(), "restore", "latest", "--to", target.toString(),
+                "--database", "app.db");
+        assertThat(restored.exitCode()).as(restored.toString()).isZero();
+        assertThat(Sqlite.count(target, "notes")).as("app.db's rows, not users.db's").isEqualTo(ROWS);
+    }
+
+    @Test
     void verbose_neverPrintsAnAccessTokenTheRefreshTokenOrTheClientSecret() throws Exception {
         List<JarProcess.Result> verbose = new ArrayList<>();
         verbose.add(run(drive(), "run", "-v", "--database", "app.db"));
@@ -243,7 +269,7 @@ class DriveJarIT {
     }
 
     private List<Path> backups() throws IOException {
-        Path dir = home.resolve("backups");
+        Path dir = home.resolve("backups").resolve("app.db");
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> BACKUP.matcher(p.getFileName().toString()).matches()).sorted().toList();
         }

@@ -44,7 +44,7 @@ class ForeignFilesAndOddPathsIT {
             assertThat(r.exitCode()).as(r.toString()).isZero();
             Thread.sleep(1_100); // distinct seconds, distinct names
         }
-        Path backups = home.resolve("backups");
+        Path backups = home.resolve("backups").resolve("app.db");
         List<Path> ours = backupsIn(backups);
         assertThat(ours).hasSize(2);
 
@@ -122,7 +122,7 @@ class ForeignFilesAndOddPathsIT {
         assertThat(run.out()).as("the path is printed as it is").contains(db.getFileName().toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
-        assertThat(backupsIn(folder.resolve("backups"))).hasSize(1);
+        assertThat(backupsIn(folder.resolve("backups").resolve(db.getFileName()))).hasSize(1);
         assertThat(Sqlite.integrityCheck(target)).isEqualTo("ok");
         assertThat(Sqlite.count(target, "notes")).isEqualTo(500);
     }

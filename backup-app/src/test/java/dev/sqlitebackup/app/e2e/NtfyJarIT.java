@@ -79,7 +79,7 @@ class NtfyJarIT {
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.err()).as("delivered, so nothing to warn about").isEmpty();
-        List<Path> backups = backups(home.resolve("backups"));
+        List<Path> backups = backups(home.resolve("backups").resolve(database));
         assertThat(backups).hasSize(1);
         String backupName = backups.get(0).getFileName().toString();
 
@@ -120,7 +120,7 @@ class NtfyJarIT {
         JarProcess.Result run = withToken(topic, WRONG_TOKEN).run("run", "--database", "app.db");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        assertThat(backups(home.resolve("backups"))).hasSize(1);
+        assertThat(backups(home.resolve("backups").resolve("app.db"))).hasSize(1);
         assertThat(run.errLines()).as(run.toString()).singleElement().asString()
                 .contains("WARN").contains("ntfy").contains("not delivered").contains("401");
         assertThat(run.out() + run.err()).doesNotContain(WRONG_TOKEN);

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RunRecord;
 import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.port.out.ActivityLog;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +31,12 @@ public abstract class ActivityLogContract {
 
     /** A log that has recorded nothing yet (its file need not exist). */
     protected abstract ActivityLog newLog();
+
+    /**
+     * The log of {@code database}'s runs over the same storage as {@link #newLog()}'s, as a second installation
+     * given the same state database would open it.
+     */
+    protected abstract ActivityLog sharedBy(DatabaseIdentity database);
 
     /** Makes the log unusable from now on, as a corrupt state database is. */
     protected abstract void corrupt();
@@ -122,5 +130,42 @@ public abstract class ActivityLogContract {
                 Optional.empty(), Optional.empty()));
 
         assertThatThrownBy(() -> log.recent(10)).isInstanceOf(BackupFailedException.class);
+    }
+
+    private static final DatabaseIdentity APP = new DatabaseIdentity(Path.of("/srv/app/app.db"));
+    private static final DatabaseIdentity USERS = new DatabaseIdentity(Path.of("/srv/app/users.db"));
+
+    private static RunRecord succeeded(ActivityLog in, Instant at) {
+        RunRecord started = in.start(RunTrigger.SCHEDULED, at);
+        RunRecord ended = started.ended(at.plusSeconds(2), RunRecord.Outcome.SUCCESS, Optional.of(backup(at, 10)),
+                Optional.empty(), Optional.empty());
+        in.finish(ended);
+        return ended;
+    }
+
+    @Test
+    void twoDatabasesSharingOneLog_neverSeeEachOthersRuns() {
+        ActivityLog app = sharedBy(APP);
+        ActivityLog users = sharedBy(USERS);
+        RunRecord appSuccess = succeeded(app, T0);
+        RunRecord usersSuccess = succeeded(users, T0.plusSeconds(3_600));
+        RunRecord usersFailure = users.start(RunTrigger.MANUAL, T0.plusSeconds(7_200));
+        users.finish(usersFailure.ended(T0.plusSeconds(7_201), RunRecord.Outcome.FAILED, Optional.empty(),
+                Optional.empty(), Optional.of("disk full")));
+
+        assertThat(app.recent(10)).containsExactly(appSuccess);
+        assertThat(app.lastSuccess()).contains(appSuccess);
+        assertThat(users.recent(10)).extracting(RunRecord::startedAt)
+                .containsExactly(T0.plusSeconds(7_200), T0.plusSeconds(3_600));
+        assertThat(users.lastSuccess()).contains(usersSuccess);
+        assertThat(log.recent(10)).as("the log of no database has every run").hasSize(3);
+    }
+
+    @Test
+    void runsRecordedWithoutADatabase_countForEveryDatabase() {
+        RunRecord before = succeeded(log, T0);
+
+        assertThat(sharedBy(APP).recent(10)).containsExactly(before);
+        assertThat(sharedBy(USERS).lastSuccess()).contains(before);
     }
 }

@@ -7,12 +7,16 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
+import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,11 +29,22 @@ import org.junit.jupiter.api.Test;
 public abstract class BackupRepositoryContract {
 
     protected static final Instant T0 = Instant.parse("2026-08-18T03:00:00Z");
+    protected static final DatabaseIdentity APP = new DatabaseIdentity(Path.of("/srv/app/app.db"));
+    protected static final DatabaseIdentity USERS = new DatabaseIdentity(Path.of("/srv/app/users.db"));
 
     protected BackupRepository repository;
 
     /** A repository over a folder that does not exist yet. */
     protected abstract BackupRepository newRepository();
+
+    /**
+     * Another repository over the folder of {@link #newRepository()}, as another process would open it: for
+     * {@code database}, or for whatever the folder holds when empty.
+     */
+    protected abstract BackupRepository sameFolder(Optional<DatabaseIdentity> database);
+
+    /** Deletes the folder's record of its database, as a person would by hand. */
+    protected abstract void deleteRecordOfDatabase();
 
     /** Writes {@code content} into a staged file, as a snapshot would. */
     protected abstract void fill(StagedBackup staged, byte[] content);
@@ -302,5 +317,97 @@ public abstract class BackupRepositoryContract {
         List<Backup> all = repository.list();
         assertThat(all).hasSize(5);
         assertThat(all.get(0).name()).isEqualTo(BackupName.at(T0.plusSeconds(4)));
+    }
+
+    private static Backup publishIn(BackupRepository into, BackupRepositoryContract contract, String content,
+            Instant takenAt) {
+        StagedBackup staged = into.stage();
+        contract.fill(staged, content.getBytes(StandardCharsets.UTF_8));
+        return into.publish(staged, takenAt);
+    }
+
+    @Test
+    void theFirstPublishRecordsTheDatabase_andTheFolderThenRefusesEveryOtherDatabase_touchingNothing() {
+        BackupRepository app = sameFolder(Optional.of(APP));
+        assertThat(app.database()).as("a new folder: the database it is for").contains(APP);
+        app.prepare();
+        Backup backup = publishIn(app, this, "app's data", T0);
+
+        BackupRepository users = sameFolder(Optional.of(USERS));
+        String refusal = "belongs to database " + APP + ", not " + USERS;
+        assertThatThrownBy(users::database).isInstanceOf(ForeignBackupFolderException.class)
+                .hasMessageContaining(refusal);
+        assertThatThrownBy(users::prepare).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(users::list).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(() -> users.find(backup.name())).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(() -> users.checkChecksum(backup.name())).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(() -> users.delete(backup.name())).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(() -> users.lock("backup of users.db")).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(() -> users.lockDaemon("daemon")).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(users::sweepLeftovers).isInstanceOf(ForeignBackupFolderException.class);
+        StagedBackup staged = app.stage();
+        fill(staged, "users' data".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> users.publish(staged, T0.plusSeconds(60)))
+                .isInstanceOf(ForeignBackupFolderException.class);
+        app.discard(staged);
+
+        assertThat(app.list()).as("nothing changed, and the lock refused was not left held")
+                .containsExactly(backup);
+        app.lock("backup of app.db").close();
+        assertThat(read(backup.name())).isEqualTo("app's data".getBytes(StandardCharsets.UTF_8));
+        assertThat(sameFolder(Optional.empty()).database()).as("the folder alone names its database").contains(APP);
+        assertThat(sameFolder(Optional.empty()).list()).containsExactly(backup);
+    }
+
+    @Test
+    void aFolderThatRecordsNoDatabase_isReadByAny_andAdoptedByThePublishOfTheFirst() {
+        BackupRepository anyone = sameFolder(Optional.empty());
+        anyone.prepare();
+        Backup old = publishIn(anyone, this, "from before", T0);
+        assertThat(anyone.database()).as("a repository for no database records none").isEmpty();
+
+        BackupRepository app = sameFolder(Optional.of(APP));
+        BackupRepository users = sameFolder(Optional.of(USERS));
+        assertThat(users.list()).as("reading records nothing").containsExactly(old);
+        assertThat(app.list()).containsExactly(old);
+
+        publishIn(app, this, "app's data", T0.plusSeconds(60));
+
+        assertThat(sameFolder(Optional.empty()).database()).contains(APP);
+        assertThatThrownBy(users::list).isInstanceOf(ForeignBackupFolderException.class);
+    }
+
+    @Test
+    void afterItsRecordIsDeleted_aFolderIsAdoptedByTheNextPublish_aMovedDatabaseKeepsItsBackups() {
+        BackupRepository app = sameFolder(Optional.of(APP));
+        app.prepare();
+        Backup before = publishIn(app, this, "before the move", T0);
+        DatabaseIdentity moved = new DatabaseIdentity(Path.of("/data/app.db"));
+        assertThatThrownBy(() -> sameFolder(Optional.of(moved)).prepare())
+                .isInstanceOf(ForeignBackupFolderException.class);
+
+        deleteRecordOfDatabase();
+        BackupRepository there = sameFolder(Optional.of(moved));
+        there.prepare();
+        Backup after = publishIn(there, this, "after the move", T0.plusSeconds(60));
+
+        assertThat(there.database()).contains(moved);
+        assertThat(there.list()).containsExactly(after, before);
+        assertThatThrownBy(app::list).isInstanceOf(ForeignBackupFolderException.class);
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
+    @Test
+    void undo_ofAFirstRunThatFailedAfterRecordingItsDatabase_removesTheRecordWithTheFolder() {
+        BackupRepository app = sameFolder(Optional.of(APP));
+        BackupRepository.Preparation prepared = app.prepare();
+        try (BackupRepository.Lock lock = app.lock("backup of app.db")) {
+            Backup published = publishIn(app, this, "published, then the run failed", T0);
+            app.delete(published.name());
+            app.undo(prepared);
+        }
+
+        assertThat(app.exists()).isFalse();
+        assertThat(sameFolder(Optional.of(USERS)).prepare().createdAnything()).isTrue();
     }
 }

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.testing;
 
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.port.out.ActivityLog;
 
 /** The in-memory fake passes the same contract as the SQLite state database. */
@@ -11,6 +12,11 @@ class InMemoryActivityLogTest extends ActivityLogContract {
     protected ActivityLog newLog() {
         fake = new InMemoryActivityLog();
         return fake;
+    }
+
+    @Override
+    protected ActivityLog sharedBy(DatabaseIdentity database) {
+        return fake.forDatabase(database);
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
+import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
@@ -20,22 +22,69 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** In-memory {@link BackupRepository}: a folder of backups with sidecars and a scratch space, held in memory. */
+/**
+ * In-memory {@link BackupRepository}: a folder of backups with sidecars and a scratch space, held in memory; the
+ * database it belongs to is recorded in {@code .sqlite-backup/database}, as in the real folder.
+ */
 public final class InMemoryBackupRepository implements BackupRepository {
+
+    /** What all repositories over the one folder share, as processes share a real folder. */
+    private static final class Folder {
+        private final AtomicInteger staged = new AtomicInteger();
+        private boolean exists;
+        private String lockOwner;
+        private String daemonOwner;
+        private boolean unusable;
+    }
 
     private final InMemoryFiles files;
     private final Path folder;
     private final Path scratch;
-    private final AtomicInteger staged = new AtomicInteger();
-    private boolean exists;
-    private String lockOwner;
-    private String daemonOwner;
-    private boolean unusable;
+    private final Path record;
+    private final Folder state;
+    private final Optional<DatabaseIdentity> database;
 
+    /** A repository for whatever the folder holds: it checks and records no database. */
     public InMemoryBackupRepository(InMemoryFiles files, Path folder) {
+        this(files, folder, new Folder(), Optional.empty());
+    }
+
+    private InMemoryBackupRepository(InMemoryFiles files, Path folder, Folder state,
+            Optional<DatabaseIdentity> database) {
         this.files = files;
         this.folder = folder.normalize();
         this.scratch = this.folder.resolve(".sqlite-backup");
+        this.record = scratch.resolve("database");
+        this.state = state;
+        this.database = database;
+    }
+
+    /** Another repository over the same folder, for {@code database} (or, when empty, for whatever it holds). */
+    public InMemoryBackupRepository forDatabase(Optional<DatabaseIdentity> of) {
+        return new InMemoryBackupRepository(files, folder, state, of);
+    }
+
+    /** The database the folder records, if any. */
+    public Optional<DatabaseIdentity> recorded() {
+        return files.read(record).map(b -> new String(b, StandardCharsets.UTF_8).strip())
+                .map(line -> DatabaseIdentity.parse(line).orElseThrow(() -> new InvalidInputException(
+                        "backup dir " + folder + " has an unreadable record of its database in " + record)));
+    }
+
+    /** Forgets the recorded database, as deleting the record by hand does. */
+    public void forgetDatabase() {
+        files.delete(record);
+    }
+
+    private void checkOwner() {
+        if (database.isEmpty()) {
+            return;
+        }
+        Optional<DatabaseIdentity> owner = recorded();
+        if (owner.isPresent() && !owner.get().equals(database.get())) {
+            throw new ForeignBackupFolderException(folder.toString(), owner.get(), database.get(),
+                    record.toString());
+        }
     }
 
     public InMemoryBackupRepository() {
@@ -48,12 +97,12 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     /** From now on {@link #prepare()} fails, as for a backup folder that is a file. */
     public void makeUnusable() {
-        unusable = true;
+        state.unusable = true;
     }
 
     /** Adds a backup as if copied in by hand, with or without a sidecar. */
     public void put(BackupName name, byte[] content, boolean withSidecar) {
-        exists = true;
+        state.exists = true;
         files.write(locate(name), content);
         if (withSidecar) {
             files.write(folder.resolve(name.sidecarName()), sidecarLine(sha256(content), name));
@@ -69,16 +118,19 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     /** Leaves a scratch file behind, as a run killed half-way would. */
     public void leaveLeftover() {
-        exists = true;
-        files.write(scratch.resolve("tmp-crashed-" + staged.incrementAndGet() + ".db"), new byte[] {1, 2, 3});
+        state.exists = true;
+        files.write(scratch.resolve("tmp-crashed-" + state.staged.incrementAndGet() + ".db"), new byte[] {1, 2, 3});
     }
 
+    /** The scratch files of runs (not the folder's record of its database). */
     public List<Path> scratchFiles() {
-        return List.copyOf(files.under(scratch));
+        return files.under(scratch).stream().filter(p -> p.getFileName().toString().startsWith("tmp-")).toList();
     }
 
     public boolean isLocked() {
-        return lockOwner != null;
+        synchronized (state) {
+            return state.lockOwner != null;
+        }
     }
 
     @Override
@@ -88,75 +140,98 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     @Override
     public boolean exists() {
-        return exists;
+        return state.exists;
+    }
+
+    @Override
+    public Optional<DatabaseIdentity> database() {
+        checkOwner();
+        return database.or(this::recorded);
     }
 
     @Override
     public Preparation prepare() {
-        if (unusable) {
+        if (state.unusable) {
             throw new InvalidInputException("backup dir " + folder + " is not a directory");
         }
-        if (exists) {
+        checkOwner();
+        if (state.exists) {
             return Preparation.NOTHING_CREATED;
         }
-        exists = true;
+        state.exists = true;
         return new Preparation(List.of(folder, scratch));
     }
 
     @Override
     public void undo(Preparation preparation) {
+        if (preparation.createdFolders().contains(scratch)) {
+            files.delete(record); // only this run can have written it
+        }
         if (preparation.createdFolders().contains(folder) && files.under(folder).isEmpty()) {
-            exists = false;
+            state.exists = false;
         }
     }
 
     @Override
-    public synchronized Lock lock(String owner, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (lockOwner != null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new BackupInProgressException("another " + lockOwner + " is running (pid in-memory)");
+    public Lock lock(String owner, Duration wait) {
+        checkOwner();
+        synchronized (state) {
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (state.lockOwner != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new BackupInProgressException("another " + state.lockOwner + " is running (pid in-memory)");
+                }
+                try {
+                    state.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BackupInProgressException("another " + state.lockOwner + " is running (pid in-memory)");
+                }
             }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BackupInProgressException("another " + lockOwner + " is running (pid in-memory)");
-            }
+            state.lockOwner = owner;
         }
-        lockOwner = owner;
-        return new Lock() {
+        Lock held = new Lock() {
             private boolean closed;
 
             @Override
             public void close() {
-                synchronized (InMemoryBackupRepository.this) {
+                synchronized (state) {
                     if (!closed) {
                         closed = true;
-                        lockOwner = null;
-                        InMemoryBackupRepository.this.notifyAll();
+                        state.lockOwner = null;
+                        state.notifyAll();
                     }
                 }
             }
         };
+        try {
+            checkOwner(); // another database may have taken the folder while this one waited
+        } catch (RuntimeException foreign) {
+            held.close();
+            throw foreign;
+        }
+        return held;
     }
 
     @Override
-    public synchronized Lock lockDaemon(String owner) {
-        if (daemonOwner != null) {
-            throw new BackupInProgressException("another " + daemonOwner + " is running (pid in-memory)");
+    public Lock lockDaemon(String owner) {
+        checkOwner();
+        synchronized (state) {
+            if (state.daemonOwner != null) {
+                throw new BackupInProgressException("another " + state.daemonOwner + " is running (pid in-memory)");
+            }
+            state.daemonOwner = owner;
         }
-        daemonOwner = owner;
         return new Lock() {
             private boolean closed;
 
             @Override
             public void close() {
-                synchronized (InMemoryBackupRepository.this) {
+                synchronized (state) {
                     if (!closed) {
                         closed = true;
-                        daemonOwner = null;
+                        state.daemonOwner = null;
                     }
                 }
             }
@@ -165,6 +240,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     @Override
     public int sweepLeftovers() {
+        checkOwner();
         List<Path> leftovers = scratchFiles();
         leftovers.forEach(files::delete);
         return leftovers.size();
@@ -172,7 +248,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     @Override
     public StagedBackup stage() {
-        Path file = scratch.resolve("tmp-" + staged.incrementAndGet() + ".db");
+        Path file = scratch.resolve("tmp-" + state.staged.incrementAndGet() + ".db");
         files.write(file, new byte[0]);
         return new StagedBackup(file);
     }
@@ -181,6 +257,10 @@ public final class InMemoryBackupRepository implements BackupRepository {
     public Backup publish(StagedBackup stagedBackup, Instant takenAt) {
         byte[] content = files.read(stagedBackup.file())
                 .orElseThrow(() -> new IllegalStateException("not staged: " + stagedBackup.file()));
+        checkOwner();
+        if (database.isPresent() && recorded().isEmpty()) {
+            files.write(record, (database.get().value() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
         BackupName name = BackupName.at(takenAt);
         while (files.exists(locate(name)) || files.exists(folder.resolve(name.sidecarName()))) {
             name = name.nextSecond();
@@ -206,6 +286,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     @Override
     public List<Backup> list() {
+        checkOwner();
         List<Backup> backups = new ArrayList<>();
         for (Path p : files.under(folder)) {
             if (p.getParent().equals(folder)) {
@@ -218,6 +299,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     @Override
     public Optional<Backup> find(BackupName name) {
+        checkOwner();
         return files.exists(locate(name)) ? Optional.of(toBackup(name)) : Optional.empty();
     }
 
@@ -228,11 +310,13 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     @Override
     public ChecksumCheck checkChecksum(BackupName name) {
+        checkOwner();
         return ChecksumCheck.of(recordedSha(name), sha256(files.read(locate(name)).orElseThrow()));
     }
 
     @Override
     public void delete(BackupName name) {
+        checkOwner();
         files.delete(folder.resolve(name.sidecarName()));
         files.delete(locate(name));
     }

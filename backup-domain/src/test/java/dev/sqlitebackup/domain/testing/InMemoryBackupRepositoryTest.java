@@ -1,8 +1,10 @@
 package dev.sqlitebackup.domain.testing;
 
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.util.Optional;
 
 /** The in-memory fake passes the same contract as the real backup folder. */
 class InMemoryBackupRepositoryTest extends BackupRepositoryContract {
@@ -13,6 +15,16 @@ class InMemoryBackupRepositoryTest extends BackupRepositoryContract {
     protected BackupRepository newRepository() {
         fake = new InMemoryBackupRepository();
         return fake;
+    }
+
+    @Override
+    protected BackupRepository sameFolder(Optional<DatabaseIdentity> database) {
+        return fake.forDatabase(database);
+    }
+
+    @Override
+    protected void deleteRecordOfDatabase() {
+        fake.forgetDatabase();
     }
 
     @Override

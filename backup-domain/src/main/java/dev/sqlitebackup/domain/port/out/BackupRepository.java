@@ -3,6 +3,7 @@ package dev.sqlitebackup.domain.port.out;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,14 @@ import java.util.Optional;
 /**
  * Out-port: where finished backups live. Only files whose whole name is a {@link BackupName} are backups; nothing
  * else there is ever touched. A file with a backup name is always complete and has its correct sidecar.
+ *
+ * <p>A folder holds the backups of one database. A repository built for a database records it in the folder with
+ * the first backup it publishes there (a folder that records none, new or made before folders recorded it, is adopted
+ * so), and refuses with a {@link dev.sqlitebackup.domain.model.ForeignBackupFolderException}, before it creates,
+ * reads, changes or deletes anything, to work in a folder that records another database: {@link #prepare},
+ * {@link #lock}, {@link #lockDaemon}, {@link #sweepLeftovers}, {@link #publish}, {@link #list}, {@link #find},
+ * {@link #checkChecksum} and {@link #delete}. A repository built for no database works on whatever the folder holds
+ * and records nothing.
  */
 public interface BackupRepository {
 
@@ -20,6 +29,15 @@ public interface BackupRepository {
 
     /** Whether the folder exists yet (reading commands never create it). */
     boolean exists();
+
+    /**
+     * The database whose backups these are: the one this repository was built for, or else the one the folder
+     * records; empty when neither is known. Never creates anything.
+     *
+     * @throws dev.sqlitebackup.domain.model.ForeignBackupFolderException when the folder records another database
+     *                                                                    than the one this repository is for
+     */
+    Optional<DatabaseIdentity> database();
 
     /**
      * Makes the folder ready to take backups: created if missing (owner-only), its scratch space too. Returns what

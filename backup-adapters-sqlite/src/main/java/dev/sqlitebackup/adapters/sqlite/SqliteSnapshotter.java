@@ -52,6 +52,9 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
     private static final int ALL_PAGES = -1;
     private static final long PROGRESS_INTERVAL_MILLIS = 250;
     private static final List<String> SIDE_FILE_SUFFIXES = List.of("-journal", "-wal", "-shm");
+    private static final List<String> WAL_SIDE_FILES = List.of("-wal", "-shm");
+    /** Header bytes 18 and 19, the file format write and read versions: 2 in WAL mode. */
+    private static final int WAL_FORMAT = 2;
     private static final Pattern SQLITE_JDBC_MESSAGE = Pattern.compile("^\\[(\\w+)][^(]*\\((.*)\\)$", Pattern.DOTALL);
 
     private final Duration busyTimeout;
@@ -87,6 +90,15 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         if (!Files.isReadable(database)) {
             throw notReadable(database);
         }
+        for (String suffix : WAL_SIDE_FILES) {
+            Path side = sideFile(database, suffix);
+            if (Files.exists(side, LinkOption.NOFOLLOW_LINKS) && !Files.isReadable(side)) {
+                // SQLite would only say "unable to open database file"
+                throw new InvalidInputException("database " + database + " cannot be read: " + side + " is not "
+                        + "readable by user " + System.getProperty("user.name") + ": permission denied (a reader "
+                        + "of a WAL database needs its -wal and -shm too)");
+            }
+        }
         for (int look = 1; ; look++) {
             Header header = readHeader(database);
             if (header.sizeBytes() >= header.expectedBytes()) {
@@ -100,8 +112,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         }
     }
 
-    /** What the first 100 bytes say the file's size must be at least, and its size read just after them. */
-    private record Header(long sizeBytes, long expectedBytes) {
+    /** What the first 100 bytes say the file's size must be at least, its size read just after them, its mode. */
+    private record Header(long sizeBytes, long expectedBytes, boolean walMode) {
     }
 
     private static Header readHeader(Path database) {
@@ -121,7 +133,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 throw badHeader(database);
             }
             if (header.limit() < HEADER_SIZE) {
-                return new Header(size, HEADER_SIZE);
+                return new Header(size, HEADER_SIZE, false);
             }
             int pageSize = pageSize(header.getShort(16) & 0xFFFF);
             if (pageSize < 0) {
@@ -132,7 +144,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             int versionValidFor = header.getInt(92);
             // The in-header size is only trustworthy when written by a version that maintains it (file format 1.3.2.1).
             boolean sizeValid = versionValidFor == changeCounter && pagesInHeader > 0;
-            return new Header(size, sizeValid ? pageSize * pagesInHeader : pageSize);
+            boolean walMode = header.get(18) == WAL_FORMAT && header.get(19) == WAL_FORMAT;
+            return new Header(size, sizeValid ? pageSize * pagesInHeader : pageSize, walMode);
         } catch (AccessDeniedException e) {
             throw notReadable(database);
         } catch (NoSuchFileException e) {
@@ -165,6 +178,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         }
         long sourceSize = sizeOrZero(database);
         long started = System.nanoTime();
+        List<Path> found = requireSideFilesThatCanBeUndone(database);
         try (SizePoller poller = new SizePoller(copy, sourceSize, progress);
                 SQLiteConnection source = openSource(database)) {
             poller.start();
@@ -179,8 +193,113 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             throw failure(database, e.getErrorCode(), sqliteMessage(e), copy, e);
         } finally {
             removeSideFiles(copy);
+            removeCreatedSideFiles(database, found);
         }
         progress.update(sizeOrZero(copy), sourceSize);
+    }
+
+    /**
+     * The -wal and -shm beside the database now. When no process has a WAL database open they are missing, and
+     * SQLite creates them even for a read-only connection, owned by this user: left there, they would lock the
+     * application out of its own database. This backup then removes them again under SQLite's own lock, which
+     * needs write access to the database; without it, or without write access to the folder, the backup refuses
+     * before it creates anything.
+     */
+    private static List<Path> requireSideFilesThatCanBeUndone(Path database) {
+        List<Path> found = WAL_SIDE_FILES.stream().map(suffix -> sideFile(database, suffix))
+                .filter(f -> Files.exists(f, LinkOption.NOFOLLOW_LINKS)).toList();
+        if (found.size() == WAL_SIDE_FILES.size() || !readHeader(database).walMode()) {
+            return found;
+        }
+        Path folder = database.toAbsolutePath().getParent();
+        Path shm = sideFile(database, "-shm");
+        String user = System.getProperty("user.name");
+        if (!Files.isWritable(folder)) {
+            throw new BackupFailedException("backup of " + database + " failed: " + shm + " cannot be created: "
+                    + "folder " + folder + " is not writable by user " + user + " (SQLite creates -wal and -shm "
+                    + "beside a WAL database to read it when no other process has it open); give " + user
+                    + " write access to " + folder + " and " + database.getFileName()
+                    + ", or back up while the application has the database open");
+        }
+        if (!Files.isWritable(database)) {
+            throw new BackupFailedException("backup of " + database + " failed: no process has this WAL database "
+                    + "open, so reading it would create " + sideFile(database, "-wal").getFileName() + " and "
+                    + shm.getFileName() + " owned by user " + user + ", and they can only be removed safely "
+                    + "afterwards with write access to the database (SQLite's lock); give " + user
+                    + " write access to " + database + " (e.g. mode 0660 and the application's group), or back up "
+                    + "while the application has the database open");
+        }
+        return found;
+    }
+
+    /**
+     * Removes the -wal and -shm this backup created, once its connection is closed, while holding the lock SQLite's
+     * last connection takes to remove them: granted only when no other process has the database open, and while it
+     * is held none can start to. A -wal that is not empty was written by someone else and is never removed.
+     */
+    private static void removeCreatedSideFiles(Path database, List<Path> found) {
+        List<Path> created = WAL_SIDE_FILES.stream().map(suffix -> sideFile(database, suffix))
+                .filter(f -> !found.contains(f) && Files.exists(f, LinkOption.NOFOLLOW_LINKS)).toList();
+        if (created.isEmpty()) {
+            return;
+        }
+        List<Path> ours = new ArrayList<>(created);
+        ours.add(database.toAbsolutePath().normalize());
+        if (SqliteFileLocks.openInThisProcess(realPaths(ours))) {
+            // POSIX locks never conflict within a process: another connection in this process would not show
+            LOG.warn("left {} that this backup created beside {}: another connection in this process opened the "
+                    + "database meanwhile", names(created), database);
+            return;
+        }
+        try {
+            boolean removed = SqliteFileLocks.whileNoOtherProcess(database, () -> {
+                Path wal = sideFile(database, "-wal");
+                if (created.contains(wal) && Files.size(wal) > 0) {
+                    LOG.warn("left {} that this backup created beside {}: another process wrote to it",
+                            names(created), database);
+                    return;
+                }
+                for (Path file : created) {
+                    Files.deleteIfExists(file);
+                }
+            });
+            if (!removed) {
+                LOG.warn("left {} that this backup created beside {}: another process opened the database during "
+                        + "the backup and uses them now", names(created), database);
+            }
+        } catch (IOException e) {
+            LOG.warn("left {} that this backup created beside {}: {}", names(created), database, oneLine(
+                    String.valueOf(e)));
+        }
+    }
+
+    private static boolean isWal(Path database) {
+        try {
+            return readHeader(database).walMode();
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    private static Path sideFile(Path database, String suffix) {
+        Path absolute = database.toAbsolutePath().normalize();
+        return absolute.resolveSibling(absolute.getFileName() + suffix);
+    }
+
+    private static List<Path> realPaths(List<Path> files) {
+        List<Path> real = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                real.add(file.toRealPath());
+            } catch (IOException gone) {
+                real.add(file);
+            }
+        }
+        return real;
+    }
+
+    private static String names(List<Path> files) {
+        return String.join(" and ", files.stream().map(f -> f.getFileName().toString()).toList());
     }
 
     /** Read-only, so a missing file is never created and closing never checkpoints the live database. */
@@ -230,6 +349,14 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         if ((resultCode & 0xFF) == SQLiteErrorCode.SQLITE_FULL.code || cause.contains("No space left")) {
             return new BackupFailedException("backup of " + database + " failed: no space left on device for "
                     + copy.getParent(), e);
+        }
+        if ((resultCode & 0xFF) == SQLiteErrorCode.SQLITE_READONLY.code && isWal(database)) {
+            // a reader of a WAL database writes only its -shm (and creates its -wal): that is what failed
+            Path shm = sideFile(database, "-shm");
+            return new BackupFailedException("backup of " + database + " failed: " + cause + " (" + shm
+                    + " cannot be created or written: a reader of a WAL database needs write access to it and to "
+                    + "folder " + shm.getParent() + "; give user " + System.getProperty("user.name")
+                    + " that access, or back up while the application has the database open)", e);
         }
         if ((resultCode & 0xFF) == SQLiteErrorCode.SQLITE_READONLY.code) {
             // we only read, so SQLite wanted to write for recovery: rolling back a hot journal is the application's job

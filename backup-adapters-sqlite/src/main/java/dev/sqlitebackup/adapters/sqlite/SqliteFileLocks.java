@@ -87,6 +87,11 @@ final class SqliteFileLocks {
         Set<Long> pids = new LinkedHashSet<>(pidsWithOpen(files, false));
         boolean locked = lockedByAnother(real, DATABASE_LOCKS_FIRST, DATABASE_LOCKS_SIZE)
                 || lockedByAnother(files.get(2), SHM_LOCKS_FIRST, SHM_LOCKS_SIZE);
+        if (locked) {
+            // /proc/locks names the holder even of a process whose descriptors this user may not read
+            pids.addAll(pidsLocking(real));
+            pids.addAll(pidsLocking(files.get(2)));
+        }
         if (pids.isEmpty() && !locked) {
             return Optional.empty();
         }
@@ -140,6 +145,41 @@ final class SqliteFileLocks {
                 }
             }
         } catch (IOException | SecurityException noProc) {
+            return pids;
+        }
+        return pids;
+    }
+
+    /**
+     * The processes holding a POSIX lock on {@code file}, from {@code /proc/locks} ("1: POSIX ADVISORY READ 1234
+     * 08:02:131 128 128": the pid, then the device as major:minor in hex and the inode), this one excepted.
+     */
+    private static List<Long> pidsLocking(Path file) {
+        List<Long> pids = new ArrayList<>();
+        long inode;
+        long device;
+        try {
+            inode = ((Number) Files.getAttribute(file, "unix:ino")).longValue();
+            device = ((Number) Files.getAttribute(file, "unix:dev")).longValue();
+        } catch (IOException | RuntimeException noSuchFileOrNotUnix) {
+            return pids;
+        }
+        // glibc's gnu_dev_major/gnu_dev_minor
+        long major = ((device >>> 8) & 0xfff) | ((device >>> 32) & ~0xfffL);
+        long minor = (device & 0xff) | ((device >>> 12) & ~0xffL);
+        String fileId = String.format("%02x:%02x:%d", major, minor, inode);
+        long self = ProcessHandle.current().pid();
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("locks"))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length >= 6 && !"->".equals(fields[1]) && fields[5].equals(fileId)) {
+                    long pid = Long.parseLong(fields[4]);
+                    if (pid > 0 && pid != self && !pids.contains(pid)) {
+                        pids.add(pid);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException noProcLocks) {
             return pids;
         }
         return pids;

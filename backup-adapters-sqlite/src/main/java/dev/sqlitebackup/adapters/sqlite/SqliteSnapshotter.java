@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sqlite.JDBC;
@@ -402,6 +403,12 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             return IntegrityReport.passed(level);
         }
         return new IntegrityReport(level, rows.isEmpty() ? List.of(pragma + " returned nothing") : rows);
+    }
+
+    /** SQLite's locks on the database and its -shm, and the open files of the processes this user can see. */
+    @Override
+    public Optional<String> openElsewhere(Path database) {
+        return SqliteFileLocks.otherProcess(database);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,5 +56,10 @@ final class ScriptedSnapshotter implements DatabaseSnapshotter {
     @Override
     public IntegrityReport check(Path copy, VerifyLevel level) {
         return real.check(copy, level);
+    }
+
+    @Override
+    public Optional<String> openElsewhere(Path database) {
+        return real.openElsewhere(database);
     }
 }

@@ -44,7 +44,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_SIZE = 100;
-    /** A checkpoint writes page 1 before the pages it appends, so a live file can look truncated for a moment. */
+    /** A rollback-journal writer extends the file while it commits, so a live file can look truncated for a moment. */
     private static final int TRUNCATION_LOOKS = 3;
     private static final long TRUNCATION_PAUSE_MILLIS = 100;
     private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
@@ -103,6 +103,14 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         for (int look = 1; ; look++) {
             Header header = readHeader(database);
             if (header.sizeBytes() >= header.expectedBytes()) {
+                return new SourceDatabase(database, header.sizeBytes());
+            }
+            if (header.walMode() && header.sizeBytes() >= HEADER_SIZE) {
+                // A checkpoint writes page 1 first and extends the file last, for as long as copying a large WAL
+                // takes; the size that counts is then in the WAL. The snapshot's own read decides: SQLite calls a
+                // file that is really too short malformed.
+                LOG.debug("{} is {} bytes, its header says {}: WAL mode, SQLite's read decides", database,
+                        header.sizeBytes(), header.expectedBytes());
                 return new SourceDatabase(database, header.sizeBytes());
             }
             if (look == TRUNCATION_LOOKS) {
@@ -209,7 +217,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
     private static List<Path> requireSideFilesThatCanBeUndone(Path database) {
         List<Path> found = WAL_SIDE_FILES.stream().map(suffix -> sideFile(database, suffix))
                 .filter(f -> Files.exists(f, LinkOption.NOFOLLOW_LINKS)).toList();
-        if (found.size() == WAL_SIDE_FILES.size() || !readHeader(database).walMode()) {
+        if (found.size() == WAL_SIDE_FILES.size() || !isWal(database)) {
             return found;
         }
         Path folder = database.toAbsolutePath().getParent();

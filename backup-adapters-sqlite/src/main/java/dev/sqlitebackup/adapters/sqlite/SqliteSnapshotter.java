@@ -79,8 +79,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         } catch (AccessDeniedException e) {
             throw notReadable(database);
         } catch (IOException e) {
-            throw new InvalidInputException("database " + database + " cannot be read: " + oneLine(String.valueOf(
-                    e.getMessage())));
+            throw new InvalidInputException("database " + database + " cannot be read: " + cause(e));
         }
         if (Files.isDirectory(database)) {
             throw new InvalidInputException("database " + database + " is a directory, not an SQLite file");
@@ -160,7 +159,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("database " + database + " does not exist");
         } catch (IOException e) {
-            throw new BackupFailedException("database " + database + " could not be read: " + oneLine(e.getMessage()), e);
+            throw new BackupFailedException("database " + database + " could not be read: " + cause(e), e);
         }
     }
 
@@ -382,7 +381,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         try {
             size = Files.size(copy);
         } catch (IOException e) {
-            return new IntegrityReport(level, List.of("cannot read " + copy + ": " + oneLine(String.valueOf(e))));
+            return new IntegrityReport(level, List.of("cannot read " + copy + ": " + cause(e)));
         }
         if (size == 0) {
             // SQLite treats an empty file as an empty database; as a copy it is a failed one.
@@ -449,6 +448,20 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             message = s.getResultCode().name();
         }
         return oneLine(message);
+    }
+
+    /** The JDK's file exceptions often carry only the path as their message: the cause in words instead. */
+    private static String cause(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return oneLine(f.getReason());
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : oneLine(e.getMessage());
     }
 
     private static String oneLine(String text) {

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 /** {@code restore}: a verified backup back into place, atomically. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = "Verify a backup and write it to --to PATH atomically. Refuses to replace an existing file "
-                + "unless --force, which also removes the old database's stale -wal/-shm/-journal files. A backup "
-                + "that is only on Google Drive is downloaded and verified first.")
+                + "unless --force, which also removes the old database's stale -wal/-shm/-journal files, and "
+                + "refuses while another process has it open unless --even-if-open. A backup that is only on "
+                + "Google Drive is downloaded and verified first.")
 public final class RestoreCommand implements Callable<Integer> {
 
     private final CliContext context;

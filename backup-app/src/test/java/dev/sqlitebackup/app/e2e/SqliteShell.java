@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ final class SqliteShell implements AutoCloseable {
 
     private SqliteShell(Process process) {
         this.process = process;
-        this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
@@ -61,11 +62,17 @@ final class SqliteShell implements AutoCloseable {
         assertThat(query(sql + "\nSELECT 'done';")).as(sql).isEqualTo("done");
     }
 
+    /** Ends the shell (end of input) and waits for it to exit, so it has closed the database. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         in.close();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

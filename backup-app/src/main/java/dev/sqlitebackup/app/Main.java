@@ -3,6 +3,8 @@ package dev.sqlitebackup.app;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.sqlitebackup.app.cli.CliContext;
+import dev.sqlitebackup.app.cli.ExitCodes;
+import dev.sqlitebackup.app.cli.FileNameEncoding;
 import dev.sqlitebackup.app.cli.SqliteBackupCli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /** Entry point of the runnable jar. */
@@ -28,6 +31,11 @@ public final class Main {
         configureLogging(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
         PrintWriter outWriter = new PrintWriter(out, true, StandardCharsets.UTF_8);
         PrintWriter errWriter = new PrintWriter(err, true, StandardCharsets.UTF_8);
+        Optional<String> garbled = FileNameEncoding.garbled(args, env);
+        if (garbled.isPresent()) {
+            errWriter.println("sqlite-backup: " + garbled.get());
+            return ExitCodes.USAGE;
+        }
         Clock clock = Clock.systemUTC();
         CliContext context = new CliContext(new CompositionRoot(clock), env, outWriter, errWriter, out,
                 interactive, clock);

@@ -61,10 +61,11 @@ public final class FilesystemBackupRepository implements BackupRepository {
     private static final int MAX_NAME_ATTEMPTS = 100_000;
 
     /**
-     * Lock files this JVM holds, by real path, with the holder's pid. On POSIX, closing any channel to a file drops
-     * every lock this process holds on it, so a second lock attempt in this JVM must not even open the file.
+     * Lock files this JVM holds, by real path, with what holds it ("backup of app.db (pid 12)"). On POSIX, closing
+     * any channel to a file drops every lock this process holds on it, so a second lock attempt in this JVM must not
+     * even open the file.
      */
-    private static final Map<Path, Long> HELD_IN_THIS_JVM = new ConcurrentHashMap<>();
+    private static final Map<Path, String> HELD_IN_THIS_JVM = new ConcurrentHashMap<>();
 
     private final Path folder;
     private final Path scratch;
@@ -298,9 +299,10 @@ public final class FilesystemBackupRepository implements BackupRepository {
         } catch (IOException e) {
             throw failure("lock backup dir " + folder, e);
         }
-        Long holder = HELD_IN_THIS_JVM.putIfAbsent(key, pid);
+        // the loser names what holds the lock (a run, a prune), not what it wanted to do itself
+        String holder = HELD_IN_THIS_JVM.putIfAbsent(key, owner + " is running (pid " + pid + ")");
         if (holder != null) {
-            throw new BackupInProgressException("another " + owner + " is running (pid " + holder + ")");
+            throw new BackupInProgressException("another " + holder);
         }
         FileChannel channel = null;
         try {
@@ -308,10 +310,10 @@ public final class FilesystemBackupRepository implements BackupRepository {
                     LinkOption.NOFOLLOW_LINKS);
             FileLock fileLock = channel.tryLock();
             if (fileLock == null) {
-                String other = readPid(channel);
+                String other = readHolder(channel);
                 channel.close();
                 HELD_IN_THIS_JVM.remove(key);
-                throw new BackupInProgressException("another " + owner + " is running (pid " + other + ")");
+                throw new BackupInProgressException("another " + other);
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((pid + "\n" + owner + "\n").getBytes(StandardCharsets.UTF_8)), 0);
@@ -343,12 +345,16 @@ public final class FilesystemBackupRepository implements BackupRepository {
         }
     }
 
-    private static String readPid(FileChannel channel) throws IOException {
-        ByteBuffer content = ByteBuffer.allocate(64);
+    /** What the lock file says holds it: "backup of /srv/app.db is running (pid 12)", as the holder wrote it. */
+    private String readHolder(FileChannel channel) throws IOException {
+        ByteBuffer content = ByteBuffer.allocate(4096);
         channel.read(content, 0);
-        String text = new String(content.array(), 0, content.position(), StandardCharsets.UTF_8);
-        String first = text.lines().findFirst().orElse("").strip();
-        return first.matches("\\d{1,19}") ? first : "unknown";
+        List<String> lines = new String(content.array(), 0, content.position(), StandardCharsets.UTF_8).lines()
+                .map(String::strip).toList();
+        String pid = !lines.isEmpty() && lines.get(0).matches("\\d{1,19}") ? lines.get(0) : "unknown";
+        String owner = lines.size() > 1 && !lines.get(1).isEmpty() ? lines.get(1)
+                : "sqlite-backup process using " + folder;
+        return owner + " is running (pid " + pid + ")";
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -30,6 +30,10 @@ public final class FilesystemRestoreDestination implements RestoreDestination {
 
     @Override
     public boolean exists(Path target) {
+        if (Files.isDirectory(target)) {
+            throw new InvalidInputException(target + " is a directory; restore writes a database file: give the "
+                    + "file's path, e.g. " + target.resolve("restored.db"));
+        }
         return Files.exists(target, LinkOption.NOFOLLOW_LINKS);
     }
 

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sqlite.JDBC;
@@ -43,7 +44,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_SIZE = 100;
-    /** A checkpoint writes page 1 before the pages it appends, so a live file can look truncated for a moment. */
+    /** A rollback-journal writer extends the file while it commits, so a live file can look truncated for a moment. */
     private static final int TRUNCATION_LOOKS = 3;
     private static final long TRUNCATION_PAUSE_MILLIS = 100;
     private static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
@@ -52,6 +53,9 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
     private static final int ALL_PAGES = -1;
     private static final long PROGRESS_INTERVAL_MILLIS = 250;
     private static final List<String> SIDE_FILE_SUFFIXES = List.of("-journal", "-wal", "-shm");
+    private static final List<String> WAL_SIDE_FILES = List.of("-wal", "-shm");
+    /** Header bytes 18 and 19, the file format write and read versions: 2 in WAL mode. */
+    private static final int WAL_FORMAT = 2;
     private static final Pattern SQLITE_JDBC_MESSAGE = Pattern.compile("^\\[(\\w+)][^(]*\\((.*)\\)$", Pattern.DOTALL);
 
     private final Duration busyTimeout;
@@ -75,8 +79,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         } catch (AccessDeniedException e) {
             throw notReadable(database);
         } catch (IOException e) {
-            throw new InvalidInputException("database " + database + " cannot be read: " + oneLine(String.valueOf(
-                    e.getMessage())));
+            throw new InvalidInputException("database " + database + " cannot be read: " + cause(e));
         }
         if (Files.isDirectory(database)) {
             throw new InvalidInputException("database " + database + " is a directory, not an SQLite file");
@@ -87,9 +90,26 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         if (!Files.isReadable(database)) {
             throw notReadable(database);
         }
+        for (String suffix : WAL_SIDE_FILES) {
+            Path side = sideFile(database, suffix);
+            if (Files.exists(side, LinkOption.NOFOLLOW_LINKS) && !Files.isReadable(side)) {
+                // SQLite would only say "unable to open database file"
+                throw new InvalidInputException("database " + database + " cannot be read: " + side + " is not "
+                        + "readable by user " + System.getProperty("user.name") + ": permission denied (a reader "
+                        + "of a WAL database needs its -wal and -shm too)");
+            }
+        }
         for (int look = 1; ; look++) {
             Header header = readHeader(database);
             if (header.sizeBytes() >= header.expectedBytes()) {
+                return new SourceDatabase(database, header.sizeBytes());
+            }
+            if (header.walMode() && header.sizeBytes() >= HEADER_SIZE) {
+                // A checkpoint writes page 1 first and extends the file last, for as long as copying a large WAL
+                // takes; the size that counts is then in the WAL. The snapshot's own read decides: SQLite calls a
+                // file that is really too short malformed.
+                LOG.debug("{} is {} bytes, its header says {}: WAL mode, SQLite's read decides", database,
+                        header.sizeBytes(), header.expectedBytes());
                 return new SourceDatabase(database, header.sizeBytes());
             }
             if (look == TRUNCATION_LOOKS) {
@@ -100,8 +120,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         }
     }
 
-    /** What the first 100 bytes say the file's size must be at least, and its size read just after them. */
-    private record Header(long sizeBytes, long expectedBytes) {
+    /** What the first 100 bytes say the file's size must be at least, its size read just after them, its mode. */
+    private record Header(long sizeBytes, long expectedBytes, boolean walMode) {
     }
 
     private static Header readHeader(Path database) {
@@ -121,7 +141,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 throw badHeader(database);
             }
             if (header.limit() < HEADER_SIZE) {
-                return new Header(size, HEADER_SIZE);
+                return new Header(size, HEADER_SIZE, false);
             }
             int pageSize = pageSize(header.getShort(16) & 0xFFFF);
             if (pageSize < 0) {
@@ -132,13 +152,14 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             int versionValidFor = header.getInt(92);
             // The in-header size is only trustworthy when written by a version that maintains it (file format 1.3.2.1).
             boolean sizeValid = versionValidFor == changeCounter && pagesInHeader > 0;
-            return new Header(size, sizeValid ? pageSize * pagesInHeader : pageSize);
+            boolean walMode = header.get(18) == WAL_FORMAT && header.get(19) == WAL_FORMAT;
+            return new Header(size, sizeValid ? pageSize * pagesInHeader : pageSize, walMode);
         } catch (AccessDeniedException e) {
             throw notReadable(database);
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("database " + database + " does not exist");
         } catch (IOException e) {
-            throw new BackupFailedException("database " + database + " could not be read: " + oneLine(e.getMessage()), e);
+            throw new BackupFailedException("database " + database + " could not be read: " + cause(e), e);
         }
     }
 
@@ -165,6 +186,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         }
         long sourceSize = sizeOrZero(database);
         long started = System.nanoTime();
+        List<Path> found = requireSideFilesThatCanBeUndone(database);
         try (SizePoller poller = new SizePoller(copy, sourceSize, progress);
                 SQLiteConnection source = openSource(database)) {
             poller.start();
@@ -179,8 +201,113 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             throw failure(database, e.getErrorCode(), sqliteMessage(e), copy, e);
         } finally {
             removeSideFiles(copy);
+            removeCreatedSideFiles(database, found);
         }
         progress.update(sizeOrZero(copy), sourceSize);
+    }
+
+    /**
+     * The -wal and -shm beside the database now. When no process has a WAL database open they are missing, and
+     * SQLite creates them even for a read-only connection, owned by this user: left there, they would lock the
+     * application out of its own database. This backup then removes them again under SQLite's own lock, which
+     * needs write access to the database; without it, or without write access to the folder, the backup refuses
+     * before it creates anything.
+     */
+    private static List<Path> requireSideFilesThatCanBeUndone(Path database) {
+        List<Path> found = WAL_SIDE_FILES.stream().map(suffix -> sideFile(database, suffix))
+                .filter(f -> Files.exists(f, LinkOption.NOFOLLOW_LINKS)).toList();
+        if (found.size() == WAL_SIDE_FILES.size() || !isWal(database)) {
+            return found;
+        }
+        Path folder = database.toAbsolutePath().getParent();
+        Path shm = sideFile(database, "-shm");
+        String user = System.getProperty("user.name");
+        if (!Files.isWritable(folder)) {
+            throw new BackupFailedException("backup of " + database + " failed: " + shm + " cannot be created: "
+                    + "folder " + folder + " is not writable by user " + user + " (SQLite creates -wal and -shm "
+                    + "beside a WAL database to read it when no other process has it open); give " + user
+                    + " write access to " + folder + " and " + database.getFileName()
+                    + ", or back up while the application has the database open");
+        }
+        if (!Files.isWritable(database)) {
+            throw new BackupFailedException("backup of " + database + " failed: no process has this WAL database "
+                    + "open, so reading it would create " + sideFile(database, "-wal").getFileName() + " and "
+                    + shm.getFileName() + " owned by user " + user + ", and they can only be removed safely "
+                    + "afterwards with write access to the database (SQLite's lock); give " + user
+                    + " write access to " + database + " (e.g. mode 0660 and the application's group), or back up "
+                    + "while the application has the database open");
+        }
+        return found;
+    }
+
+    /**
+     * Removes the -wal and -shm this backup created, once its connection is closed, while holding the lock SQLite's
+     * last connection takes to remove them: granted only when no other process has the database open, and while it
+     * is held none can start to. A -wal that is not empty was written by someone else and is never removed.
+     */
+    private static void removeCreatedSideFiles(Path database, List<Path> found) {
+        List<Path> created = WAL_SIDE_FILES.stream().map(suffix -> sideFile(database, suffix))
+                .filter(f -> !found.contains(f) && Files.exists(f, LinkOption.NOFOLLOW_LINKS)).toList();
+        if (created.isEmpty()) {
+            return;
+        }
+        List<Path> ours = new ArrayList<>(created);
+        ours.add(database.toAbsolutePath().normalize());
+        if (SqliteFileLocks.openInThisProcess(realPaths(ours))) {
+            // POSIX locks never conflict within a process: another connection in this process would not show
+            LOG.warn("left {} that this backup created beside {}: another connection in this process opened the "
+                    + "database meanwhile", names(created), database);
+            return;
+        }
+        try {
+            boolean removed = SqliteFileLocks.whileNoOtherProcess(database, () -> {
+                Path wal = sideFile(database, "-wal");
+                if (created.contains(wal) && Files.size(wal) > 0) {
+                    LOG.warn("left {} that this backup created beside {}: another process wrote to it",
+                            names(created), database);
+                    return;
+                }
+                for (Path file : created) {
+                    Files.deleteIfExists(file);
+                }
+            });
+            if (!removed) {
+                LOG.warn("left {} that this backup created beside {}: another process opened the database during "
+                        + "the backup and uses them now", names(created), database);
+            }
+        } catch (IOException e) {
+            LOG.warn("left {} that this backup created beside {}: {}", names(created), database, oneLine(
+                    String.valueOf(e)));
+        }
+    }
+
+    private static boolean isWal(Path database) {
+        try {
+            return readHeader(database).walMode();
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+    }
+
+    private static Path sideFile(Path database, String suffix) {
+        Path absolute = database.toAbsolutePath().normalize();
+        return absolute.resolveSibling(absolute.getFileName() + suffix);
+    }
+
+    private static List<Path> realPaths(List<Path> files) {
+        List<Path> real = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                real.add(file.toRealPath());
+            } catch (IOException gone) {
+                real.add(file);
+            }
+        }
+        return real;
+    }
+
+    private static String names(List<Path> files) {
+        return String.join(" and ", files.stream().map(f -> f.getFileName().toString()).toList());
     }
 
     /** Read-only, so a missing file is never created and closing never checkpoints the live database. */
@@ -231,6 +358,14 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             return new BackupFailedException("backup of " + database + " failed: no space left on device for "
                     + copy.getParent(), e);
         }
+        if ((resultCode & 0xFF) == SQLiteErrorCode.SQLITE_READONLY.code && isWal(database)) {
+            // a reader of a WAL database writes only its -shm (and creates its -wal): that is what failed
+            Path shm = sideFile(database, "-shm");
+            return new BackupFailedException("backup of " + database + " failed: " + cause + " (" + shm
+                    + " cannot be created or written: a reader of a WAL database needs write access to it and to "
+                    + "folder " + shm.getParent() + "; give user " + System.getProperty("user.name")
+                    + " that access, or back up while the application has the database open)", e);
+        }
         if ((resultCode & 0xFF) == SQLiteErrorCode.SQLITE_READONLY.code) {
             // we only read, so SQLite wanted to write for recovery: rolling back a hot journal is the application's job
             return new BackupFailedException("backup of " + database + " failed: " + cause + " (a crashed writer left "
@@ -246,7 +381,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         try {
             size = Files.size(copy);
         } catch (IOException e) {
-            return new IntegrityReport(level, List.of("cannot read " + copy + ": " + oneLine(String.valueOf(e))));
+            return new IntegrityReport(level, List.of("cannot read " + copy + ": " + cause(e)));
         }
         if (size == 0) {
             // SQLite treats an empty file as an empty database; as a copy it is a failed one.
@@ -275,6 +410,12 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             return IntegrityReport.passed(level);
         }
         return new IntegrityReport(level, rows.isEmpty() ? List.of(pragma + " returned nothing") : rows);
+    }
+
+    /** SQLite's locks on the database and its -shm, and the open files of the processes this user can see. */
+    @Override
+    public Optional<String> openElsewhere(Path database) {
+        return SqliteFileLocks.otherProcess(database);
     }
 
     /**
@@ -307,6 +448,20 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             message = s.getResultCode().name();
         }
         return oneLine(message);
+    }
+
+    /** The JDK's file exceptions often carry only the path as their message: the cause in words instead. */
+    private static String cause(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return oneLine(f.getReason());
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : oneLine(e.getMessage());
     }
 
     private static String oneLine(String text) {

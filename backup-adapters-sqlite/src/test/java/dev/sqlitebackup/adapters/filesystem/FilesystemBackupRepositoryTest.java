@@ -456,7 +456,11 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
 
             assertThatThrownBy(() -> repository.lock("backup of test.db"))
                     .isInstanceOf(BackupInProgressException.class)
-                    .hasMessage("another backup of test.db is running (pid " + holder.pid() + ")");
+                    .hasMessage("another backup of other.db is running (pid " + holder.pid() + ")");
+            assertThatThrownBy(() -> repository.lock("prune of " + folder))
+                    .as("the loser names what holds the lock, not what it wanted to do itself")
+                    .isInstanceOf(BackupInProgressException.class)
+                    .hasMessage("another backup of other.db is running (pid " + holder.pid() + ")");
         } finally {
             holder.destroyForcibly();
             holder.waitFor(10, TimeUnit.SECONDS);

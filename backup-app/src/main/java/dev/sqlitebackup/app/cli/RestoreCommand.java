@@ -3,18 +3,23 @@ package dev.sqlitebackup.app.cli;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.model.RestoreResult;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
+import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase.Overwrite;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code restore}: a verified backup back into place, atomically. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = "Verify a backup and write it to --to PATH atomically. Refuses to replace an existing file "
-                + "unless --force, which also removes the old database's stale -wal/-shm/-journal files. A backup "
-                + "that is only on Google Drive is downloaded and verified first.")
+                + "unless --force, which also removes the old database's stale -wal/-shm/-journal files, and "
+                + "refuses while another process has it open unless --even-if-open. A backup that is only on "
+                + "Google Drive is downloaded and verified first.")
 public final class RestoreCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -22,14 +27,23 @@ public final class RestoreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Spec
+    CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "NAME|latest", description = "The backup to restore.")
     String which;
 
     @Option(names = "--to", required = true, paramLabel = "PATH", description = "Where to write the database.")
     Path target;
 
-    @Option(names = "--force", description = "Replace PATH if it exists (stop the service using it first).")
+    @Option(names = "--force", description = "Replace PATH if it exists, unless another process has it open "
+            + "(stop the service using it first).")
     boolean force;
+
+    @Option(names = "--even-if-open", description = "With --force: replace PATH even while another process has it "
+            + "open. DANGER: that process keeps writing into the replaced file, so every write it makes afterwards "
+            + "is lost.")
+    boolean evenIfOpen;
 
     public RestoreCommand(CliContext context) {
         this.context = context;
@@ -37,9 +51,13 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (evenIfOpen && !force) {
+            throw new ParameterException(spec.commandLine(), "--even-if-open only goes with --force");
+        }
         Configuration config = common.configuration(context.env());
+        Overwrite overwrite = !force ? Overwrite.NEVER : evenIfOpen ? Overwrite.EVEN_IF_OPEN : Overwrite.UNLESS_OPEN;
         RestoreResult result = context.useCases().restoreBackup(config)
-                .restore(new RestoreBackupUseCase.Command(which, target.toAbsolutePath().normalize(), force));
+                .restore(new RestoreBackupUseCase.Command(which, target.toAbsolutePath().normalize(), overwrite));
         context.out().printf("Restored %s%s to %s (%s, %s, %s)%s%n", result.backup().name(),
                 result.fromOffsite() ? " from Drive" : "", result.target(),
                 Formats.size(result.backup().sizeBytes()), result.verification().checksum().summary(),

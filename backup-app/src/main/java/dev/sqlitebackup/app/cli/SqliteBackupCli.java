@@ -64,7 +64,7 @@ public final class SqliteBackupCli implements Callable<Integer> {
             message = "unexpected error: " + e;
         }
         java.io.PrintWriter err = cl.getErr();
-        err.println("sqlite-backup: " + oneLine(message));
+        err.println("sqlite-backup: " + oneLine(FileNameEncoding.explain(message)));
         if (verbose(parsed)) {
             e.printStackTrace(err);
         }

@@ -89,7 +89,7 @@ public final class Configuration {
         } catch (NoSuchFileException e) {
             throw new ConfigurationException("config file " + file + " does not exist");
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigurationException("config file " + file + " cannot be read: " + e.getMessage());
+            throw new ConfigurationException("config file " + file + " cannot be read: " + FileProblems.cause(e));
         }
         Map<String, String> map = new LinkedHashMap<>();
         properties.stringPropertyNames().forEach(k -> map.put(k.strip(), properties.getProperty(k).strip()));

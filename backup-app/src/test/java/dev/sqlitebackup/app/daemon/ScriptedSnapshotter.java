@@ -7,6 +7,7 @@ import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,5 +72,10 @@ final class ScriptedSnapshotter implements DatabaseSnapshotter {
     @Override
     public IntegrityReport check(Path copy, VerifyLevel level) {
         return real.check(copy, level);
+    }
+
+    @Override
+    public Optional<String> openElsewhere(Path database) {
+        return real.openElsewhere(database);
     }
 }

@@ -34,6 +34,7 @@ final class JarProcess {
     private final Map<String, String> env = new HashMap<>();
     /** A command that starts java for us, e.g. setpriv dropping root's privileges; none by default. */
     private final List<String> launcher = new ArrayList<>();
+    private final List<String> unset = new ArrayList<>();
 
     JarProcess(Path workDir) {
         this.workDir = workDir;
@@ -42,6 +43,12 @@ final class JarProcess {
 
     JarProcess env(String key, String value) {
         env.put(key, value);
+        return this;
+    }
+
+    /** Runs java without the locale variables, as cron or {@code env -i} do: its file-name encoding is then ASCII. */
+    JarProcess withoutLocale() {
+        unset.addAll(List.of("LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE"));
         return this;
     }
 
@@ -71,6 +78,7 @@ final class JarProcess {
 
     Result run(String... args) {
         ProcessBuilder pb = builder(workDir, launcher, env, args);
+        pb.environment().keySet().removeAll(unset);
         try {
             Path out = Files.createTempFile("jar-out", ".txt");
             Path err = Files.createTempFile("jar-err", ".txt");

@@ -11,6 +11,7 @@ import dev.sqlitebackup.domain.model.RestoreResult;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
+import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase.Overwrite;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
@@ -55,8 +56,9 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
         VerificationReport report = new VerifyBackupsService(repository, snapshotter)
                 .verify(backup, VerifyLevel.QUICK);
         requireOk(report);
+        refuseWhileOpen(command, exists);
         destination.install(repository.locate(backup.name()), report.checksum().actual(), command.target(),
-                command.force());
+                command.replaces());
         return new RestoreResult(backup, command.target(), exists, report, false);
     }
 
@@ -93,20 +95,38 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
             VerificationReport report = new VerificationReport(backup, ChecksumCheck.of(remote.sha256(), sha),
                     integrity);
             requireOk(report);
-            destination.install(scratch.file(), sha, command.target(), command.force());
+            refuseWhileOpen(command, exists);
+            destination.install(scratch.file(), sha, command.target(), command.replaces());
             return new RestoreResult(backup, command.target(), exists, report, true);
         } finally {
             repository.discard(scratch);
         }
     }
 
+    /** Checked before the work starts, and again just before the swap, which comes after a verification. */
     private boolean refuseToClobber(Command command) {
         boolean exists = destination.exists(command.target());
-        if (exists && !command.force()) {
+        if (exists && !command.replaces()) {
             throw new InvalidInputException(command.target() + " exists; restore will not overwrite it without "
                     + "--force");
         }
+        refuseWhileOpen(command, exists);
         return exists;
+    }
+
+    /**
+     * A process that has the old database open keeps writing into the file the restore replaced: every write it
+     * makes afterwards is lost. Unless told to go ahead anyway, such a restore is refused.
+     */
+    private void refuseWhileOpen(Command command, boolean exists) {
+        if (!exists || command.overwrite() == Overwrite.EVEN_IF_OPEN) {
+            return;
+        }
+        snapshotter.openElsewhere(command.target()).ifPresent(who -> {
+            throw new BackupFailedException(command.target() + " is open in another process (" + who + "): "
+                    + "restoring over it would lose every write that process makes afterwards; stop it first "
+                    + "(or add --even-if-open to lose them), nothing restored");
+        });
     }
 
     private static void requireOk(VerificationReport report) {

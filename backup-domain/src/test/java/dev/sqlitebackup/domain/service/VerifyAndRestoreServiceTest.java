@@ -11,6 +11,7 @@ import dev.sqlitebackup.domain.model.RestoreResult;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
+import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase.Overwrite;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
@@ -92,7 +93,7 @@ class VerifyAndRestoreServiceTest {
         repository.put(OLD, bytes("old"), true);
         repository.put(NEW, bytes("new"), true);
 
-        RestoreResult result = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, false));
+        RestoreResult result = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER));
 
         assertThat(result.backup().name()).isEqualTo(NEW);
         assertThat(result.replaced()).isFalse();
@@ -104,12 +105,36 @@ class VerifyAndRestoreServiceTest {
         repository.put(NEW, bytes("new"), true);
         repository.files().write(TARGET, bytes("live"));
 
-        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, false)))
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("--force");
         assertThat(repository.files().read(TARGET)).contains(bytes("live"));
 
-        RestoreResult forced = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, true));
+        RestoreResult forced = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.UNLESS_OPEN));
         assertThat(forced.replaced()).isTrue();
+        assertThat(repository.files().read(TARGET)).contains(bytes("new"));
+    }
+
+    @Test
+    void restore_refusesToReplaceADatabaseThatAnotherProcessHasOpen_unlessToldToGoAheadAnyway() {
+        repository.put(NEW, bytes("new"), true);
+        repository.files().write(TARGET, bytes("live"));
+        snapshotter.openedBy(TARGET, "pid 4242 (java)");
+
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET,
+                Overwrite.UNLESS_OPEN)))
+                .isInstanceOf(BackupFailedException.class)
+                .hasMessageContaining(TARGET + " is open in another process (pid 4242 (java))")
+                .hasMessageContaining("nothing restored");
+        assertThat(repository.files().read(TARGET)).contains(bytes("live"));
+
+        RestoreResult anyway = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET,
+                Overwrite.EVEN_IF_OPEN));
+        assertThat(anyway.replaced()).isTrue();
+        assertThat(repository.files().read(TARGET)).contains(bytes("new"));
+
+        repository.files().write(TARGET, bytes("live again"));
+        snapshotter.closedBy(TARGET);
+        restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.UNLESS_OPEN));
         assertThat(repository.files().read(TARGET)).contains(bytes("new"));
     }
 
@@ -119,7 +144,7 @@ class VerifyAndRestoreServiceTest {
         repository.tamper(NEW);
         repository.files().write(TARGET, bytes("live"));
 
-        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command(NEW.value(), TARGET, true)))
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command(NEW.value(), TARGET, Overwrite.UNLESS_OPEN)))
                 .isInstanceOf(BackupFailedException.class).hasMessageContaining("nothing restored");
         assertThat(repository.files().read(TARGET)).contains(bytes("live"));
     }
@@ -155,7 +180,7 @@ class VerifyAndRestoreServiceTest {
         RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
                 Optional.of(drive));
 
-        RestoreResult result = withDrive.restore(new RestoreBackupUseCase.Command("latest", TARGET, false));
+        RestoreResult result = withDrive.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER));
 
         assertThat(result.fromOffsite()).isTrue();
         assertThat(result.backup().name()).isEqualTo(NEW);
@@ -172,7 +197,7 @@ class VerifyAndRestoreServiceTest {
         RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
                 Optional.of(drive));
 
-        RestoreResult result = withDrive.restore(new RestoreBackupUseCase.Command(NEW.value(), TARGET, false));
+        RestoreResult result = withDrive.restore(new RestoreBackupUseCase.Command(NEW.value(), TARGET, Overwrite.NEVER));
 
         assertThat(result.fromOffsite()).isFalse();
         assertThat(repository.files().read(TARGET)).contains(bytes("new"));
@@ -180,7 +205,7 @@ class VerifyAndRestoreServiceTest {
 
     @Test
     void restore_withNoBackups_saysSo() {
-        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, false)))
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("no backups in");
     }
 }

@@ -10,6 +10,9 @@ import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +30,7 @@ public final class InMemoryDatabaseSnapshotter implements DatabaseSnapshotter {
     private volatile RuntimeException inspectFailure;
     private volatile RuntimeException snapshotFailure;
     private volatile boolean nextCopyCorrupt;
+    private final Map<Path, String> openBy = new ConcurrentHashMap<>();
 
     public InMemoryDatabaseSnapshotter(InMemoryFiles files, Path database) {
         this.files = files;
@@ -104,5 +108,19 @@ public final class InMemoryDatabaseSnapshotter implements DatabaseSnapshotter {
         return text.startsWith(CORRUPT)
                 ? new IntegrityReport(level, List.of("*** in database main *** Page 2: btreeInitPage() returns 11"))
                 : IntegrityReport.passed(level);
+    }
+
+    @Override
+    public Optional<String> openElsewhere(Path file) {
+        return Optional.ofNullable(openBy.get(file));
+    }
+
+    /** Another process opens {@code file} (as the application keeps its database open), until {@link #closedBy}. */
+    public void openedBy(Path file, String who) {
+        openBy.put(file, who);
+    }
+
+    public void closedBy(Path file) {
+        openBy.remove(file);
     }
 }

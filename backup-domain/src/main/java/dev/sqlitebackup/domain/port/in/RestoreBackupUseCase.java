@@ -9,11 +9,27 @@ public interface RestoreBackupUseCase {
 
     RestoreResult restore(Command command);
 
-    /** @param which a backup name or {@code latest}; @param force replace {@code target} if it exists */
-    record Command(String which, Path target, boolean force) {
+    /** @param which a backup name or {@code latest}; @param overwrite whether an existing {@code target} is replaced */
+    record Command(String which, Path target, Overwrite overwrite) {
         public Command {
             Objects.requireNonNull(which, "which");
             Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(overwrite, "overwrite");
         }
+
+        /** Whether an existing target may be replaced at all. */
+        public boolean replaces() {
+            return overwrite != Overwrite.NEVER;
+        }
+    }
+
+    /** What may happen to a database that already exists at the target. */
+    enum Overwrite {
+        /** Never replace it. */
+        NEVER,
+        /** Replace it unless another process has it open (its later writes would go to the replaced file). */
+        UNLESS_OPEN,
+        /** Replace it even while another process has it open, losing whatever that process writes afterwards. */
+        EVEN_IF_OPEN
     }
 }

@@ -5,6 +5,7 @@ import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Out-port: takes consistent copies of the live database and checks the integrity of copies. */
 public interface DatabaseSnapshotter {
@@ -27,4 +28,10 @@ public interface DatabaseSnapshotter {
 
     /** Runs SQLite's own check on a copy without modifying it or leaving files beside it. */
     IntegrityReport check(Path copy, VerifyLevel level);
+
+    /**
+     * Another process that has the database open, as far as this one can tell (e.g. {@code "pid 1234 (java)"}), or
+     * empty when none is seen. Changes nothing, and never waits for the other process.
+     */
+    Optional<String> openElsewhere(Path database);
 }

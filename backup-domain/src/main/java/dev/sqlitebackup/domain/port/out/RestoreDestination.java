@@ -5,7 +5,11 @@ import java.nio.file.Path;
 /** Out-port: where a restored database is written, replacing what was there in one atomic step. */
 public interface RestoreDestination {
 
-    /** Whether a file (or anything else) exists at {@code target}. */
+    /**
+     * Whether a file (or anything else) exists at {@code target}.
+     *
+     * @throws dev.sqlitebackup.domain.model.InvalidInputException when it is a directory, which no restore replaces
+     */
     boolean exists(Path target);
 
     /**

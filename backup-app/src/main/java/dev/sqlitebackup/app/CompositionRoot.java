@@ -52,12 +52,12 @@ public final class CompositionRoot implements UseCases {
 
     @Override
     public ShowHistoryUseCase showHistory(Configuration configuration) {
-        return new ShowHistoryService(activityLog(configuration));
+        return new ShowHistoryService(activityLog(configuration), clock);
     }
 
     @Override
     public CheckStatusUseCase checkStatus(Configuration configuration) {
-        return new CheckStatusService(activityLog(configuration), repository(configuration));
+        return new CheckStatusService(activityLog(configuration), repository(configuration), clock);
     }
 
     @Override
@@ -79,7 +79,7 @@ public final class CompositionRoot implements UseCases {
 
     @Override
     public PruneBackupsUseCase pruneBackups(Configuration configuration) {
-        return new PruneBackupsService(repository(configuration));
+        return new PruneBackupsService(repository(configuration), clock);
     }
 
     @Override

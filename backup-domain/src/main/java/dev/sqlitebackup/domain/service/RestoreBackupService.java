@@ -55,8 +55,8 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
         VerificationReport report = new VerifyBackupsService(repository, snapshotter)
                 .verify(backup, VerifyLevel.QUICK);
         requireOk(report);
-        destination.install(repository.locate(backup.name()), report.checksum().actual(), command.target(),
-                command.force());
+        destination.install(repository.locate(backup.name()), report.checksum().actual().orElseThrow(),
+                command.target(), command.force());
         return new RestoreResult(backup, command.target(), exists, report, false);
     }
 

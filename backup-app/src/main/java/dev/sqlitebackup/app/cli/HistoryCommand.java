@@ -63,12 +63,19 @@ public final class HistoryCommand implements Callable<Integer> {
                         r.trigger().label(), outcome(r), r.duration().map(Formats::duration).orElse("-"),
                         r.backup().map(BackupName::value).orElse("-"),
                         r.sizeBytes().isPresent() ? Formats.size(r.sizeBytes().getAsLong()) : "-",
-                        (r.isFuture(now) ? "dated in the future (a clock ahead?), not counted; " : "")
-                                + r.error().orElse(r.remoteId().map(id -> "Drive id " + id).orElse("")));
+                        detail(r, now));
             }
         }
         context.out().flush();
         return ExitCodes.OK;
+    }
+
+    private static String detail(RunRecord r, Instant now) {
+        String detail = r.error().orElse(r.remoteId().map(id -> "Drive id " + id).orElse(""));
+        if (!r.isFuture(now)) {
+            return detail;
+        }
+        return "dated in the future (a clock ahead?), not counted" + (detail.isEmpty() ? "" : "; " + detail);
     }
 
     /** A run with no outcome is running, or its process died before it could record one. */

@@ -534,14 +534,16 @@ public final class FilesystemBackupRepository implements BackupRepository {
             return Sidecar.parse(name, Arrays.copyOf(buffer.array(), buffer.position()));
         } catch (NoSuchFileException none) {
             return Sidecar.MISSING;
-        } catch (AccessDeniedException e) {
-            return new Sidecar.Damaged("cannot be read: permission denied");
         } catch (IOException e) {
             return new Sidecar.Damaged("cannot be read: " + reason(e));
         }
     }
 
+    /** Why reading a file failed, without its path (the message names the file already). */
     private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
         return e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
                 : DurableFiles.oneLine(e);
     }
@@ -553,7 +555,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("no backup " + name + " in " + folder);
         } catch (IOException e) {
-            throw failure("read " + locate(name), e);
+            throw new BackupFailedException("could not read " + locate(name) + ": " + reason(e), e);
         }
     }
 

@@ -484,6 +484,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     }
 
     @Test
+    @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
     void lock_inAFolderOfHandCopiedBackupsWithoutScratchSpace_makesIt_ownerOnly() throws Exception {
         Files.createDirectories(folder);
         copyInByHand(BackupName.at(T0), "by hand".getBytes(StandardCharsets.UTF_8));

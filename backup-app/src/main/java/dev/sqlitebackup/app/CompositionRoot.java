@@ -60,13 +60,13 @@ public final class CompositionRoot implements UseCases {
 
     @Override
     public ShowHistoryUseCase showHistory(Configuration configuration) {
-        return new ShowHistoryService(activityLog(configuration, repository(configuration).database()));
+        return new ShowHistoryService(activityLog(configuration, repository(configuration).database()), clock);
     }
 
     @Override
     public CheckStatusUseCase checkStatus(Configuration configuration) {
         BackupRepository repository = repository(configuration);
-        return new CheckStatusService(activityLog(configuration, repository.database()), repository);
+        return new CheckStatusService(activityLog(configuration, repository.database()), repository, clock);
     }
 
     @Override
@@ -117,7 +117,7 @@ public final class CompositionRoot implements UseCases {
     public PruneBackupsUseCase pruneBackups(Configuration configuration) {
         BackupRepository repository = repository(configuration);
         repository.database(); // a folder of another database is refused before anything is read
-        return new PruneBackupsService(repository);
+        return new PruneBackupsService(repository, clock);
     }
 
     @Override

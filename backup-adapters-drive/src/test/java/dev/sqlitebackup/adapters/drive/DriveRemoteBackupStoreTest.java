@@ -453,7 +453,7 @@ class DriveRemoteBackupStoreTest {
 
         List<RemoteBackup> remote = store.list();
         RetentionPlan plan = RetentionPolicy.DEFAULT.plan(remote.stream().map(RemoteBackup::name).toList(),
-                ZoneOffset.UTC);
+                ZoneOffset.UTC, remote.get(0).name().instant());
         Set<BackupName> doomed = Set.copyOf(plan.deleted());
         remote.stream().filter(r -> doomed.contains(r.name())).forEach(store::delete);
 

@@ -8,6 +8,7 @@ import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -28,9 +30,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -294,6 +296,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
         long pid = ProcessHandle.current().pid();
         Path key;
         try {
+            createScratchIfMissing();
             createIfMissing(lockFile);
             key = lockFile.toRealPath();
         } catch (IOException e) {
@@ -334,6 +337,25 @@ public final class FilesystemBackupRepository implements BackupRepository {
             closeQuietly(channel);
             HELD_IN_THIS_JVM.remove(key);
             throw failure("lock backup dir " + folder, e);
+        }
+    }
+
+    /**
+     * A folder of hand-copied or older backups has no scratch space yet: the lock makes it, owner-only as a run
+     * makes it, so that every command that locks (prune) works in any folder of backups.
+     */
+    private void createScratchIfMissing() throws IOException {
+        if (Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.createDirectory(scratch, DurableFiles.ownerOnlyDirectory());
+            Files.setPosixFilePermissions(scratch, DurableFiles.OWNER_ONLY_DIRECTORY);
+        } catch (FileAlreadyExistsException taken) {
+            if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException("backup dir " + folder + " is not usable: " + scratch
+                        + " is not a directory");
+            }
         }
     }
 
@@ -433,7 +455,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 if (name.isEmpty() || taken(locate(name.get()))) {
                     continue;
                 }
-                Optional<String> sha = recordedSha256(name.get());
+                Optional<String> sha = readSidecar(name.get()).sha256();
                 if (sha.isPresent() && Files.size(entry) == (sha.get() + "  " + name.get() + "\n").length()
                         && Files.readString(entry, StandardCharsets.UTF_8).equals(sha.get() + "  " + name.get() + "\n")
                         && DurableFiles.deleteQuietly(entry)) {
@@ -597,7 +619,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
             if (!attributes.isRegularFile()) {
                 return Optional.empty();
             }
-            return Optional.of(new Backup(name, attributes.size(), recordedSha256(name)));
+            return Optional.of(new Backup(name, attributes.size(), readSidecar(name)));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (IOException e) {
@@ -610,39 +632,60 @@ public final class FilesystemBackupRepository implements BackupRepository {
         return folder.resolve(name.value());
     }
 
-    /** The SHA-256 a well-formed sidecar records: its first token, 64 hex digits, in lowercase. */
-    private Optional<String> recordedSha256(BackupName name) {
+    /**
+     * What the backup's sidecar says, read as {@code sha256sum -c --strict} reads it (see {@link Sidecar}). A sidecar
+     * that exists is never taken for a missing one: a symlink, a directory, an unreadable or oversized file is
+     * damaged, and says why.
+     */
+    private Sidecar readSidecar(BackupName name) {
         Path sidecar = folder.resolve(name.sidecarName());
         try {
             BasicFileAttributes attributes = Files.readAttributes(sidecar, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
-            if (!attributes.isRegularFile() || attributes.size() > MAX_SIDECAR_BYTES) {
-                return Optional.empty();
+            if (attributes.isSymbolicLink()) {
+                return new Sidecar.Damaged("is a symbolic link, not a file");
             }
-            String content;
+            if (!attributes.isRegularFile()) {
+                return new Sidecar.Damaged("is not a regular file");
+            }
+            if (attributes.size() > MAX_SIDECAR_BYTES) {
+                return new Sidecar.Damaged("is " + attributes.size() + " bytes, too large for one sha256sum line");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(MAX_SIDECAR_BYTES + 1);
             try (FileChannel in = FileChannel.open(sidecar, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                ByteBuffer buffer = ByteBuffer.allocate(MAX_SIDECAR_BYTES);
                 while (buffer.hasRemaining() && in.read(buffer) >= 0) {
                     // a sidecar is one short line
                 }
-                content = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
             }
-            String[] tokens = content.strip().split("\\s+", 2);
-            return Sha256.isHex(tokens[0]) ? Optional.of(tokens[0].toLowerCase(Locale.ROOT)) : Optional.empty();
+            if (buffer.position() > MAX_SIDECAR_BYTES) {
+                return new Sidecar.Damaged("grew past " + MAX_SIDECAR_BYTES + " bytes while it was read");
+            }
+            return Sidecar.parse(name, Arrays.copyOf(buffer.array(), buffer.position()));
+        } catch (NoSuchFileException none) {
+            return Sidecar.MISSING;
         } catch (IOException e) {
-            return Optional.empty();
+            return new Sidecar.Damaged("cannot be read: " + reason(e));
         }
+    }
+
+    /** Why reading a file failed, without its path (the message names the file already). */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                : DurableFiles.oneLine(e);
     }
 
     @Override
     public ChecksumCheck checkChecksum(BackupName name) {
         checkOwner();
         try {
-            return ChecksumCheck.of(recordedSha256(name), Sha256.of(locate(name)).hex());
+            return ChecksumCheck.of(readSidecar(name), Sha256.of(locate(name)).hex());
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("no backup " + name + " in " + folder);
         } catch (IOException e) {
-            throw failure("read " + locate(name), e);
+            throw new BackupFailedException("could not read " + locate(name) + ": " + reason(e), e);
         }
     }
 

@@ -9,23 +9,17 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** SHA-256 of files, streamed through a fixed buffer so memory never depends on the file's size. */
 final class Sha256 {
 
     static final int BUFFER_BYTES = 1 << 20;
-    private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
     /** A file's digest (lowercase hex) and how many bytes it had. */
     record Digest(String hex, long sizeBytes) {
     }
 
     private Sha256() {
-    }
-
-    static boolean isHex(String text) {
-        return HEX.matcher(text).matches();
     }
 
     /** Reads {@code file} (never through a symlink) to its end. */

@@ -10,6 +10,7 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import dev.sqlitebackup.domain.testing.BackupRepositoryContract;
@@ -33,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +74,11 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     @Override
     protected void copyInByHand(BackupName name, byte[] content) {
         write(folder.resolve(name.value()), content);
+    }
+
+    @Override
+    protected void writeSidecar(BackupName name, String content) {
+        write(folder.resolve(name.sidecarName()), content.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -390,7 +397,8 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     }
 
     @Test
-    void aSidecarThatIsNotInSha256sumFormat_countsAsNoSidecar_andUppercaseHexIsAccepted() throws Exception {
+    void aSidecarThatIsNotInSha256sumFormat_isDamaged_andUppercaseHexIsAccepted() throws Exception {
+        // Until issue 9 a garbled sidecar counted as none, and its backup passed verification unchecked.
         repository.prepare();
         BackupName garbled = BackupName.at(T0);
         BackupName upper = BackupName.at(T0.plusSeconds(1));
@@ -401,9 +409,107 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         Files.writeString(folder.resolve(upper.sidecarName()), sha.toUpperCase() + " *" + upper.value() + "\n");
 
         assertThat(repository.find(garbled).orElseThrow().recordedSha256()).isEmpty();
-        assertThat(repository.checkChecksum(garbled).status()).isEqualTo(ChecksumCheck.Status.NO_SIDECAR);
+        assertThat(repository.find(garbled).orElseThrow().sidecar())
+                .isEqualTo(new Sidecar.Damaged("line 1 is not a sha256sum line"));
+        assertThat(repository.checkChecksum(garbled).status()).isEqualTo(ChecksumCheck.Status.DAMAGED_SIDECAR);
         assertThat(repository.find(upper).orElseThrow().recordedSha256()).contains(sha);
         assertThat(repository.checkChecksum(upper).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+    }
+
+    @Test
+    void aSidecarThatIsADirectory_aSymlink_orTooLarge_isDamaged() throws Exception {
+        repository.prepare();
+        Backup dir = publish("a", T0);
+        Backup link = publish("b", T0.plusSeconds(1));
+        Backup large = publish("c", T0.plusSeconds(2));
+        Path elsewhere = temp.resolve("elsewhere.sha256");
+        Files.move(folder.resolve(link.name().sidecarName()), elsewhere);
+        Files.createSymbolicLink(folder.resolve(link.name().sidecarName()), elsewhere);
+        Files.delete(folder.resolve(dir.name().sidecarName()));
+        Files.createDirectory(folder.resolve(dir.name().sidecarName()));
+        Files.writeString(folder.resolve(large.name().sidecarName()), large.recordedSha256().orElseThrow() + "  "
+                + large.name() + "\n" + "#".repeat(5000) + "\n");
+
+        assertThat(repository.checkChecksum(dir.name()).sidecar())
+                .isEqualTo(new Sidecar.Damaged("is not a regular file"));
+        assertThat(repository.checkChecksum(link.name()).sidecar())
+                .isEqualTo(new Sidecar.Damaged("is a symbolic link, not a file"));
+        assertThat(repository.checkChecksum(large.name()).summary()).contains("sidecar DAMAGED").contains("too large");
+        assertThat(repository.list()).extracting(Backup::sidecar).allSatisfy(
+                s -> assertThat(s).isInstanceOf(Sidecar.Damaged.class));
+    }
+
+    /**
+     * The sidecar rule against the real {@code sha256sum -c --strict} in the folder: whenever the tool takes a
+     * sidecar as recording the backup's SHA-256, sha256sum passes; whenever sha256sum fails, the tool calls it
+     * damaged. Where sha256sum is laxer (a path to the backup rather than its name, two lines for it), the tool
+     * fails: never the other way round.
+     */
+    @Test
+    void theSidecarRule_agreesWithTheRealSha256sum_onEveryForm() throws Exception {
+        Assumptions.assumeTrue(sha256sumAvailable(), "sha256sum (coreutils) is not installed");
+        repository.prepare();
+        Backup backup = publish("agreement", T0);
+        String sha = backup.recordedSha256().orElseThrow();
+        String name = backup.name().value();
+        List<String> forms = List.of("%s  %s\n", "%s *%s\n", "%s  %s", "%s %s\n", "%s\t%s\n", "%s\t %s\n",
+                "%s  %s\r\n", "  %s  %s\n", "\t%s  %s\n", "\\%s  %s\n", "# c\n\n%s  %s\n\r\n", "%S  %s\n",
+                "SHA256 (%2$s) = %1$s\n", "SHA256(%2$s)=%1$s", "SHA256 (%2$s)\t=\t%1$s\n", "  SHA256 (%2$s) = %1$s",
+                "", "\n", "garbage\n", "%s\n", "%.63s  %2$s\n", "%s0  %s\n", "%s  \n", "%s *\n", "%s  %s \n",
+                "%s  \t%s\n", "%s \t %s\n", "%s  %s\n#x\n", " # c\n%s  %s\n", "%s  %s\n \n",
+                "%s  %s\ngarbage\n", "%s  %s\n%1$s  backup-2020-01-01-000000.db\n", "sha256 (%2$s) = %1$s\n",
+                "SHA256  (%2$s) = %1$s\n", "SHA256 (%2$s) = %1$s \n", "SHA256 ( %2$s) = %1$s\n",
+                "SHA256 (%2$s) x = %1$s\n", "%s\u000B %s\n", "\f%s  %s\n", "%s\r  %s\n");
+        for (String form : forms) {
+            String content = String.format(form, sha, name);
+            Files.writeString(folder.resolve(backup.name().sidecarName()), content, StandardCharsets.ISO_8859_1);
+            boolean sha256sumPasses = sha256sumCheck(backup.name().sidecarName());
+            ChecksumCheck check = repository.checkChecksum(backup.name());
+
+            assertThat(check.status()).as("form '%s': sha256sum %s", form, sha256sumPasses ? "passes" : "fails")
+                    .isEqualTo(sha256sumPasses ? ChecksumCheck.Status.MATCH : ChecksumCheck.Status.DAMAGED_SIDECAR);
+        }
+        // stricter than sha256sum, on purpose: the name must be exactly the backup's, and there is one line
+        for (String form : List.of("%s  ./%s\n", "%s  %s\n%1$s  %2$s\n")) {
+            Files.writeString(folder.resolve(backup.name().sidecarName()), String.format(form, sha, name));
+            assertThat(sha256sumCheck(backup.name().sidecarName())).as(form).isTrue();
+            assertThat(repository.checkChecksum(backup.name()).status()).as(form)
+                    .isEqualTo(ChecksumCheck.Status.DAMAGED_SIDECAR);
+        }
+        // a sidecar for the right name whose hash is wrong: both fail, the tool with a mismatch
+        Files.writeString(folder.resolve(backup.name().sidecarName()), "0".repeat(64) + "  " + name + "\n");
+        assertThat(sha256sumCheck(backup.name().sidecarName())).isFalse();
+        assertThat(repository.checkChecksum(backup.name()).status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+    }
+
+    private boolean sha256sumCheck(String sidecar) throws Exception {
+        Process p = new ProcessBuilder("sha256sum", "-c", "--strict", sidecar).directory(folder.toFile())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
+    private static boolean sha256sumAvailable() {
+        try {
+            Process p = new ProcessBuilder("sha256sum", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the lock is held for the block's duration, not used in it
+    void lock_inAFolderOfHandCopiedBackupsWithoutScratchSpace_makesIt_ownerOnly() throws Exception {
+        Files.createDirectories(folder);
+        copyInByHand(BackupName.at(T0), "by hand".getBytes(StandardCharsets.UTF_8));
+
+        try (BackupRepository.Lock lock = repository.lock("prune of " + folder)) {
+            assertThat(folder.resolve(".sqlite-backup/lock")).isRegularFile();
+        }
+        assertThat(mode(folder.resolve(".sqlite-backup"))).isEqualTo("rwx------");
+        assertThat(repository.list()).hasSize(1);
     }
 
     @Test

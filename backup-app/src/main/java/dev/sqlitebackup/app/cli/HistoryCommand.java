@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code history}: the activity log, newest first. */
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "Show the latest runs, manual and scheduled, newest first: start, trigger (manual, scheduled, "
-                + "catch-up, retry), outcome (success, failed, local-only), backup, size, Drive id, error.")
+                + "catch-up, retry), outcome (success, failed, local-only), backup, size, Drive id, error. Runs "
+                + "dated in the future (a clock ahead) come last, marked.")
 public final class HistoryCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -43,9 +44,14 @@ public final class HistoryCommand implements Callable<Integer> {
         Configuration config = common.configuration(context.env());
         ZoneId zone = config.zone();
         List<RunRecord> runs = context.useCases().showHistory(config).history(limit);
+        Instant now = context.clock().instant();
         if (json) {
             JsonArray array = new JsonArray();
-            runs.forEach(r -> array.add(toJson(r)));
+            runs.forEach(r -> {
+                JsonObject o = toJson(r);
+                o.addProperty("future", r.isFuture(now));
+                array.add(o);
+            });
             context.out().println(Json.GSON.toJson(array));
         } else if (runs.isEmpty()) {
             context.out().println("No runs recorded in " + config.stateDb());
@@ -57,11 +63,19 @@ public final class HistoryCommand implements Callable<Integer> {
                         r.trigger().label(), outcome(r), r.duration().map(Formats::duration).orElse("-"),
                         r.backup().map(BackupName::value).orElse("-"),
                         r.sizeBytes().isPresent() ? Formats.size(r.sizeBytes().getAsLong()) : "-",
-                        r.error().orElse(r.remoteId().map(id -> "Drive id " + id).orElse("")));
+                        detail(r, now));
             }
         }
         context.out().flush();
         return ExitCodes.OK;
+    }
+
+    private static String detail(RunRecord r, Instant now) {
+        String detail = r.error().orElse(r.remoteId().map(id -> "Drive id " + id).orElse(""));
+        if (!r.isFuture(now)) {
+            return detail;
+        }
+        return "dated in the future (a clock ahead?), not counted" + (detail.isEmpty() ? "" : "; " + detail);
     }
 
     /** A run with no outcome is running, or its process died before it could record one. */

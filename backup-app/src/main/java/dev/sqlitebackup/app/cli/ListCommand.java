@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import java.time.ZoneId;
 import java.util.List;
@@ -48,7 +49,8 @@ public final class ListCommand implements Callable<Integer> {
                 o.addProperty("takenAt", b.takenAt().toString());
                 o.addProperty("sizeBytes", b.sizeBytes());
                 o.addProperty("sha256", b.recordedSha256().orElse(null));
-                o.addProperty("checksum", b.recordedSha256().isPresent() ? "recorded" : "missing");
+                o.addProperty("checksum", b.sidecar() instanceof Sidecar.Damaged ? "damaged"
+                        : b.recordedSha256().isPresent() ? "recorded" : "missing");
                 array.add(o);
             }
             context.out().println(Json.GSON.toJson(array));
@@ -59,7 +61,8 @@ public final class ListCommand implements Callable<Integer> {
             for (Backup b : backups) {
                 context.out().printf("%-29s  %-25s  %10s  %s%n", b.name(), Formats.time(b.takenAt(), zone),
                         Formats.size(b.sizeBytes()),
-                        b.recordedSha256().isPresent() ? "sha256 recorded" : "no sidecar");
+                        b.sidecar() instanceof Sidecar.Damaged d ? "sidecar DAMAGED: " + d.problem()
+                                : b.recordedSha256().isPresent() ? "sha256 recorded" : "no sidecar");
             }
             context.out().printf("%d backup(s) in %s%n", backups.size(), config.backupDir());
         }

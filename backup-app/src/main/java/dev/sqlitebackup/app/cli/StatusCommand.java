@@ -64,6 +64,9 @@ public final class StatusCommand implements Callable<Integer> {
             o.addProperty("totalBytes", status.totalBytes());
             o.addProperty("backupDir", config.backupDir().toString());
             o.addProperty("stateDbProblem", status.logProblem().orElse(null));
+            com.google.gson.JsonArray warnings = new com.google.gson.JsonArray();
+            status.warnings().forEach(warnings::add);
+            o.add("warnings", warnings);
             context.out().println(Json.GSON.toJson(o));
         } else {
             context.out().printf("Last success:  %s%n", status.lastSuccessAt()
@@ -79,6 +82,7 @@ public final class StatusCommand implements Callable<Integer> {
             context.out().printf("Backups:       %d in %s, %s%n", status.backupCount(), config.backupDir(),
                     Formats.size(status.totalBytes()));
             status.logProblem().ifPresent(p -> context.out().printf("Warning:       %s%n", p));
+            status.warnings().forEach(w -> context.out().printf("Warning:       %s%n", w));
             context.out().println(fresh ? "OK: a backup succeeded within " + age(max)
                     : "STALE: no successful backup within " + age(max));
         }

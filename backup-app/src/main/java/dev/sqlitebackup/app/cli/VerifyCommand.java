@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code verify}: checksum and SQLite check of stored backups. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Check backups against their sha256 sidecar and with SQLite's quick_check (integrity_check "
-                + "with --full). Exit 1 if any fails; a missing sidecar is reported.")
+                + "with --full). Every backup is reported; exit 1 if any fails (a damaged sidecar or an unreadable "
+                + "backup fails too); a missing sidecar is reported.")
 public final class VerifyCommand implements Callable<Integer> {
 
     private final CliContext context;

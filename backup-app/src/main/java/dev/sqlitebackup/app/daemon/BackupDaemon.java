@@ -93,7 +93,7 @@ public final class BackupDaemon {
                             .withMisfireHandlingInstructionDoNothing())
                     .build();
             Date first = scheduler.scheduleJob(cron);
-            CatchUp catchUp = CatchUp.decide(settings.schedule().lastAtOrBefore(now), lastSuccess());
+            CatchUp catchUp = CatchUp.decide(now, settings.schedule().lastAtOrBefore(now), lastSuccess());
             say("sqlite-backup daemon started: database " + settings.backup().database() + ", backup dir "
                     + settings.backupDir() + ", schedule " + settings.schedule().describe() + ", next run at "
                     + time(first.toInstant()));

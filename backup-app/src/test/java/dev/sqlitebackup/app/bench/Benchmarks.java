@@ -78,14 +78,15 @@ public final class Benchmarks {
             names.add(BackupName.at(first.plus(i, ChronoUnit.HOURS)));
         }
         ZoneId zone = ZoneId.of("Europe/Berlin");
+        Instant now = names.get(count - 1).instant();
         RetentionPlan plan = null;
         for (int i = 0; i < 3; i++) { // warm-up: class loading, JIT
-            plan = RetentionPolicy.DEFAULT.plan(names, zone);
+            plan = RetentionPolicy.DEFAULT.plan(names, zone, now);
         }
         List<Long> runs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
-            plan = RetentionPolicy.DEFAULT.plan(names, zone);
+            plan = RetentionPolicy.DEFAULT.plan(names, zone, now);
             runs.add(System.nanoTime() - t0);
         }
         long best = runs.stream().min(Long::compare).orElseThrow();

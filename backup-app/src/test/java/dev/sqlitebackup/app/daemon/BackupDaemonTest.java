@@ -97,7 +97,7 @@ class BackupDaemonTest {
         FilesystemBackupRepository repository = new FilesystemBackupRepository(dir);
         RunBackupService service = new RunBackupService(snapshotter, repository, Notifier.OFF, Clock.systemUTC())
                 .recordingTo(log);
-        return daemon(service, new CheckStatusService(log, repository), repository, schedule, retries, grace);
+        return daemon(service, new CheckStatusService(log, repository, Clock.systemUTC()), repository, schedule, retries, grace);
     }
 
     private BackupDaemon daemon(RunBackupUseCase service, CheckStatusService status, BackupRepository repository,
@@ -278,7 +278,7 @@ class BackupDaemonTest {
             String schedule, RetryPlan retries) {
         RunBackupService service = new RunBackupService(snapshotter, memory, drive, Notifier.OFF, Clock.systemUTC())
                 .recordingTo(memoryLog);
-        return daemon(service, new CheckStatusService(memoryLog, memory), memory, schedule, retries,
+        return daemon(service, new CheckStatusService(memoryLog, memory, Clock.systemUTC()), memory, schedule, retries,
                 Duration.ofMinutes(1));
     }
 

@@ -50,6 +50,11 @@ public record BackupName(String value) implements Comparable<BackupName> {
         return at(instant().plusSeconds(1));
     }
 
+    /** Whether the name is in the future by the rule of {@link FutureTimes}. */
+    public boolean isFuture(Instant now) {
+        return FutureTimes.isFuture(instant(), now);
+    }
+
     public String sidecarName() {
         return value + SIDECAR_SUFFIX;
     }

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.model;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
@@ -44,15 +45,31 @@ public record RetentionPolicy(int keepDaily, int keepWeekly, int keepMonthly, in
         }
     }
 
+    /** The reason a backup named after now is kept: its time has not come, so no rule can judge it yet. */
+    public static final String FUTURE = "future";
+
     /**
-     * Decides, as a pure function of the backups, the zone and this policy, which backups to keep (with the reasons)
-     * and which to delete. A backup's day, week and month are those of its instant in {@code zone}.
+     * Decides, as a pure function of the backups, the zone, this policy and the time, which backups to keep (with the
+     * reasons) and which to delete. A backup's day, week and month are those of its instant in {@code zone}. A
+     * backup named after {@code now} (a clock that was ahead, a folder copied from another machine) is kept for the
+     * reason {@value #FUTURE}, and the others are planned as if it were not there: so the newest backup up to now
+     * is always kept, and one backup from the future can neither take the place of the ones the policy keeps nor
+     * make the backup just taken a candidate for deletion.
      */
-    public RetentionPlan plan(Collection<BackupName> backups, ZoneId zone) {
+    public RetentionPlan plan(Collection<BackupName> backups, ZoneId zone, Instant now) {
         Objects.requireNonNull(zone, "zone");
-        List<BackupName> newestFirst = backups.stream().distinct().sorted(Comparator.reverseOrder()).toList();
+        Objects.requireNonNull(now, "now");
+        List<BackupName> all = backups.stream().distinct().sorted(Comparator.reverseOrder()).toList();
         Map<BackupName, Set<String>> reasons = new LinkedHashMap<>();
-        newestFirst.forEach(name -> reasons.put(name, new LinkedHashSet<>()));
+        all.forEach(name -> reasons.put(name, new LinkedHashSet<>()));
+        List<BackupName> newestFirst = new ArrayList<>(all.size());
+        for (BackupName name : all) {
+            if (name.instant().isAfter(now)) {
+                reasons.get(name).add(FUTURE);
+            } else {
+                newestFirst.add(name);
+            }
+        }
 
         List<ZonedDateTime> local = newestFirst.stream().map(n -> n.instant().atZone(zone)).toList();
 
@@ -71,7 +88,7 @@ public record RetentionPolicy(int keepDaily, int keepWeekly, int keepMonthly, in
             reasons.get(newestFirst.get(i)).add("last");
         }
 
-        List<RetentionPlan.Decision> decisions = new ArrayList<>(newestFirst.size());
+        List<RetentionPlan.Decision> decisions = new ArrayList<>(all.size());
         reasons.forEach((name, why) -> decisions.add(why.isEmpty()
                 ? new RetentionPlan.Delete(name)
                 : new RetentionPlan.Keep(name, List.copyOf(why))));

@@ -80,6 +80,12 @@ public record RunRecord(long id, RunTrigger trigger, Instant startedAt, Optional
         return new RunRecord(newId, trigger, startedAt, endedAt, outcome, backup, sizeBytes, remoteId, error);
     }
 
+    /** Whether it started or ended in the future by the rule of {@link FutureTimes}: recorded by a clock ahead. */
+    public boolean isFuture(Instant now) {
+        return FutureTimes.isFuture(startedAt, now)
+                || endedAt.filter(end -> FutureTimes.isFuture(end, now)).isPresent();
+    }
+
     public boolean succeeded() {
         return outcome.equals(Optional.of(Outcome.SUCCESS));
     }

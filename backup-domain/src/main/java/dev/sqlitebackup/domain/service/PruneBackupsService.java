@@ -4,15 +4,21 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
+import java.time.Clock;
 import java.util.List;
 
-/** Applies retention to the backup folder on demand; a dry run only plans. */
+/**
+ * Applies retention to the backup folder on demand; a dry run only plans. A folder of hand-copied or older backups
+ * needs nothing prepared: taking the lock makes what it needs.
+ */
 public final class PruneBackupsService implements PruneBackupsUseCase {
 
     private final BackupRepository repository;
+    private final Clock clock;
 
-    public PruneBackupsService(BackupRepository repository) {
+    public PruneBackupsService(BackupRepository repository, Clock clock) {
         this.repository = repository;
+        this.clock = clock;
     }
 
     @Override
@@ -32,6 +38,7 @@ public final class PruneBackupsService implements PruneBackupsUseCase {
     }
 
     private RetentionPlan plan(Command command) {
-        return command.retention().plan(repository.list().stream().map(Backup::name).toList(), command.zone());
+        return command.retention().plan(repository.list().stream().map(Backup::name).toList(), command.zone(),
+                clock.instant());
     }
 }

@@ -57,8 +57,8 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
                 .verify(backup, VerifyLevel.QUICK);
         requireOk(report);
         refuseWhileOpen(command, exists);
-        destination.install(repository.locate(backup.name()), report.checksum().actual(), command.target(),
-                command.replaces());
+        destination.install(repository.locate(backup.name()), report.checksum().actual().orElseThrow(),
+                command.target(), command.replaces());
         return new RestoreResult(backup, command.target(), exists, report, false);
     }
 

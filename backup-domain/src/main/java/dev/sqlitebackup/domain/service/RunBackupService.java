@@ -199,7 +199,8 @@ public final class RunBackupService implements RunBackupUseCase {
         try {
             RemoteBackup copy = store.upload(local.backup(), local.file());
             List<RemoteBackup> remote = store.list();
-            RetentionPlan plan = remoteRetention.plan(remote.stream().map(RemoteBackup::name).toList(), zone);
+            RetentionPlan plan = remoteRetention.plan(remote.stream().map(RemoteBackup::name).toList(), zone,
+                    clock.instant());
             for (RemoteBackup r : remote) {
                 if (plan.deleted().contains(r.name()) && !r.id().equals(copy.id())) {
                     store.delete(r);
@@ -247,11 +248,12 @@ public final class RunBackupService implements RunBackupUseCase {
         }
     }
 
-    /** When the newest backup in the folder was taken, if the folder can be read at all. */
+    /** When the newest backup in the folder was taken (none from the future), if the folder can be read at all. */
     private Optional<Instant> lastSuccess() {
         try {
-            return repository.exists() ? repository.list().stream().findFirst().map(Backup::takenAt)
-                    : Optional.empty();
+            Instant now = clock.instant();
+            return repository.exists() ? repository.list().stream().filter(b -> !b.name().isFuture(now))
+                    .findFirst().map(Backup::takenAt) : Optional.empty();
         } catch (RuntimeException unreadable) {
             return Optional.empty();
         }
@@ -270,9 +272,10 @@ public final class RunBackupService implements RunBackupUseCase {
 
     private RetentionPlan applyRetention(Command command, BackupName justTaken) {
         List<BackupName> names = repository.list().stream().map(Backup::name).toList();
-        RetentionPlan plan = command.retention().plan(names, command.zone());
+        RetentionPlan plan = command.retention().plan(names, command.zone(), clock.instant());
         if (plan.deleted().contains(justTaken)) {
-            // Cannot happen with a valid policy (the newest backup is always kept); never risk it.
+            // Cannot happen with a valid policy (the newest backup up to now is always kept, and one named after
+            // now is kept as from the future); never risk it.
             throw new IllegalStateException("retention would delete the backup just taken: " + justTaken);
         }
         plan.deleted().forEach(repository::delete);

@@ -3,6 +3,7 @@ package dev.sqlitebackup.domain.service;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DomainException;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.VerificationReport;
@@ -46,8 +47,17 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
                 .toList();
     }
 
+    /**
+     * One backup's report; a backup that cannot be read (or is gone by now) is a failed report, never an exception,
+     * so that checking all of them reports every one.
+     */
     VerificationReport verify(Backup backup, VerifyLevel level) {
-        ChecksumCheck checksum = repository.checkChecksum(backup.name());
+        ChecksumCheck checksum;
+        try {
+            checksum = repository.checkChecksum(backup.name());
+        } catch (DomainException unreadable) {
+            checksum = ChecksumCheck.unreadable(backup.sidecar(), unreadable.getMessage());
+        }
         IntegrityReport integrity = snapshotter.check(repository.locate(backup.name()), level);
         return new VerificationReport(backup, checksum, integrity);
     }
@@ -65,8 +75,8 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
                 store.download(remote, scratch.file());
             } catch (BackupFailedException damaged) {
                 // a copy that cannot be downloaded intact is a failed verification, not the end of --all
-                return new VerificationReport(new Backup(remote.name(), remote.sizeBytes(), remote.sha256()),
-                        ChecksumCheck.of(remote.sha256().or(() -> Optional.of("")), "(not downloaded)"),
+                Backup backup = new Backup(remote.name(), remote.sizeBytes(), remote.sha256());
+                return new VerificationReport(backup, ChecksumCheck.unreadable(backup.sidecar(), "not downloaded"),
                         new IntegrityReport(level, List.of(damaged.getMessage())));
             }
             IntegrityReport integrity = snapshotter.check(scratch.file(), level);

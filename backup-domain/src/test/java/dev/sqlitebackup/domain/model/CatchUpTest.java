@@ -47,7 +47,7 @@ class CatchUpTest {
     }
 
     private CatchUp decideNow() {
-        return CatchUp.decide(lastFire(), log.lastSuccess().flatMap(RunRecord::endedAt));
+        return CatchUp.decide(clock.instant(), lastFire(), log.lastSuccess().flatMap(RunRecord::endedAt));
     }
 
     @Test
@@ -127,8 +127,28 @@ class CatchUpTest {
     }
 
     @Test
+    void aSuccessDatedInTheFuture_coversNothing_soTheMissedRunIsCaughtUp() {
+        succeeded(berlin("2026-08-17", "03:00:00"), Duration.ofSeconds(40));
+        succeeded(berlin("2099-01-01", "03:00:00"), Duration.ofSeconds(40)); // recorded by a clock far ahead
+        clock.set(berlin("2026-08-18", "09:00:00"));
+
+        CatchUp decision = decideNow();
+
+        assertThat(decision.due()).isTrue();
+        assertThat(decision.reason()).contains("in the future");
+    }
+
+    @Test
+    void aSuccessLessThanAnHourAhead_stillCoversTheFireTime() {
+        clock.set(berlin("2026-08-18", "09:00:00"));
+        succeeded(clock.instant().plus(Duration.ofMinutes(30)), Duration.ofSeconds(40)); // a clock a little ahead
+
+        assertThat(decideNow().due()).isFalse();
+    }
+
+    @Test
     void aScheduleThatNeverFiredYet_owesNothing() {
-        assertThat(CatchUp.decide(Optional.empty(), Optional.empty()).due()).isFalse();
+        assertThat(CatchUp.decide(clock.instant(), Optional.empty(), Optional.empty()).due()).isFalse();
     }
 
     @Test

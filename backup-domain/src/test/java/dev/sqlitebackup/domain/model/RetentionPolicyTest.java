@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class RetentionPolicyTest {
 
     private static final ZoneId UTC = ZoneOffset.UTC;
+    /** A time after every backup of these tests, so that none of them is from the future. */
+    private static final Instant LATER = Instant.parse("2030-01-01T00:00:00Z");
 
     private static BackupName at(String instant) {
         return BackupName.at(Instant.parse(instant));
@@ -35,7 +37,7 @@ class RetentionPolicyTest {
     void sixHundredDailyBackups_keepsTwenty_oldestAtEndOfSeptember() {
         List<BackupName> backups = dailyAt0300(LocalDate.of(2026, 8, 18), 600);
 
-        RetentionPlan plan = RetentionPolicy.DEFAULT.plan(backups, UTC);
+        RetentionPlan plan = RetentionPolicy.DEFAULT.plan(backups, UTC, LATER);
 
         assertThat(plan.kept()).hasSize(20);
         assertThat(plan.deleted()).hasSize(580);
@@ -50,7 +52,7 @@ class RetentionPolicyTest {
     void thePlanExplainsItself_withEveryReason() {
         List<BackupName> backups = dailyAt0300(LocalDate.of(2026, 8, 18), 600);
 
-        RetentionPlan plan = RetentionPolicy.DEFAULT.plan(backups, UTC);
+        RetentionPlan plan = RetentionPolicy.DEFAULT.plan(backups, UTC, LATER);
 
         assertThat(plan.kept().get(0).reasons())
                 .containsExactly("daily", "weekly 2026-W34", "monthly 2026-08", "last");
@@ -73,7 +75,7 @@ class RetentionPolicyTest {
                 backups.add(at(String.format("2026-03-%02dT%02d:00:00Z", day, hour)));
             }
         }
-        RetentionPlan plan = new RetentionPolicy(2, 2, 1, 0).plan(backups, UTC);
+        RetentionPlan plan = new RetentionPolicy(2, 2, 1, 0).plan(backups, UTC, LATER);
 
         // days 20 and 19 in full (6), plus the newest of ISO week 2026-W11 (Sun 15 Mar, 17:00)
         assertThat(plan.kept()).extracting(k -> k.name().value()).containsExactly(
@@ -90,13 +92,13 @@ class RetentionPolicyTest {
                 at("2026-01-10T03:00:00Z"), at("2026-01-20T03:00:00Z"), at("2026-01-30T03:00:00Z"),
                 at("2026-11-01T03:00:00Z"), at("2026-11-02T03:00:00Z"), at("2026-11-03T03:00:00Z"));
 
-        RetentionPlan plan = new RetentionPolicy(2, 0, 0, 0).plan(backups, UTC);
+        RetentionPlan plan = new RetentionPolicy(2, 0, 0, 0).plan(backups, UTC, LATER);
         assertThat(keptDays(plan)).containsExactly("2026-11-03", "2026-11-02");
 
-        RetentionPlan defaults = RetentionPolicy.DEFAULT.plan(backups, UTC);
+        RetentionPlan defaults = RetentionPolicy.DEFAULT.plan(backups, UTC, LATER);
         assertThat(defaults.deleted()).isEmpty();
 
-        RetentionPlan monthly = new RetentionPolicy(0, 0, 2, 0).plan(backups, UTC);
+        RetentionPlan monthly = new RetentionPolicy(0, 0, 2, 0).plan(backups, UTC, LATER);
         assertThat(keptDays(monthly)).containsExactly("2026-11-03", "2026-01-30");
     }
 
@@ -107,17 +109,17 @@ class RetentionPolicyTest {
         List<BackupName> backups = List.of(
                 at("2026-08-01T03:00:00Z"), at("2026-07-31T03:00:00Z"), at("2026-07-30T03:00:00Z"));
 
-        RetentionPlan local = new RetentionPolicy(0, 0, 1, 0).plan(backups, newYork);
+        RetentionPlan local = new RetentionPolicy(0, 0, 1, 0).plan(backups, newYork, LATER);
         assertThat(local.kept()).singleElement().satisfies(k -> {
             assertThat(k.name()).isEqualTo(at("2026-08-01T03:00:00Z"));
             assertThat(k.reasons()).containsExactly("monthly 2026-07");
         });
 
-        RetentionPlan daily = new RetentionPolicy(1, 0, 0, 0).plan(backups, newYork);
+        RetentionPlan daily = new RetentionPolicy(1, 0, 0, 0).plan(backups, newYork, LATER);
         assertThat(daily.kept()).extracting(RetentionPlan.Keep::name)
                 .containsExactly(at("2026-08-01T03:00:00Z"));
 
-        RetentionPlan utc = new RetentionPolicy(0, 0, 2, 0).plan(backups, UTC);
+        RetentionPlan utc = new RetentionPolicy(0, 0, 2, 0).plan(backups, UTC, LATER);
         assertThat(utc.kept()).extracting(k -> k.reasons().get(0))
                 .containsExactly("monthly 2026-08", "monthly 2026-07");
     }
@@ -131,7 +133,7 @@ class RetentionPolicyTest {
                 at("2026-03-29T22:30:00Z"), at("2026-03-29T21:30:00Z"), at("2026-03-28T22:30:00Z"),
                 at("2026-03-28T21:30:00Z"));
 
-        RetentionPlan plan = new RetentionPolicy(2, 0, 0, 0).plan(backups, berlin);
+        RetentionPlan plan = new RetentionPolicy(2, 0, 0, 0).plan(backups, berlin, LATER);
 
         // local days: 30th (00:30), 29th (23:30), 28th (23:30 and 22:30): the two most recent days are 30th and 29th
         assertThat(plan.kept()).extracting(RetentionPlan.Keep::name)
@@ -140,7 +142,7 @@ class RetentionPolicyTest {
         // autumn: 2026-10-25 has 25 hours in Berlin; both 00:30 and 23:30 local are the same day
         List<BackupName> autumn = List.of(at("2026-10-25T21:30:00Z"), at("2026-10-24T22:30:00Z"),
                 at("2026-10-24T21:30:00Z"));
-        RetentionPlan oneDay = new RetentionPolicy(1, 0, 0, 0).plan(autumn, berlin);
+        RetentionPlan oneDay = new RetentionPolicy(1, 0, 0, 0).plan(autumn, berlin, LATER);
         assertThat(oneDay.kept()).extracting(RetentionPlan.Keep::name)
                 .containsExactly(at("2026-10-25T21:30:00Z"), at("2026-10-24T22:30:00Z"));
     }
@@ -152,7 +154,7 @@ class RetentionPolicyTest {
                 at("2027-01-04T03:00:00Z"), at("2027-01-03T03:00:00Z"), at("2026-12-28T03:00:00Z"),
                 at("2026-12-27T03:00:00Z"));
 
-        RetentionPlan plan = new RetentionPolicy(0, 3, 0, 0).plan(backups, UTC);
+        RetentionPlan plan = new RetentionPolicy(0, 3, 0, 0).plan(backups, UTC, LATER);
 
         assertThat(plan.kept()).extracting(k -> k.reasons().get(0))
                 .containsExactly("weekly 2027-W01", "weekly 2026-W53", "weekly 2026-W52");
@@ -163,7 +165,7 @@ class RetentionPolicyTest {
     void keepLast_keepsTheNewestWhateverTheirDates() {
         List<BackupName> backups = dailyAt0300(LocalDate.of(2026, 8, 18), 30);
 
-        RetentionPlan plan = new RetentionPolicy(0, 0, 0, 3).plan(backups, UTC);
+        RetentionPlan plan = new RetentionPolicy(0, 0, 0, 3).plan(backups, UTC, LATER);
 
         assertThat(keptDays(plan)).containsExactly("2026-08-18", "2026-08-17", "2026-08-16");
         assertThat(plan.kept()).allSatisfy(k -> assertThat(k.reasons()).containsExactly("last"));
@@ -174,18 +176,18 @@ class RetentionPolicyTest {
         List<BackupName> backups = dailyAt0300(LocalDate.of(2026, 8, 18), 100);
         for (RetentionPolicy policy : List.of(new RetentionPolicy(1, 0, 0, 0), new RetentionPolicy(0, 1, 0, 0),
                 new RetentionPolicy(0, 0, 1, 0), new RetentionPolicy(0, 0, 0, 1))) {
-            assertThat(policy.plan(backups, UTC).kept().get(0).name()).isEqualTo(backups.get(0));
+            assertThat(policy.plan(backups, UTC, LATER).kept().get(0).name()).isEqualTo(backups.get(0));
         }
     }
 
     @Test
     void noBackups_andTheOrderTheyComeIn_doNotMatter() {
-        assertThat(RetentionPolicy.DEFAULT.plan(List.of(), UTC).decisions()).isEmpty();
+        assertThat(RetentionPolicy.DEFAULT.plan(List.of(), UTC, LATER).decisions()).isEmpty();
 
         List<BackupName> backups = new ArrayList<>(dailyAt0300(LocalDate.of(2026, 8, 18), 200));
-        RetentionPlan sorted = RetentionPolicy.DEFAULT.plan(backups, UTC);
+        RetentionPlan sorted = RetentionPolicy.DEFAULT.plan(backups, UTC, LATER);
         Collections.shuffle(backups, new java.util.Random(42));
-        assertThat(RetentionPolicy.DEFAULT.plan(backups, UTC)).isEqualTo(sorted);
+        assertThat(RetentionPolicy.DEFAULT.plan(backups, UTC, LATER)).isEqualTo(sorted);
     }
 
     @Test
@@ -197,7 +199,7 @@ class RetentionPolicyTest {
         List<BackupName> names = files.stream().flatMap(f -> BackupName.parse(f).stream()).toList();
 
         assertThat(names).isEmpty();
-        assertThat(RetentionPolicy.DEFAULT.plan(names, UTC).deleted()).isEmpty();
+        assertThat(RetentionPolicy.DEFAULT.plan(names, UTC, LATER).deleted()).isEmpty();
     }
 
     @Test
@@ -207,7 +209,7 @@ class RetentionPolicyTest {
                 .mapToObj(i -> BackupName.at(Instant.parse("2026-08-18T03:00:00Z").minusSeconds(3600L * i)))
                 .toList();
 
-        RetentionPlan plan = RetentionPolicy.DEFAULT.plan(backups, UTC);
+        RetentionPlan plan = RetentionPolicy.DEFAULT.plan(backups, UTC, LATER);
 
         // 18 Aug holds 4 (00:00-03:00) + 6 whole days of 24, the newest of weeks 32 and 31 (33 and 34 are among
         // the days), and the newest of 11 earlier months

@@ -91,7 +91,8 @@ class BackupFolderOwnershipTest {
         Path target = Path.of("/srv/app/users.db");
 
         assertThatThrownBy(() -> new RestoreBackupService(forUsers, usersDb, destination)
-                .restore(new RestoreBackupUseCase.Command("latest", target, true)))
+                .restore(new RestoreBackupUseCase.Command("latest", target,
+                        RestoreBackupUseCase.Overwrite.UNLESS_OPEN)))
                 .isInstanceOf(ForeignBackupFolderException.class);
         assertThat(destination.exists(target)).as("app.db's backup never lands on users.db").isFalse();
         assertThatThrownBy(() -> new VerifyBackupsService(forUsers, usersDb)

@@ -11,6 +11,7 @@ import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
+import dev.sqlitebackup.domain.testing.MutableClock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class PruneBackupsServiceTest {
 
     private final InMemoryBackupRepository repository = new InMemoryBackupRepository();
-    private final PruneBackupsService service = new PruneBackupsService(repository);
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-08-18T09:00:00Z"));
+    private final PruneBackupsService service = new PruneBackupsService(repository, clock);
 
     @BeforeEach
     void tenDailyBackups() {
@@ -61,7 +63,7 @@ class PruneBackupsServiceTest {
 
     @Test
     void aFolderThatDoesNotExist_hasNothingToPrune() {
-        PruneBackupsService empty = new PruneBackupsService(new InMemoryBackupRepository());
+        PruneBackupsService empty = new PruneBackupsService(new InMemoryBackupRepository(), clock);
 
         assertThat(empty.prune(new PruneBackupsUseCase.Command(RetentionPolicy.DEFAULT, ZoneOffset.UTC, false))
                 .decisions()).isEmpty();

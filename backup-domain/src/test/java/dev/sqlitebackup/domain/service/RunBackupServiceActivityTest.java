@@ -234,7 +234,7 @@ class RunBackupServiceActivityTest {
         assertThatThrownBy(() -> service.run(command().triggeredBy(RunTrigger.SCHEDULED)))
                 .isInstanceOf(BackupFailedException.class);
 
-        BackupStatus status = new CheckStatusService(log, repository).status();
+        BackupStatus status = new CheckStatusService(log, repository, clock).status();
 
         assertThat(status.lastSuccessAt()).contains(Instant.parse("2026-08-18T03:00:00Z"));
         assertThat(status.lastRun()).get().extracting(RunRecord::trigger).isEqualTo(RunTrigger.SCHEDULED);
@@ -249,7 +249,7 @@ class RunBackupServiceActivityTest {
         service.run(command());
         log.breakIt();
 
-        BackupStatus status = new CheckStatusService(log, repository).status();
+        BackupStatus status = new CheckStatusService(log, repository, clock).status();
 
         assertThat(status.lastSuccess()).contains(repository.list().get(0).name());
         assertThat(status.logProblem()).hasValueSatisfying(p -> assertThat(p).contains("cannot be read"));
@@ -257,7 +257,7 @@ class RunBackupServiceActivityTest {
 
     @Test
     void status_withNoBackupAtAll_isNeverFresh() {
-        BackupStatus status = new CheckStatusService(log, repository).status();
+        BackupStatus status = new CheckStatusService(log, repository, clock).status();
 
         assertThat(status.lastSuccessAt()).isEmpty();
         assertThat(status.backupCount()).isZero();

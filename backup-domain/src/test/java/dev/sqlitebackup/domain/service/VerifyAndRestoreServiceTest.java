@@ -150,6 +150,42 @@ class VerifyAndRestoreServiceTest {
     }
 
     @Test
+    void aDamagedSidecar_failsVerify_namingWhy_andRestoreRefusesAndWritesNothing() {
+        repository.put(NEW, bytes("altered"), false);
+        // the right form, but for another file: sha256sum would check that file, never this backup
+        repository.writeSidecar(NEW, "ab".repeat(32) + "  backup-2020-01-01-000000.db\n");
+        repository.files().write(TARGET, bytes("live"));
+
+        VerificationReport report = verify.verify(new VerifyBackupsUseCase.Command("latest", VerifyLevel.QUICK))
+                .get(0);
+
+        assertThat(report.ok()).isFalse();
+        assertThat(report.checksum().status()).isEqualTo(ChecksumCheck.Status.DAMAGED_SIDECAR);
+        assertThat(report.summary()).startsWith("FAILED " + NEW)
+                .contains("sidecar DAMAGED: names \"backup-2020-01-01-000000.db\", not this backup");
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, true)))
+                .isInstanceOf(BackupFailedException.class).hasMessageContaining("sidecar DAMAGED")
+                .hasMessageContaining("nothing restored");
+        assertThat(repository.files().read(TARGET)).contains(bytes("live"));
+    }
+
+    @Test
+    void verifyAll_withAnUnreadableBackup_reportsEveryBackup_andOnlyThatOneFails() {
+        BackupName middle = BackupName.at(Instant.parse("2026-08-17T15:00:00Z"));
+        repository.put(OLD, bytes("old"), true);
+        repository.put(middle, bytes("middle"), true);
+        repository.put(NEW, bytes("new"), true);
+        repository.makeUnreadable(middle);
+
+        List<VerificationReport> all = verify.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK));
+
+        assertThat(all).extracting(r -> r.backup().name()).containsExactly(NEW, middle, OLD);
+        assertThat(all).extracting(VerificationReport::ok).containsExactly(true, false, true);
+        assertThat(all.get(1).checksum().status()).isEqualTo(ChecksumCheck.Status.UNREADABLE);
+        assertThat(all.get(1).summary()).contains("backup UNREADABLE").contains("permission denied");
+    }
+
+    @Test
     void verifyRemote_downloadsEachCopy_andADamagedOneFails_withoutStoppingTheOthers() {
         InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
         drive.putOwn(OLD, bytes("old"));

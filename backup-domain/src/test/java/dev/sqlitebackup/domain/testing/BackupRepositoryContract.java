@@ -9,6 +9,7 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
+import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,9 @@ public abstract class BackupRepositoryContract {
 
     /** Puts a backup in the folder as a person would copy one in: no sidecar. */
     protected abstract void copyInByHand(BackupName name, byte[] content);
+
+    /** Replaces a backup's sidecar file with {@code content}. */
+    protected abstract void writeSidecar(BackupName name, String content);
 
     /** Flips one byte of a stored backup, leaving the sidecar as it was. */
     protected abstract void tamper(BackupName name);
@@ -203,6 +207,41 @@ public abstract class BackupRepositoryContract {
             assertThat(b.sizeBytes()).isEqualTo(7);
         });
         assertThat(repository.checkChecksum(name).status()).isEqualTo(ChecksumCheck.Status.NO_SIDECAR);
+    }
+
+    @Test
+    void aSidecarThatExistsButIsDamaged_isNeverTakenForAMissingOne_andSaysWhy() {
+        repository.prepare();
+        Backup backup = publish("precious", T0);
+        String sha = backup.recordedSha256().orElseThrow();
+        List<String> damaged = List.of("", "not a checksum\n", sha + "  backup-2020-01-01-000000.db\n",
+                sha + "  " + backup.name() + "\n" + sha + "  " + backup.name() + "\n",
+                sha + "  " + backup.name() + "\nnotes\n");
+        for (String content : damaged) {
+            writeSidecar(backup.name(), content);
+
+            assertThat(repository.find(backup.name()).orElseThrow().sidecar()).as(content)
+                    .isInstanceOf(Sidecar.Damaged.class);
+            ChecksumCheck check = repository.checkChecksum(backup.name());
+            assertThat(check.status()).as(content).isEqualTo(ChecksumCheck.Status.DAMAGED_SIDECAR);
+            assertThat(check.passed()).isFalse();
+            assertThat(check.summary()).contains("sidecar DAMAGED");
+        }
+    }
+
+    @Test
+    void aSidecarInAnyFormSha256sumAccepts_recordsTheSha() {
+        repository.prepare();
+        Backup backup = publish("precious", T0);
+        String sha = backup.recordedSha256().orElseThrow();
+        for (String content : List.of(sha.toUpperCase() + " *" + backup.name(), "SHA256 (" + backup.name() + ") = "
+                + sha + "\r\n", sha + " " + backup.name() + "\n")) {
+            writeSidecar(backup.name(), content);
+
+            assertThat(repository.find(backup.name()).orElseThrow().recordedSha256()).as(content).contains(sha);
+            assertThat(repository.checkChecksum(backup.name()).status()).as(content)
+                    .isEqualTo(ChecksumCheck.Status.MATCH);
+        }
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.sqlitebackup.domain.testing;
 
 import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,6 +39,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
         private String lockOwner;
         private String daemonOwner;
         private boolean unusable;
+        private final Set<BackupName> unreadable = ConcurrentHashMap.newKeySet();
     }
 
     private final InMemoryFiles files;
@@ -114,6 +119,16 @@ public final class InMemoryBackupRepository implements BackupRepository {
         byte[] content = files.read(locate(name)).orElseThrow();
         content[0] ^= 0x01;
         files.write(locate(name), content);
+    }
+
+    /** Replaces a backup's sidecar with {@code content}, as a person or a broken disk might. */
+    public void writeSidecar(BackupName name, String content) {
+        files.write(folder.resolve(name.sidecarName()), content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** From now on the backup's bytes cannot be read (its checksum check fails as the real folder's does). */
+    public void makeUnreadable(BackupName name) {
+        state.unreadable.add(name);
     }
 
     /** Leaves a scratch file behind, as a run killed half-way would. */
@@ -311,7 +326,12 @@ public final class InMemoryBackupRepository implements BackupRepository {
     @Override
     public ChecksumCheck checkChecksum(BackupName name) {
         checkOwner();
-        return ChecksumCheck.of(recordedSha(name), sha256(files.read(locate(name)).orElseThrow()));
+        byte[] content = files.read(locate(name))
+                .orElseThrow(() -> new InvalidInputException("no backup " + name + " in " + folder));
+        if (state.unreadable.contains(name)) {
+            throw new BackupFailedException("could not read " + locate(name) + ": permission denied");
+        }
+        return ChecksumCheck.of(sidecar(name), sha256(content));
     }
 
     @Override
@@ -322,12 +342,12 @@ public final class InMemoryBackupRepository implements BackupRepository {
     }
 
     private Backup toBackup(BackupName name) {
-        return new Backup(name, files.read(locate(name)).orElseThrow().length, recordedSha(name));
+        return new Backup(name, files.read(locate(name)).orElseThrow().length, sidecar(name));
     }
 
-    private Optional<String> recordedSha(BackupName name) {
-        return files.read(folder.resolve(name.sidecarName()))
-                .map(b -> new String(b, StandardCharsets.UTF_8).split(" ", 2)[0]);
+    private Sidecar sidecar(BackupName name) {
+        return files.read(folder.resolve(name.sidecarName())).map(content -> Sidecar.parse(name, content))
+                .orElse(Sidecar.MISSING);
     }
 
     private static byte[] sidecarLine(String sha, BackupName name) {

@@ -38,6 +38,11 @@ class InMemoryBackupRepositoryTest extends BackupRepositoryContract {
     }
 
     @Override
+    protected void writeSidecar(BackupName name, String content) {
+        fake.writeSidecar(name, content);
+    }
+
+    @Override
     protected void tamper(BackupName name) {
         fake.tamper(name);
     }

@@ -66,7 +66,9 @@ public interface BackupRepository {
     }
 
     /**
-     * Takes the folder's exclusive lock, waiting up to {@code wait} for a run that holds it to finish.
+     * Takes the folder's exclusive lock, waiting up to {@code wait} for a run that holds it to finish. Needs no
+     * {@link #prepare()}: in an existing folder without scratch space (hand-copied or older backups), it makes what
+     * the lock needs.
      *
      * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another run still holds it after the wait
      */
@@ -101,7 +103,7 @@ public interface BackupRepository {
     /** Removes a staged copy that will not become a backup. Never fails. */
     void discard(StagedBackup staged);
 
-    /** The backups, newest first. */
+    /** The backups, newest first, each with what its sidecar says. */
     List<Backup> list();
 
     Optional<Backup> find(BackupName name);
@@ -109,7 +111,13 @@ public interface BackupRepository {
     /** Where a backup's bytes are, for reading. */
     Path locate(BackupName name);
 
-    /** Reads the backup and compares its SHA-256 with its sidecar. */
+    /**
+     * Reads the backup and compares its SHA-256 with what its sidecar says: a sidecar that exists but is not exactly
+     * one {@code sha256sum} line for exactly this backup is {@link dev.sqlitebackup.domain.model.Sidecar.Damaged},
+     * never taken for a missing one.
+     *
+     * @throws dev.sqlitebackup.domain.model.BackupFailedException when the backup cannot be read
+     */
     ChecksumCheck checkChecksum(BackupName name);
 
     /** Deletes a backup, then its sidecar (so a crash in between never leaves a backup without one). */

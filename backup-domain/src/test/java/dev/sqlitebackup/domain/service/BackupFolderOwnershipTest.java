@@ -98,12 +98,12 @@ class BackupFolderOwnershipTest {
         assertThatThrownBy(() -> new VerifyBackupsService(forUsers, usersDb)
                 .verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK)))
                 .isInstanceOf(ForeignBackupFolderException.class);
-        assertThatThrownBy(() -> new PruneBackupsService(forUsers)
+        assertThatThrownBy(() -> new PruneBackupsService(forUsers, clock)
                 .prune(new PruneBackupsUseCase.Command(new RetentionPolicy(0, 0, 0, 1), ZoneOffset.UTC, false)))
                 .isInstanceOf(ForeignBackupFolderException.class);
         assertThatThrownBy(() -> new ListBackupsService(forUsers).list())
                 .isInstanceOf(ForeignBackupFolderException.class);
-        assertThatThrownBy(() -> new CheckStatusService(log.forDatabase(USERS), forUsers).status())
+        assertThatThrownBy(() -> new CheckStatusService(log.forDatabase(USERS), forUsers, clock).status())
                 .isInstanceOf(ForeignBackupFolderException.class);
 
         assertThat(files.under(SHARED)).isEqualTo(filesBefore);
@@ -126,11 +126,11 @@ class BackupFolderOwnershipTest {
         assertThatThrownBy(() -> new RunBackupService(usersDb, usersFolder, notifier, clock)
                 .recordingTo(log.forDatabase(USERS)).run(run(USERS_DB)));
 
-        assertThat(new ShowHistoryService(log.forDatabase(APP)).history(10)).singleElement()
+        assertThat(new ShowHistoryService(log.forDatabase(APP), clock).history(10)).singleElement()
                 .satisfies(r -> assertThat(r.backup()).contains(appBackup.name()));
-        assertThat(new CheckStatusService(log.forDatabase(APP), forApp).status().lastRun())
+        assertThat(new CheckStatusService(log.forDatabase(APP), forApp, clock).status().lastRun())
                 .hasValueSatisfying(r -> assertThat(r.succeeded()).as("users.db's failure is not app.db's").isTrue());
-        assertThat(new CheckStatusService(log.forDatabase(USERS), usersFolder).status().lastRun())
+        assertThat(new CheckStatusService(log.forDatabase(USERS), usersFolder, clock).status().lastRun())
                 .hasValueSatisfying(r -> assertThat(r.succeeded()).isFalse());
         List<BackupName> usersBackups = usersFolder.list().stream().map(Backup::name).toList();
         assertThat(usersBackups).doesNotContain(appBackup.name());

@@ -163,7 +163,8 @@ class VerifyAndRestoreServiceTest {
         assertThat(report.checksum().status()).isEqualTo(ChecksumCheck.Status.DAMAGED_SIDECAR);
         assertThat(report.summary()).startsWith("FAILED " + NEW)
                 .contains("sidecar DAMAGED: names \"backup-2020-01-01-000000.db\", not this backup");
-        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, true)))
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET,
+                RestoreBackupUseCase.Overwrite.UNLESS_OPEN)))
                 .isInstanceOf(BackupFailedException.class).hasMessageContaining("sidecar DAMAGED")
                 .hasMessageContaining("nothing restored");
         assertThat(repository.files().read(TARGET)).contains(bytes("live"));

@@ -3,6 +3,7 @@ package dev.sqlitebackup.app.daemon;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.CatchUp;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
+import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunTrigger;
@@ -254,12 +255,12 @@ public final class BackupDaemon {
     }
 
     private void say(String line) {
-        out.println(time(clock.instant()) + " " + line);
+        out.println(time(clock.instant()) + " " + Redaction.redact(line));
         out.flush();
     }
 
     private void complain(String line) {
-        err.println(time(clock.instant()) + " " + line);
+        err.println(time(clock.instant()) + " " + Redaction.redact(line));
         err.flush();
     }
 }

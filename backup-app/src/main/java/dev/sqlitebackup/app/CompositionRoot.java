@@ -15,6 +15,7 @@ import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
+import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
@@ -25,6 +26,7 @@ import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.service.CheckStatusService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
+import dev.sqlitebackup.domain.service.RecordRefusedRunService;
 import dev.sqlitebackup.domain.service.RestoreBackupService;
 import dev.sqlitebackup.domain.service.RunBackupService;
 import dev.sqlitebackup.domain.service.ShowHistoryService;
@@ -48,6 +50,11 @@ public final class CompositionRoot implements UseCases {
     public RunBackupUseCase runBackup(Configuration configuration) {
         return new RunBackupService(snapshotter(), repository(configuration), offsite(configuration),
                 notifier(configuration), clock).recordingTo(activityLog(configuration));
+    }
+
+    @Override
+    public RecordRefusedRunUseCase recordRefusedRun(Configuration configuration) {
+        return new RecordRefusedRunService(repository(configuration), activityLog(configuration), clock);
     }
 
     @Override

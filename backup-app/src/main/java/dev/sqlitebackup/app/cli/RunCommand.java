@@ -1,8 +1,11 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
 import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.util.LinkedHashMap;
@@ -57,9 +60,16 @@ public final class RunCommand implements Callable<Integer> {
         }
         Configuration config = common.configuration(context.env(), flags);
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
-        RunBackupUseCase.Command command = config.backupCommand(progress == null ? SnapshotProgress.NONE : progress);
-        command = command.waitingForLock(waitFor == null ? java.time.Duration.ZERO : lockWait(waitFor));
-        RunBackupUseCase useCase = context.useCases().runBackup(config);
+        RunBackupUseCase.Command command;
+        RunBackupUseCase useCase;
+        try {
+            command = config.backupCommand(progress == null ? SnapshotProgress.NONE : progress)
+                    .waitingForLock(waitFor == null ? java.time.Duration.ZERO : lockWait(waitFor));
+            useCase = context.useCases().runBackup(config);
+        } catch (ConfigurationException | InvalidInputException refused) {
+            recordRefusal(config, refused);
+            throw refused;
+        }
         RunResult result;
         try {
             result = useCase.run(command);
@@ -81,11 +91,20 @@ public final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** A run its settings stop is still a failed run in the folder's history, so status and history show it. */
+    private void recordRefusal(Configuration config, RuntimeException refused) {
+        try {
+            context.useCases().recordRefusedRun(config).record(RunTrigger.MANUAL, refused.getMessage());
+        } catch (ConfigurationException | InvalidInputException folderUnknown) {
+            // the settings do not even say where the folder is: there is no history to write to
+        }
+    }
+
     private static java.time.Duration lockWait(String value) {
         try {
             return dev.sqlitebackup.app.config.Durations.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new dev.sqlitebackup.app.config.ConfigurationException("--wait " + e.getMessage());
+            throw new ConfigurationException("--wait " + e.getMessage());
         }
     }
 

@@ -62,15 +62,18 @@ public final class RunCommand implements Callable<Integer> {
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
         RunBackupUseCase.Command command;
         RunBackupUseCase useCase;
+        java.time.Duration grace;
         try {
             command = config.backupCommand(progress == null ? SnapshotProgress.NONE : progress)
                     .waitingForLock(waitFor == null ? java.time.Duration.ZERO : lockWait(waitFor));
             useCase = context.useCases().runBackup(config);
+            grace = config.shutdownGrace();
         } catch (ConfigurationException | InvalidInputException refused) {
             recordRefusal(config, refused);
             throw refused;
         }
         RunResult result;
+        Thread stopHook = stopHook(grace);
         try {
             result = useCase.run(command);
         } catch (OffsiteCopyFailedException e) {
@@ -78,6 +81,12 @@ public final class RunCommand implements Callable<Integer> {
             printLocal(e.localResult(), command);
             throw e;
         } finally {
+            runEnded.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopHook);
+            } catch (IllegalStateException stopping) {
+                // a signal came: the hook is running and lets the process end now that the run has
+            }
             if (progress != null) {
                 progress.finish();
             }
@@ -89,6 +98,33 @@ public final class RunCommand implements Callable<Integer> {
                 plan.kept().size(), plan.deleted().size()));
         context.out().flush();
         return ExitCodes.OK;
+    }
+
+    private final java.util.concurrent.CountDownLatch runEnded = new java.util.concurrent.CountDownLatch(1);
+
+    /**
+     * SIGTERM or SIGINT during a run lets it finish, up to the shutdown grace, as a daemon's does: it then ends as it
+     * would have (history row ended, scratch file removed, or a named backup), never half-recorded. Without the wait
+     * the JVM would die mid-copy, leaving an "unfinished" history row and its scratch file.
+     */
+    private Thread stopHook(java.time.Duration grace) {
+        Thread hook = new Thread(() -> {
+            context.err().println("sqlite-backup: stopping: the running backup may finish first (up to " + grace
+                    + ", BACKUP_SHUTDOWN_GRACE)");
+            context.err().flush();
+            try {
+                if (!runEnded.await(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    context.err().println("sqlite-backup: the backup did not finish within BACKUP_SHUTDOWN_GRACE; "
+                            + "it is abandoned, and its temporary file is removed by the next run");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            context.out().flush();
+            context.err().flush();
+        }, "sqlite-backup-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     /** A run its settings stop is still a failed run in the folder's history, so status and history show it. */
@@ -109,7 +145,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private void printLocal(RunResult result, RunBackupUseCase.Command command) {
-        context.out().printf("Backed up %s to %s (%s in %s, %s)%n", result.source().path(), result.file(),
+        context.out().printf("Backed up %s to %s (%s, copied and checked in %s, %s)%n", result.source().path(),
+                result.file(),
                 Formats.size(result.backup().sizeBytes()), Formats.duration(result.duration()),
                 command.verify() == dev.sqlitebackup.domain.model.VerifyLevel.FULL
                         ? "integrity_check ok" : "quick_check ok");

@@ -179,9 +179,10 @@ public final class RunBackupService implements RunBackupUseCase {
                 }
                 throw failure;
             }
+            // the backup's own time: retention and the off-site copy are reported on their own
+            Duration duration = Duration.between(startedAt, clock.instant());
             recording.started();
             RetentionPlan plan = applyRetention(command, backup.name());
-            Duration duration = Duration.between(startedAt, clock.instant());
             RunResult local = new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration,
                     plan, swept, Optional.empty(), Optional.empty());
             if (!command.offsite() || offsite.isEmpty()) {
@@ -206,7 +207,7 @@ public final class RunBackupService implements RunBackupUseCase {
                     store.delete(r);
                 }
             }
-            return local.withRemote(copy, plan, Duration.between(local.startedAt(), clock.instant()));
+            return local.withRemote(copy, plan);
         } catch (RuntimeException failure) {
             throw new OffsiteCopyFailedException("local backup ok, " + store.describe() + " upload failed: "
                     + messageOf(failure), local, failure);

@@ -24,8 +24,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The settings of one invocation: environment variables, overridden by an optional properties file with the same
- * keys, overridden by command-line flags. Every value is checked where it is read, with an error naming the setting.
+ * The settings of one invocation: environment variables, overridden by an optional config file ({@code KEY=value},
+ * the same keys), overridden by command-line flags. Every value is checked where it is read, with an error naming the
+ * setting.
  */
 public final class Configuration {
 
@@ -81,7 +82,7 @@ public final class Configuration {
 
     /**
      * @param env       the process environment
-     * @param file      an optional properties file ({@code --config})
+     * @param file      an optional config file ({@code --config})
      * @param flags     values given as command-line flags, by setting name, with the flag for messages
      */
     public static Configuration load(Map<String, String> env, Optional<Path> file, Map<String, Flag> flags) {

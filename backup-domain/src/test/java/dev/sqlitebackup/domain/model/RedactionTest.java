@@ -78,7 +78,8 @@ class RedactionTest {
     void ordinaryMessages_areUnchanged() {
         for (String plain : new String[] {
             "backup of /srv/app/app.db failed: database disk image is malformed",
-            "Drive: upload of backup-2026-08-18-030000.db failed after 5 retries: 503 backendError: Service Unavailable",
+            "Drive: upload of backup-2026-08-18-030000.db failed after 5 retries: 503 backendError: Service "
+                    + "Unavailable",
             "NTFY_TOKEN must be printable ASCII without spaces",
             "set either NTFY_TOKEN or NTFY_USER and NTFY_PASSWORD, not both",
             "another backup of /srv/b is running (pid 42)", "https://ntfy.sh/topic", "mail root@localhost",

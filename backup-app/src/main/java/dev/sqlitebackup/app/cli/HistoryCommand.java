@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RunRecord;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -57,7 +58,8 @@ public final class HistoryCommand implements Callable<Integer> {
                         r.trigger().label(), outcome(r), r.duration().map(Formats::duration).orElse("-"),
                         r.backup().map(BackupName::value).orElse("-"),
                         r.sizeBytes().isPresent() ? Formats.size(r.sizeBytes().getAsLong()) : "-",
-                        r.error().orElse(r.remoteId().map(id -> "Drive id " + id).orElse("")));
+                        r.error().map(Redaction::redact).orElse(r.remoteId().map(id -> "Drive id " + id)
+                                .orElse("")));
             }
         }
         context.out().flush();
@@ -83,7 +85,8 @@ public final class HistoryCommand implements Callable<Integer> {
             o.add("sizeBytes", com.google.gson.JsonNull.INSTANCE);
         }
         o.addProperty("remoteId", r.remoteId().orElse(null));
-        o.addProperty("error", r.error().orElse(null));
+        // rows an older version stored may hold a secret a server echoed
+        o.addProperty("error", r.error().map(Redaction::redact).orElse(null));
         return o;
     }
 }

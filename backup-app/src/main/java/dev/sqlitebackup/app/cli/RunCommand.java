@@ -72,8 +72,22 @@ public final class RunCommand implements Callable<Integer> {
             recordRefusal(config, refused);
             throw refused;
         }
-        RunResult result;
         Thread stopHook = stopHook(grace);
+        try {
+            return runAndReport(useCase, command, progress);
+        } finally {
+            // what the run printed is out: a stop that came meanwhile may now end the process
+            runEnded.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopHook);
+            } catch (IllegalStateException stopping) {
+                // a signal came: the hook is running and lets the process end now that the run has
+            }
+        }
+    }
+
+    private int runAndReport(RunBackupUseCase useCase, RunBackupUseCase.Command command, TerminalProgress progress) {
+        RunResult result;
         try {
             result = useCase.run(command);
         } catch (OffsiteCopyFailedException e) {
@@ -81,12 +95,6 @@ public final class RunCommand implements Callable<Integer> {
             printLocal(e.localResult(), command);
             throw e;
         } finally {
-            runEnded.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopHook);
-            } catch (IllegalStateException stopping) {
-                // a signal came: the hook is running and lets the process end now that the run has
-            }
             if (progress != null) {
                 progress.finish();
             }

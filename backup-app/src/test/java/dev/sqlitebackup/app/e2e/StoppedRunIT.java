@@ -54,5 +54,6 @@ class StoppedRunIT {
         assertThat(names(scratch, "tmp-.*")).as("no scratch file left").isEmpty();
         assertThat(names(home.resolve("backups"), "backup-.*\\.db")).hasSize(2);
         assertThat(stopped.err()).as(stopped.toString()).contains("the running backup may finish first");
+        assertThat(stopped.out()).as("what it made is said").contains("Backed up");
     }
 }

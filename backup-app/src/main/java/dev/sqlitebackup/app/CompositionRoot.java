@@ -16,6 +16,7 @@ import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
+import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
@@ -26,6 +27,7 @@ import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.service.CheckStatusService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
+import dev.sqlitebackup.domain.service.RecordRefusedRunService;
 import dev.sqlitebackup.domain.service.RestoreBackupService;
 import dev.sqlitebackup.domain.service.RunBackupService;
 import dev.sqlitebackup.domain.service.ShowHistoryService;
@@ -56,6 +58,11 @@ public final class CompositionRoot implements UseCases {
         warnAboutFormerDefaultFolder(configuration, database);
         return new RunBackupService(snapshotter(), repository, offsite(configuration, database),
                 notifier(configuration), clock).recordingTo(activityLog(configuration, database));
+    }
+
+    @Override
+    public RecordRefusedRunUseCase recordRefusedRun(Configuration configuration) {
+        return new RecordRefusedRunService(repository(configuration), activityLog(configuration), clock);
     }
 
     @Override

@@ -2,11 +2,14 @@ package dev.sqlitebackup.app;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.pattern.CompositeConverter;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.sqlitebackup.domain.model.Redaction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,9 +21,15 @@ public final class QuietLogging extends ContextAwareBase implements Configurator
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        // every message and stack trace, the libraries' too, passes through the one redaction function
+        layout.getInstanceConverterMap().put("redacted", Redacted::new);
+        layout.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0}: %redacted(%msg%n%ex)");
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n");
+        encoder.setLayout(layout);
         encoder.setCharset(StandardCharsets.UTF_8);
         encoder.start();
 
@@ -35,5 +44,13 @@ public final class QuietLogging extends ContextAwareBase implements Configurator
         root.setLevel(Level.WARN);
         root.addAppender(stderr);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** {@code %redacted(...)}: its content with secrets masked ({@link Redaction}). */
+    public static final class Redacted extends CompositeConverter<ILoggingEvent> {
+        @Override
+        protected String transform(ILoggingEvent event, String in) {
+            return Redaction.redact(in);
+        }
     }
 }

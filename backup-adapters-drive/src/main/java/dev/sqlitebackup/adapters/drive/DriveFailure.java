@@ -6,6 +6,7 @@ import com.google.api.client.http.HttpHeaders;
 import com.google.api.client.http.HttpResponseException;
 import com.google.auth.Retryable;
 import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.Redaction;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,8 @@ import java.util.Set;
 
 /**
  * What one failed Drive call means: worth another try (and how soon the server wants it), or final. Messages are one
- * line and carry nothing secret: Drive's and the token endpoint's error bodies hold no tokens.
+ * line and carry nothing secret: whatever a server's error body echoes (a bearer token, the token request's form) is
+ * masked by {@link Redaction}.
  */
 record DriveFailure(Kind kind, String summary, Optional<Duration> retryAfter) {
 
@@ -125,11 +127,12 @@ record DriveFailure(Kind kind, String summary, Optional<Duration> retryAfter) {
         }
     }
 
+    /** One line of server text, secrets masked (an error body may echo the request's token or form), bounded. */
     static String oneLine(String text) {
         if (text == null) {
             return "";
         }
-        String line = text.replaceAll("\\s+", " ").strip();
+        String line = Redaction.redact(text.replaceAll("\\s+", " ").strip());
         return line.length() <= MAX_SUMMARY ? line : line.substring(0, MAX_SUMMARY) + "…";
     }
 }

@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -92,7 +93,9 @@ public final class FakeDrive implements AutoCloseable {
         /** 403 storageQuotaExceeded. */
         QUOTA_EXCEEDED,
         /** The file is stored with one byte flipped (so its md5 differs), or served that way when downloaded. */
-        CORRUPT
+        CORRUPT,
+        /** 400 badRequest whose message echoes the request's Authorization header (the bearer token). */
+        ECHO_AUTHORIZATION
     }
 
     /** The kinds of request faults can be aimed at (chunks have their own, counted, schedule). */
@@ -342,6 +345,8 @@ public final class FakeDrive implements AutoCloseable {
     /** How long Drive waits before reading each data-carrying chunk, as over a slow link (0: no wait). */
     public volatile long chunkDelayMillis;
     public volatile boolean denyConsent;
+    /** The token endpoint refuses every request with 400, echoing the form it was sent (client secret and all). */
+    public volatile boolean echoTokenRequests;
     /**
      * Where uploads over {@link #IN_MEMORY_LIMIT} are kept, in a folder of their own made at the first of them
      * (null: the system's temp folder). A benchmark may point it at a RAM disk, so that the fake's storage does not
@@ -598,6 +603,12 @@ public final class FakeDrive implements AutoCloseable {
 
     private void token(HttpExchange exchange) throws IOException {
         Map<String, String> form = query(new String(body(exchange), StandardCharsets.UTF_8));
+        if (echoTokenRequests) {
+            StringJoiner echoed = new StringJoiner("&");
+            form.forEach((k, v) -> echoed.add(k + "=" + v));
+            oauthError(exchange, 400, "invalid_request", "cannot process " + echoed);
+            return;
+        }
         String grant = form.getOrDefault("grant_type", "");
         switch (grant) {
             case "refresh_token" -> {
@@ -1011,6 +1022,8 @@ public final class FakeDrive implements AutoCloseable {
             case RATE_LIMIT_403 -> error(exchange, 403, "rateLimitExceeded", "Rate Limit Exceeded");
             case QUOTA_EXCEEDED -> error(exchange, 403, "storageQuotaExceeded",
                     "The user's Drive storage quota has been exceeded.");
+            case ECHO_AUTHORIZATION -> error(exchange, 400, "badRequest", "Bad request (Authorization: "
+                    + exchange.getRequestHeaders().getFirst("Authorization") + ")");
             case RESET, ANSWER_LOST -> throw new DropConnection();
             case STALL -> {
                 sleep(stallMillis);

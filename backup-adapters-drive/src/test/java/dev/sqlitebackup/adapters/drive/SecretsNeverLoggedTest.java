@@ -171,4 +171,36 @@ class SecretsNeverLoggedTest {
             assertThat(String.join("\n", said)).doesNotContain(secret);
         }
     }
+
+    @Test
+    void serverErrors_echoingTheBearerTokenOrTheTokenRequest_areMaskedInMessagesAndLogs() throws Exception {
+        Path credentials = fake.writeUserCredentials(dir.resolve("drive-credentials.json"));
+        DriveSettings settings = DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS", credentials.toString(),
+                "DRIVE_ROOT_URL", fake.rootUrl().toString(), "DRIVE_CHUNK_MB", "1")).orElseThrow();
+        Backup backup = DriveFixture.backup(dir, Instant.parse("2026-04-01T00:00:00Z"), 300 * 1024, 1);
+        List<String> said = new ArrayList<>();
+
+        fake.failNext(FakeDrive.Op.START_UPLOAD, Fault.ECHO_AUTHORIZATION);
+        Throwable echoedToken = catchThrowable(() -> new DriveRemoteBackupStore(settings, new RecordingSleeper())
+                .upload(backup, DriveFixture.fileOf(dir, backup)));
+        fake.echoTokenRequests = true;
+        Throwable echoedForm = catchThrowable(() -> new DriveRemoteBackupStore(settings, new RecordingSleeper())
+                .list());
+        for (Throwable t : List.of(echoedToken, echoedForm)) {
+            said.add(String.valueOf(t));
+        }
+
+        assertThat(echoedToken).hasMessageContaining("Bad request (Authorization: Bearer ***)");
+        assertThat(echoedForm).hasMessageContaining("client_secret=***")
+                .hasMessageContaining("client_id=" + FakeDrive.CLIENT_ID);
+        List<String> secrets = new ArrayList<>(fake.issuedAccessTokens());
+        assertThat(secrets).as("a token was issued, and echoed").isNotEmpty();
+        secrets.add(fake.refreshToken);
+        secrets.add(fake.clientSecret);
+        String logs = logback.toString(StandardCharsets.UTF_8);
+        for (String secret : secrets) {
+            assertThat(String.join("\n", said)).doesNotContain(secret);
+            assertThat(logs).doesNotContain(secret);
+        }
+    }
 }

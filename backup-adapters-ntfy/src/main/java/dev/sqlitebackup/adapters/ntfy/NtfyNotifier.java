@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import java.io.IOException;
@@ -87,7 +88,7 @@ public final class NtfyNotifier implements Notifier {
             return publish(NtfyMessage.forRun(report, settings.topic(), settings.clock().getZone()));
         } catch (RuntimeException | LinkageError e) {
             // A broken notification must never break the backup that it reports on.
-            log.warn("ntfy notification to {} not sent: {}", target(), e.toString());
+            log.warn("ntfy notification to {} not sent: {}", target(), Redaction.redact(e.toString()));
             return false;
         }
     }
@@ -105,7 +106,7 @@ public final class NtfyNotifier implements Notifier {
             }
             return delivered;
         } catch (RuntimeException | LinkageError e) {
-            log.warn("ntfy test message to {} not sent: {}", target(), e.toString());
+            log.warn("ntfy test message to {} not sent: {}", target(), Redaction.redact(e.toString()));
             return false;
         }
     }
@@ -131,7 +132,7 @@ public final class NtfyNotifier implements Notifier {
                         + HumanUnits.duration(settings.timeLimit()));
             }
             log.debug("ntfy attempt {} of {} failed ({}); retrying in {}", attempt, settings.maxAttempts(),
-                    result.problem(), HumanUnits.duration(wait));
+                    Redaction.redact(result.problem()), HumanUnits.duration(wait));
             try {
                 Thread.sleep(wait.toMillis());
             } catch (InterruptedException e) {
@@ -174,8 +175,9 @@ public final class NtfyNotifier implements Notifier {
     }
 
     private boolean giveUp(int attempts, String problem) {
+        // the server's answer may echo what it was sent (the Authorization header, a URL's password)
         log.warn("ntfy notification to {} not delivered after {} {}: {}", target(), attempts,
-                attempts == 1 ? "attempt" : "attempts", problem);
+                attempts == 1 ? "attempt" : "attempts", Redaction.redact(problem));
         return false;
     }
 

@@ -329,6 +329,21 @@ class NtfyNotifierTest {
     }
 
     @Test
+    void aProxyEchoingTheAuthorizationHeader_isLoggedWithTheTokenMasked() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(403)
+                .setBody("forbidden: request had Authorization: Bearer " + TOKEN + " for /db-backups"));
+        NtfyNotifier notifier = notifier();
+
+        try (CapturedLogs logs = new CapturedLogs()) {
+            assertThat(notifier.notify(RunReports.failed("shop.db", "boom", Optional.empty()))).isFalse();
+
+            assertThat(logs.warnings()).singleElement().asString().contains("HTTP 403")
+                    .contains("Authorization: Bearer ***");
+            assertNoSecretIn(logs);
+        }
+    }
+
+    @Test
     void unauthorized_isNotRetried_andIsLoggedWithoutTheToken() throws Exception {
         answer(401);
         NtfyNotifier notifier = notifier();

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 public final class CommonOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file with settings (same keys as the environment variables).")
+            description = "Config file with settings, one KEY=value per line (the keys of the environment variables; "
+                    + "an unknown key is an error).")
     Path configFile;
 
     @Option(names = "--database", paramLabel = "PATH|URL", description = "The live database (DATABASE_URL).")

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RunRecord;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -71,7 +72,7 @@ public final class HistoryCommand implements Callable<Integer> {
     }
 
     private static String detail(RunRecord r, Instant now) {
-        String detail = r.error().orElse(r.remoteId().map(id -> "Drive id " + id).orElse(""));
+        String detail = r.error().map(Redaction::redact).orElse(r.remoteId().map(id -> "Drive id " + id).orElse(""));
         if (!r.isFuture(now)) {
             return detail;
         }
@@ -97,7 +98,8 @@ public final class HistoryCommand implements Callable<Integer> {
             o.add("sizeBytes", com.google.gson.JsonNull.INSTANCE);
         }
         o.addProperty("remoteId", r.remoteId().orElse(null));
-        o.addProperty("error", r.error().orElse(null));
+        // rows an older version stored may hold a secret a server echoed
+        o.addProperty("error", r.error().map(Redaction::redact).orElse(null));
         return o;
     }
 }

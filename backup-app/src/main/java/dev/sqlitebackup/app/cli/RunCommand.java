@@ -1,8 +1,11 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
 import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.util.LinkedHashMap;
@@ -57,9 +60,33 @@ public final class RunCommand implements Callable<Integer> {
         }
         Configuration config = common.configuration(context.env(), flags);
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
-        RunBackupUseCase.Command command = config.backupCommand(progress == null ? SnapshotProgress.NONE : progress);
-        command = command.waitingForLock(waitFor == null ? java.time.Duration.ZERO : lockWait(waitFor));
-        RunBackupUseCase useCase = context.useCases().runBackup(config);
+        RunBackupUseCase.Command command;
+        RunBackupUseCase useCase;
+        java.time.Duration grace;
+        try {
+            command = config.backupCommand(progress == null ? SnapshotProgress.NONE : progress)
+                    .waitingForLock(waitFor == null ? java.time.Duration.ZERO : lockWait(waitFor));
+            useCase = context.useCases().runBackup(config);
+            grace = config.shutdownGrace();
+        } catch (ConfigurationException | InvalidInputException refused) {
+            recordRefusal(config, refused);
+            throw refused;
+        }
+        Thread stopHook = stopHook(grace);
+        try {
+            return runAndReport(useCase, command, progress);
+        } finally {
+            // what the run printed is out: a stop that came meanwhile may now end the process
+            runEnded.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopHook);
+            } catch (IllegalStateException stopping) {
+                // a signal came: the hook is running and lets the process end now that the run has
+            }
+        }
+    }
+
+    private int runAndReport(RunBackupUseCase useCase, RunBackupUseCase.Command command, TerminalProgress progress) {
         RunResult result;
         try {
             result = useCase.run(command);
@@ -81,16 +108,53 @@ public final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private final java.util.concurrent.CountDownLatch runEnded = new java.util.concurrent.CountDownLatch(1);
+
+    /**
+     * SIGTERM or SIGINT during a run lets it finish, up to the shutdown grace, as a daemon's does: it then ends as it
+     * would have (history row ended, scratch file removed, or a named backup), never half-recorded. Without the wait
+     * the JVM would die mid-copy, leaving an "unfinished" history row and its scratch file.
+     */
+    private Thread stopHook(java.time.Duration grace) {
+        Thread hook = new Thread(() -> {
+            context.err().println("sqlite-backup: stopping: the running backup may finish first (up to " + grace
+                    + ", BACKUP_SHUTDOWN_GRACE)");
+            context.err().flush();
+            try {
+                if (!runEnded.await(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    context.err().println("sqlite-backup: the backup did not finish within BACKUP_SHUTDOWN_GRACE; "
+                            + "it is abandoned, and its temporary file is removed by the next run");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            context.out().flush();
+            context.err().flush();
+        }, "sqlite-backup-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** A run its settings stop is still a failed run in the folder's history, so status and history show it. */
+    private void recordRefusal(Configuration config, RuntimeException refused) {
+        try {
+            context.useCases().recordRefusedRun(config).record(RunTrigger.MANUAL, refused.getMessage());
+        } catch (ConfigurationException | InvalidInputException folderUnknown) {
+            // the settings do not even say where the folder is: there is no history to write to
+        }
+    }
+
     private static java.time.Duration lockWait(String value) {
         try {
             return dev.sqlitebackup.app.config.Durations.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new dev.sqlitebackup.app.config.ConfigurationException("--wait " + e.getMessage());
+            throw new ConfigurationException("--wait " + e.getMessage());
         }
     }
 
     private void printLocal(RunResult result, RunBackupUseCase.Command command) {
-        context.out().printf("Backed up %s to %s (%s in %s, %s)%n", result.source().path(), result.file(),
+        context.out().printf("Backed up %s to %s (%s, copied and checked in %s, %s)%n", result.source().path(),
+                result.file(),
                 Formats.size(result.backup().sizeBytes()), Formats.duration(result.duration()),
                 command.verify() == dev.sqlitebackup.domain.model.VerifyLevel.FULL
                         ? "integrity_check ok" : "quick_check ok");

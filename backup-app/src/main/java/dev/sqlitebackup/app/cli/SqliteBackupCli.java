@@ -1,8 +1,10 @@
 package dev.sqlitebackup.app.cli;
 
+import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.Redaction;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +38,13 @@ public final class SqliteBackupCli implements Callable<Integer> {
                 .addSubcommand(new SampleCommand(context));
         cl.setOut(context.out());
         cl.setErr(context.err());
+        cl.setExecutionStrategy(parsed -> {
+            // a mistyped variable would otherwise be silently ignored: say so before the command runs
+            Configuration.environmentWarnings(context.env())
+                    .forEach(w -> context.err().println("sqlite-backup: warning: " + w));
+            context.err().flush();
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setExecutionExceptionHandler(SqliteBackupCli::handleFailure);
         cl.setParameterExceptionHandler(SqliteBackupCli::handleUsageError);
         return cl;
@@ -66,7 +75,10 @@ public final class SqliteBackupCli implements Callable<Integer> {
         java.io.PrintWriter err = cl.getErr();
         err.println("sqlite-backup: " + oneLine(FileNameEncoding.explain(message)));
         if (verbose(parsed)) {
-            e.printStackTrace(err);
+            // a server's answer in a cause's message may echo a token: the trace is filtered like the line
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(trace));
+            err.print(Redaction.redact(trace.toString()));
         }
         err.flush();
         return code;
@@ -89,9 +101,13 @@ public final class SqliteBackupCli implements Callable<Integer> {
         return false;
     }
 
-    /** SQLite and the JDK sometimes put newlines in messages; an error is one line. */
+    /**
+     * SQLite and the JDK sometimes put newlines in messages; an error is one line. Every error leaves the process
+     * here, so here any secret in it (a server's echo, a password in a URL) is masked.
+     */
     static String oneLine(String message) {
-        return message == null ? "(no message)" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return message == null ? "(no message)"
+                : Redaction.redact(message.strip().replaceAll("\\s*\\R\\s*", "; "));
     }
 
     /** The version from the jar's manifest. */

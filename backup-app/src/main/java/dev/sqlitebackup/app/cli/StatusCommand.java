@@ -7,6 +7,7 @@ import dev.sqlitebackup.app.config.Durations;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.BackupStatus;
+import dev.sqlitebackup.domain.model.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -75,7 +76,7 @@ public final class StatusCommand implements Callable<Integer> {
                     .orElse("never"));
             context.out().printf("Last run:      %s%n", status.lastRun()
                     .map(r -> Formats.time(r.startedAt(), zone) + ", " + r.trigger().label() + ", "
-                            + HistoryCommand.outcome(r) + r.error().map(e -> ": " + e).orElse(""))
+                            + HistoryCommand.outcome(r) + r.error().map(e -> ": " + Redaction.redact(e)).orElse(""))
                     .orElse("none recorded"));
             context.out().printf("Next run:      %s (schedule %s; if the daemon is running)%n",
                     next.map(at -> Formats.time(at, zone)).orElse("never"), schedule.describe());

@@ -4,6 +4,7 @@ import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
+import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
@@ -23,6 +24,9 @@ public interface UseCases {
     VerifyBackupsUseCase verifyBackups(Configuration configuration);
 
     RestoreBackupUseCase restoreBackup(Configuration configuration);
+
+    /** Records a run refused for its settings in the history of the backup folder, when that folder exists. */
+    RecordRefusedRunUseCase recordRefusedRun(Configuration configuration);
 
     /** The activity log ({@code BACKUP_STATE_DB}). */
     ShowHistoryUseCase showHistory(Configuration configuration);

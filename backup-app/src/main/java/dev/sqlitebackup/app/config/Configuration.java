@@ -8,7 +8,6 @@ import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,16 +15,19 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The settings of one invocation: environment variables, overridden by an optional properties file with the same
- * keys, overridden by command-line flags. Every value is checked where it is read, with an error naming the setting.
+ * The settings of one invocation: environment variables, overridden by an optional config file ({@code KEY=value},
+ * the same keys), overridden by command-line flags. Every value is checked where it is read, with an error naming the
+ * setting.
  */
 public final class Configuration {
 
@@ -44,8 +46,32 @@ public final class Configuration {
     public static final String BACKUP_SHUTDOWN_GRACE = "BACKUP_SHUTDOWN_GRACE";
     public static final String BACKUP_STATE_DB = "BACKUP_STATE_DB";
 
-    /** The keys this version reads; a properties file naming others gets a warning (likely a typo). */
-    public static final Set<String> KNOWN_PREFIXES = Set.of("DATABASE_", "BACKUP_", "DRIVE_", "GOOGLE_", "NTFY_");
+    public static final String DRIVE_KEEP_DAILY = "DRIVE_KEEP_DAILY";
+    public static final String DRIVE_KEEP_WEEKLY = "DRIVE_KEEP_WEEKLY";
+    public static final String DRIVE_KEEP_MONTHLY = "DRIVE_KEEP_MONTHLY";
+    public static final String DRIVE_KEEP_LAST = "DRIVE_KEEP_LAST";
+    public static final String DRIVE_ENABLED = "DRIVE_ENABLED";
+
+    /**
+     * Every setting this version reads, here and in the adapters (DriveSettings, NtfySettings): a config file naming
+     * any other key is refused, since a mistyped key would silently not apply.
+     */
+    public static final Set<String> KNOWN_KEYS = Collections.unmodifiableSortedSet(new TreeSet<>(List.of(
+            DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST,
+            BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_VERIFY, BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS,
+            BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_STATE_DB,
+            DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST, DRIVE_ENABLED,
+            "GOOGLE_DRIVE_CREDENTIALS", "DRIVE_FOLDER", "DRIVE_PARENT_ID", "DRIVE_ROOT_URL", "DRIVE_CHUNK_MB",
+            "NTFY_URL", "NTFY_TOPIC", "NTFY_TOKEN", "NTFY_USER", "NTFY_PASSWORD", "NTFY_NOTIFY")));
+
+    /**
+     * Environment variables with these prefixes are taken for this tool's; one that is not a known key gets a
+     * warning (other programs' variables, DATABASE_URL's neighbours included, are none of its business).
+     */
+    public static final List<String> OWN_PREFIXES = List.of("BACKUP_", "DRIVE_", "NTFY_", "GOOGLE_DRIVE_");
+
+    /** The longest {@code BACKUP_SHUTDOWN_GRACE}: systemd and people give up on a stop long before a day. */
+    static final Duration LONGEST_SHUTDOWN_GRACE = Duration.ofDays(1);
 
     private final Map<String, String> values;
     private final Map<String, String> origins;
@@ -57,7 +83,7 @@ public final class Configuration {
 
     /**
      * @param env       the process environment
-     * @param file      an optional properties file ({@code --config})
+     * @param file      an optional config file ({@code --config})
      * @param flags     values given as command-line flags, by setting name, with the flag for messages
      */
     public static Configuration load(Map<String, String> env, Optional<Path> file, Map<String, Flag> flags) {
@@ -82,26 +108,93 @@ public final class Configuration {
     public record Flag(String name, String value) {
     }
 
+    /**
+     * Reads a config file: one {@code KEY=value} per line, blank lines and lines starting with {@code #} or
+     * {@code !} ignored, the value taken literally up to the end of the line (no escapes, so Windows paths stay as
+     * written) with surrounding blanks removed. A UTF-8 byte-order mark and Windows line ends are accepted. A line
+     * that is not {@code KEY=value}, or a key this version does not read, is an error naming file, line and key.
+     */
     private static Map<String, String> readFile(Path file) {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ConfigurationException("config file " + file + " does not exist");
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             throw new ConfigurationException("config file " + file + " cannot be read: " + FileProblems.cause(e));
         }
         Map<String, String> map = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(k -> map.put(k.strip(), properties.getProperty(k).strip()));
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (i == 0 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // Notepad's byte-order mark: not part of the first key
+            }
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
+                continue;
+            }
+            String where = "config file " + file + " line " + (i + 1);
+            int eq = trimmed.indexOf('=');
+            if (eq <= 0) {
+                // the line itself is not repeated: it may be a password on a line of its own
+                throw new ConfigurationException(where + " is not KEY=value");
+            }
+            String key = trimmed.substring(0, eq).strip();
+            if (!KNOWN_KEYS.contains(key)) {
+                throw new ConfigurationException(where + ": unknown setting '" + key + "' (did you mean "
+                        + nearestKnownKey(key) + "?)");
+            }
+            map.put(key, trimmed.substring(eq + 1).strip());
+        }
         return map;
     }
 
-    /** Keys from the file or flags this version does not know. */
-    public Set<String> unknownKeys(Set<String> known) {
-        return values.keySet().stream()
-                .filter(k -> !origins.get(k).equals(k)) // environment variables of other programs are no typo
-                .filter(k -> !known.contains(k))
-                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    /**
+     * A warning for each environment variable that looks like one of this tool's settings ({@link #OWN_PREFIXES})
+     * but is none: most likely a typo that would otherwise be silently ignored.
+     */
+    public static List<String> environmentWarnings(Map<String, String> env) {
+        return env.keySet().stream()
+                .filter(k -> OWN_PREFIXES.stream().anyMatch(k::startsWith))
+                .filter(k -> !KNOWN_KEYS.contains(k))
+                .sorted()
+                .map(k -> "environment variable " + k + " is not a setting of sqlite-backup and is ignored (did you "
+                        + "mean " + nearestKnownKey(k) + "?)")
+                .toList();
+    }
+
+    /** The known key with the fewest single-character edits from {@code key}. */
+    static String nearestKnownKey(String key) {
+        String upper = key.toUpperCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : KNOWN_KEYS) {
+            int d = editDistance(upper, known);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     public Optional<String> get(String key) {
@@ -201,9 +294,9 @@ public final class Configuration {
     /** The policy for the off-site copies: {@code DRIVE_KEEP_*}, each defaulting to its local value. */
     public RetentionPolicy remoteRetention() {
         RetentionPolicy local = retention();
-        return policy("DRIVE_KEEP_", count("DRIVE_KEEP_DAILY", local.keepDaily()),
-                count("DRIVE_KEEP_WEEKLY", local.keepWeekly()), count("DRIVE_KEEP_MONTHLY", local.keepMonthly()),
-                count("DRIVE_KEEP_LAST", local.keepLast()));
+        return policy("DRIVE_KEEP_", count(DRIVE_KEEP_DAILY, local.keepDaily()),
+                count(DRIVE_KEEP_WEEKLY, local.keepWeekly()), count(DRIVE_KEEP_MONTHLY, local.keepMonthly()),
+                count(DRIVE_KEEP_LAST, local.keepLast()));
     }
 
     private static RetentionPolicy policy(String prefix, int daily, int weekly, int monthly, int last) {
@@ -265,7 +358,7 @@ public final class Configuration {
      */
     public RunBackupUseCase.Command backupCommand(SnapshotProgress progress) {
         return new RunBackupUseCase.Command(database(), flag(BACKUP_VACUUM, true), verifyLevel(), retention(), zone(),
-                progress, flag("DRIVE_ENABLED", true), remoteRetention());
+                progress, flag(DRIVE_ENABLED, true), remoteRetention());
     }
 
     /** {@code BACKUP_VERIFY}: quick (default) or full. */
@@ -303,7 +396,12 @@ public final class Configuration {
 
     /** {@code BACKUP_SHUTDOWN_GRACE}: how long a stopping daemon lets a running backup finish; default 10 minutes. */
     public Duration shutdownGrace() {
-        return positiveDuration(BACKUP_SHUTDOWN_GRACE, Duration.ofMinutes(10));
+        Duration grace = positiveDuration(BACKUP_SHUTDOWN_GRACE, Duration.ofMinutes(10));
+        if (grace.compareTo(LONGEST_SHUTDOWN_GRACE) > 0) {
+            throw new ConfigurationException(origin(BACKUP_SHUTDOWN_GRACE) + " must be at most 24h, got '"
+                    + get(BACKUP_SHUTDOWN_GRACE).orElse("") + "'");
+        }
+        return grace;
     }
 
     /** {@code BACKUP_STATE_DB}, default {@code .sqlite-backup/state.db} in the backup folder. */

@@ -3,6 +3,7 @@ package dev.sqlitebackup.app.daemon;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.CatchUp;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
+import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunTrigger;
@@ -53,6 +54,8 @@ public final class BackupDaemon {
     private BackupRepository.Lock lock;
     private volatile boolean stopping;
     private boolean stopped;
+    /** The latest run moved out of a daylight-saving gap that is scheduled already: each is scheduled once. */
+    private Instant movedOutOfGap = Instant.MIN;
 
     public BackupDaemon(RunBackupUseCase backups, CheckStatusUseCase status, DaemonSettings settings,
             Supplier<BackupRepository.Lock> daemonLock, PrintWriter out, PrintWriter err, Clock clock) {
@@ -93,6 +96,10 @@ public final class BackupDaemon {
                             .withMisfireHandlingInstructionDoNothing())
                     .build();
             Date first = scheduler.scheduleJob(cron);
+            Optional<Instant> outOfGap = scheduleRunOutOfGap(now);
+            if (outOfGap.isPresent() && outOfGap.get().isBefore(first.toInstant())) {
+                first = Date.from(outOfGap.get());
+            }
             CatchUp catchUp = CatchUp.decide(now, settings.schedule().lastAtOrBefore(now), lastSuccess());
             say("sqlite-backup daemon started: database " + settings.backup().database() + ", backup dir "
                     + settings.backupDir() + ", schedule " + settings.schedule().describe() + ", next run at "
@@ -155,10 +162,33 @@ public final class BackupDaemon {
         return finished;
     }
 
+    /**
+     * Quartz's cron trigger skips a day whose fire time falls into a daylight-saving gap; the schedule moves that
+     * run to the end of the gap, and it is scheduled here as a one-shot (the next such run, once). Returns when.
+     */
+    private synchronized Optional<Instant> scheduleRunOutOfGap(Instant after) throws SchedulerException {
+        Optional<Instant> at = settings.schedule().movedOutOfGapAfter(after);
+        if (at.isEmpty() || !at.get().isAfter(movedOutOfGap)) {
+            return Optional.empty();
+        }
+        movedOutOfGap = at.get();
+        fireAt(RunTrigger.SCHEDULED, 1, at.get(), Optional.empty());
+        return at;
+    }
+
     /** One firing of the job: a backup (or only the upload a failed run still owes), then a retry if it failed. */
     void fire(RunTrigger trigger, int attempt, Optional<RunResult> local) {
         if (stopping) {
             return;
+        }
+        if (trigger == RunTrigger.SCHEDULED) {
+            try {
+                scheduleRunOutOfGap(clock.instant());
+            } catch (SchedulerException e) {
+                if (!stopping) {
+                    complain("could not schedule the run moved out of the daylight-saving gap: " + e.getMessage());
+                }
+            }
         }
         RunBackupUseCase.Command backup = settings.backup();
         try {
@@ -254,12 +284,12 @@ public final class BackupDaemon {
     }
 
     private void say(String line) {
-        out.println(time(clock.instant()) + " " + line);
+        out.println(time(clock.instant()) + " " + Redaction.redact(line));
         out.flush();
     }
 
     private void complain(String line) {
-        err.println(time(clock.instant()) + " " + line);
+        err.println(time(clock.instant()) + " " + Redaction.redact(line));
         err.flush();
     }
 }

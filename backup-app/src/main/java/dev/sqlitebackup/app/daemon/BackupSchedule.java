@@ -4,6 +4,8 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -87,7 +89,16 @@ public record BackupSchedule(String given, String quartz, ZoneId zone) {
             String[] stepped = part.split("/", 2);
             String range = stepped[0];
             String converted;
-            if (range.matches("\\d+-7")) {
+            if (range.contains("#")) {
+                // "1#2" is the second Monday: only the weekday moves to Quartz's numbering, never the count
+                String[] nth = range.split("#", 2);
+                if (!nth[1].matches("[1-5]") || stepped.length > 1) {
+                    throw new IllegalArgumentException("'" + part + "': the week of the month after '#' must be "
+                            + "1 to 5");
+                }
+                converted = (NUMBER.matcher(nth[0]).matches() ? String.valueOf(shift(Integer.parseInt(nth[0])))
+                        : nth[0]) + "#" + nth[1];
+            } else if (range.matches("\\d+-7")) {
                 // "5-7" (Friday to Sunday) is "6-7,1" in Quartz: its week ends on Saturday
                 int from = Integer.parseInt(range.substring(0, range.indexOf('-')));
                 converted = from == 0 ? "1-7" : (shift(from) + "-7,1");
@@ -126,14 +137,60 @@ public record BackupSchedule(String given, String quartz, ZoneId zone) {
         }
     }
 
-    /** The first fire time strictly after {@code instant}; empty when it never fires again. */
+    /**
+     * The first fire time strictly after {@code instant}; empty when it never fires again. A fire time that falls
+     * into a daylight-saving gap (02:30 on the night clocks jump from 02:00 to 03:00) does not exist, and Quartz
+     * would skip that day; here it fires once at the first instant after the gap (03:00), unless the schedule fires
+     * anyway within the gap's length after it (an hourly or quarter-hourly schedule loses nothing).
+     */
     public Optional<Instant> nextAfter(Instant instant) {
-        return Optional.ofNullable(cron().getTimeAfter(Date.from(instant))).map(Date::toInstant);
+        return nextAfter(cron(), instant);
+    }
+
+    private Optional<Instant> nextAfter(CronExpression cron, Instant instant) {
+        Optional<Instant> regular = Optional.ofNullable(cron.getTimeAfter(Date.from(instant))).map(Date::toInstant);
+        Instant limit = regular.orElse(instant.plus(LOOK_BACK));
+        ZoneRules rules = zone.getRules();
+        for (ZoneOffsetTransition t = rules.nextTransition(instant); t != null && t.getInstant().isBefore(limit);
+                t = rules.nextTransition(t.getInstant())) {
+            if (t.isGap() && firesInGap(t) && !firesWithin(cron, t.getInstant(), t.getDuration())) {
+                return Optional.of(t.getInstant());
+            }
+        }
+        return regular;
+    }
+
+    /**
+     * The next fire time after {@code instant} when it is one moved out of a daylight-saving gap, which Quartz's cron
+     * trigger knows nothing of (so the daemon schedules it itself); empty when the next fire time is a regular one.
+     */
+    public Optional<Instant> movedOutOfGapAfter(Instant instant) {
+        CronExpression cron = cron();
+        Date regular = cron.getTimeAfter(Date.from(instant));
+        return nextAfter(cron, instant).filter(next -> regular == null || next.isBefore(regular.toInstant()));
+    }
+
+    /** Whether one of the schedule's wall-clock times lies in the gap (read on the clock before the jump). */
+    private boolean firesInGap(ZoneOffsetTransition gap) {
+        try {
+            CronExpression before = new CronExpression(quartz);
+            before.setTimeZone(TimeZone.getTimeZone(gap.getOffsetBefore()));
+            Date fire = before.getTimeAfter(Date.from(gap.getInstant().minusSeconds(1)));
+            return fire != null && fire.toInstant().isBefore(gap.getInstant().plus(gap.getDuration()));
+        } catch (ParseException e) {
+            throw new IllegalStateException("validated expression no longer parses: " + quartz, e);
+        }
+    }
+
+    private static boolean firesWithin(CronExpression cron, Instant from, Duration length) {
+        Date fire = cron.getTimeAfter(Date.from(from.minusSeconds(1)));
+        return fire != null && fire.toInstant().isBefore(from.plus(length));
     }
 
     /**
      * The latest fire time at or before {@code now} (Quartz cannot compute it backwards): the last of the fire
-     * times in a window before now, the window doubling from a minute until one is found.
+     * times in a window before now, the window doubling from a minute until one is found. A run moved out of a
+     * daylight-saving gap counts at the time it runs (see {@link #nextAfter}).
      */
     public Optional<Instant> lastAtOrBefore(Instant now) {
         CronExpression cron = cron();
@@ -142,10 +199,10 @@ public record BackupSchedule(String given, String quartz, ZoneId zone) {
         for (Duration window = Duration.ofMinutes(1); window.compareTo(LOOK_BACK.multipliedBy(2)) < 0;
                 window = window.multipliedBy(2)) {
             Instant last = null;
-            Date t = cron.getTimeAfter(Date.from(end.minus(window)));
-            while (t != null && t.toInstant().isBefore(end)) {
-                last = t.toInstant();
-                t = cron.getTimeAfter(t);
+            Optional<Instant> t = nextAfter(cron, end.minus(window));
+            while (t.isPresent() && t.get().isBefore(end)) {
+                last = t.get();
+                t = nextAfter(cron, last);
             }
             if (last != null) {
                 return Optional.of(last);

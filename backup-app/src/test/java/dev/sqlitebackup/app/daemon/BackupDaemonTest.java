@@ -39,6 +39,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -351,5 +352,36 @@ class BackupDaemonTest {
 
         assertThat(memoryLog.all()).hasSize(1);
         assertThat(out.toString()).doesNotContain("catching up");
+    }
+
+    @Test
+    void onTheDayTheScheduledTimeFallsIntoTheSpringGap_theDaemonRunsOnce_whenTheGapEnds() throws Exception {
+        ZoneId newYork = ZoneId.of("America/New_York");
+        // the morning clocks jump from 02:00 to 03:00 EDT (07:00Z): 02:30 does not exist that day
+        Clock morning = Clock.fixed(Instant.parse("2026-03-08T06:00:00Z"), newYork);
+        Instant yesterday = Instant.parse("2026-03-07T07:30:00Z");
+        memoryLog.put(RunRecord.started(0, RunTrigger.SCHEDULED, yesterday).ended(yesterday.plusSeconds(30),
+                RunRecord.Outcome.SUCCESS, Optional.empty(), Optional.empty(), Optional.empty()));
+        RunBackupService service = new RunBackupService(memoryDatabase(), memory, Optional.empty(), Notifier.OFF,
+                morning).recordingTo(memoryLog);
+        RunBackupUseCase.Command backup = new RunBackupUseCase.Command(Path.of("/srv/app/app.db"), false,
+                VerifyLevel.QUICK, RetentionPolicy.DEFAULT, newYork, SnapshotProgress.NONE, false,
+                RetentionPolicy.DEFAULT);
+        DaemonSettings settings = new DaemonSettings(BackupSchedule.parse("0 30 2 * * ?", newYork), RetryPlan.DEFAULT,
+                Duration.ofMinutes(1), backup, Path.of("/in-memory/backups"));
+        daemon = new BackupDaemon(service, new CheckStatusService(memoryLog, memory), settings, () -> {
+            memory.prepare();
+            return memory.lockDaemon("sqlite-backup daemon for " + memory.describe());
+        }, new PrintWriter(out, true), new PrintWriter(err, true), morning);
+
+        daemon.start();
+
+        assertThat(out.toString()).contains("next run at 2026-03-08 03:00:00 -04:00").doesNotContain("catching up");
+        // its time is past on the real clock, so Quartz fires it at once
+        await("the run moved out of the gap", () -> finished(memoryLog, RunTrigger.SCHEDULED) == 2);
+        Thread.sleep(1_000);
+        assertThat(memoryLog.all()).extracting(RunRecord::trigger).as("once that day, and nothing else")
+                .containsExactly(RunTrigger.SCHEDULED, RunTrigger.SCHEDULED);
+        assertThat(daemon.nextScheduledRun()).contains(Instant.parse("2026-03-08T07:00:00Z"));
     }
 }

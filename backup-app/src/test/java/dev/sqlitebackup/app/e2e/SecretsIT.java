@@ -54,6 +54,7 @@ class SecretsIT {
     private RealNtfyServer ntfy;
     private HttpServer standIn;
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<String> published = new CopyOnWriteArrayList<>();
     private URI ntfyUrl;
     private String ntfyToken;
 
@@ -79,7 +80,7 @@ class SecretsIT {
             standIn = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             standIn.createContext("/", exchange -> {
                 authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-                exchange.getRequestBody().readAllBytes();
+                published.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 byte[] body = ("{\"id\":\"x\",\"time\":" + Instant.now().getEpochSecond()
                         + ",\"event\":\"message\",\"topic\":\"" + TOPIC + "\"}").getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, body.length);
@@ -148,6 +149,66 @@ class SecretsIT {
             }
         }
         assertNoSecretInAnyFileUnder(home, secrets);
+    }
+
+    /**
+     * Servers that echo what they were sent, and passwords in URLs that a validation error repeats: Drive answering
+     * with the bearer token in its error, the token endpoint with the whole form (client secret, refresh token), an
+     * NTFY_URL and a DATABASE_URL with a password that are no valid setting. Nothing of them reaches stdout, stderr,
+     * the history (state database) or a notification.
+     */
+    @Test
+    void serverEchoes_andPasswordsInUrls_neverReachOutputHistoryOrNotifications() throws Exception {
+        String urlPassword = "url-pass-" + UUID.randomUUID();
+        Map<String, JarProcess.Result> results = new LinkedHashMap<>();
+        JarProcess.Result first = withToken().run("run");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+
+        drive.failNext(Op.START_UPLOAD, Fault.ECHO_AUTHORIZATION);
+        results.put("Drive echoes the bearer token", withToken().run("run", "-v"));
+        drive.echoTokenRequests = true;
+        results.put("the token endpoint echoes the form", withPassword().run("run", "-v"));
+        drive.echoTokenRequests = false;
+        results.put("NTFY_URL with a password, not a URL", withToken()
+                .env("NTFY_URL", "http://alice:" + urlPassword + " x@127.0.0.1:9/").run("run", "-v"));
+        results.put("DATABASE_URL of another database, with a password", withToken().env("BACKUP_DIR", "backups")
+                .env("DATABASE_URL", "jdbc:postgresql://app:" + urlPassword + "@db.example/app").run("run", "-v"));
+        results.put("history", withToken().run("history", "-v", "--limit", "10"));
+
+        assertThat(results.get("Drive echoes the bearer token").exitCode()).isEqualTo(1);
+        assertThat(results.get("Drive echoes the bearer token").err()).contains("Bearer ***");
+        assertThat(results.get("the token endpoint echoes the form").exitCode()).isEqualTo(1);
+        assertThat(results.get("the token endpoint echoes the form").err()).contains("client_secret=***");
+        assertThat(results.get("NTFY_URL with a password, not a URL").exitCode()).isEqualTo(2);
+        assertThat(results.get("NTFY_URL with a password, not a URL").err())
+                .contains("NTFY_URL is not a URL: 'http://alice:***@127.0.0.1:9/'");
+        assertThat(results.get("DATABASE_URL of another database, with a password").exitCode()).isEqualTo(2);
+        assertThat(results.get("history").out()).as("every failure is in the history")
+                .contains("Bearer ***", "client_secret=***", "NTFY_URL is not a URL", "jdbc:postgresql://app:***@");
+        List<String> notifications = notifications();
+        assertThat(String.join("\n", notifications)).as("the owner was told of both Drive failures")
+                .contains("Bearer ***").contains("Drive refused the credentials");
+
+        List<String> secrets = secrets();
+        secrets.add(urlPassword);
+        for (Map.Entry<String, JarProcess.Result> r : results.entrySet()) {
+            for (String secret : secrets) {
+                assertThat(r.getValue().out() + r.getValue().err())
+                        .as("a secret in the output of " + r.getKey() + "\n" + r.getValue()).doesNotContain(secret);
+            }
+        }
+        for (String secret : secrets) {
+            assertThat(notifications).as("a secret in a notification").noneMatch(n -> n.contains(secret));
+        }
+        assertNoSecretInAnyFileUnder(home, secrets);
+    }
+
+    /** What ntfy was sent: the real server's messages, or the bodies the stand-in recorded. */
+    private List<String> notifications() throws Exception {
+        if (ntfy != null) {
+            return ntfy.poll(TOPIC, ntfyToken).stream().map(Object::toString).toList();
+        }
+        return List.copyOf(published);
     }
 
     /** The daemon at -v on a schedule of every 3 seconds: started, one run, SIGTERM. */

@@ -9,6 +9,9 @@ import java.util.Optional;
 /**
  * What a successful run produced: the new backup, where it is, how long it took and what retention did; with an
  * off-site store, the remote copy and what remote retention did.
+ *
+ * @param duration the backup itself: from the start of the copy until it had its final name (copy, check, checksum,
+ *                 publish); not retention's deletions, not the off-site copy
  */
 public record RunResult(SourceDatabase source, Backup backup, Path file, Instant startedAt, Duration duration,
         RetentionPlan retention, int leftoversSwept, Optional<RemoteBackup> remote,
@@ -20,8 +23,8 @@ public record RunResult(SourceDatabase source, Backup backup, Path file, Instant
     }
 
     /** The same run, with its off-site copy made. */
-    public RunResult withRemote(RemoteBackup copy, RetentionPlan plan, Duration totalDuration) {
-        return new RunResult(source, backup, file, startedAt, totalDuration, retention, leftoversSwept,
+    public RunResult withRemote(RemoteBackup copy, RetentionPlan plan) {
+        return new RunResult(source, backup, file, startedAt, duration, retention, leftoversSwept,
                 Optional.of(copy), Optional.of(plan));
     }
 }

@@ -7,6 +7,7 @@ import dev.sqlitebackup.domain.model.DomainException;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
+import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
@@ -128,9 +129,9 @@ public final class RunBackupService implements RunBackupUseCase {
         } catch (OffsiteCopyFailedException failure) {
             RunResult local = failure.localResult();
             recording.ended(RunRecord.Outcome.LOCAL_ONLY, Optional.of(local.backup()), Optional.empty(),
-                    Optional.of(failure.getMessage()));
+                    Optional.of(messageOf(failure)));
             notifier.notify(new RunReport(RunReport.Outcome.LOCAL_ONLY, database, clock.instant(), Optional.of(local),
-                    Optional.empty(), Optional.of(failure.getMessage()), Optional.of(local.backup().takenAt())));
+                    Optional.empty(), Optional.of(messageOf(failure)), Optional.of(local.backup().takenAt())));
             throw failure;
         } catch (RuntimeException failure) {
             recording.ended(RunRecord.Outcome.FAILED, Optional.empty(), Optional.empty(),
@@ -178,9 +179,10 @@ public final class RunBackupService implements RunBackupUseCase {
                 }
                 throw failure;
             }
+            // the backup's own time: retention and the off-site copy are reported on their own
+            Duration duration = Duration.between(startedAt, clock.instant());
             recording.started();
             RetentionPlan plan = applyRetention(command, backup.name());
-            Duration duration = Duration.between(startedAt, clock.instant());
             RunResult local = new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration,
                     plan, swept, Optional.empty(), Optional.empty());
             if (!command.offsite() || offsite.isEmpty()) {
@@ -206,7 +208,7 @@ public final class RunBackupService implements RunBackupUseCase {
                     store.delete(r);
                 }
             }
-            return local.withRemote(copy, plan, Duration.between(local.startedAt(), clock.instant()));
+            return local.withRemote(copy, plan);
         } catch (RuntimeException failure) {
             throw new OffsiteCopyFailedException("local backup ok, " + store.describe() + " upload failed: "
                     + messageOf(failure), local, failure);
@@ -264,10 +266,11 @@ public final class RunBackupService implements RunBackupUseCase {
         return name == null ? database.toString() : name.toString();
     }
 
+    /** The failure as the history and the owner see it: one message, with any secret a server echoed masked. */
     private static String messageOf(RuntimeException failure) {
-        return failure instanceof DomainException || failure.getMessage() == null
+        return Redaction.redact(failure instanceof DomainException || failure.getMessage() == null
                 ? String.valueOf(failure.getMessage()) : failure.getClass().getSimpleName() + ": "
-                + failure.getMessage();
+                + failure.getMessage());
     }
 
     private RetentionPlan applyRetention(Command command, BackupName justTaken) {

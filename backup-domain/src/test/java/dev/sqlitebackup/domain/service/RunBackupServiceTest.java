@@ -185,6 +185,39 @@ class RunBackupServiceTest {
     }
 
     @Test
+    void theReportedDuration_isTheBackupItself_notRetentionsDeletions() {
+        for (int day = 10; day >= 1; day--) {
+            repository.put(BackupName.at(clock.instant().minus(Duration.ofDays(day * 40L))), new byte[] {1}, true);
+        }
+        // every deletion takes a minute, the copy five seconds
+        BackupRepository slowDeletes = (BackupRepository) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {BackupRepository.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("delete")) {
+                        clock.advance(Duration.ofMinutes(1));
+                    }
+                    try {
+                        return method.invoke(repository, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        boolean[] copying = {false};
+        RunBackupUseCase.Command cmd = new RunBackupUseCase.Command(DB, true, VerifyLevel.QUICK,
+                new RetentionPolicy(1, 0, 0, 1), ZoneOffset.UTC, (written, total) -> {
+                    if (!copying[0]) {
+                        copying[0] = true;
+                        clock.advance(Duration.ofSeconds(5));
+                    }
+                });
+
+        RunResult result = new RunBackupService(database, slowDeletes, notifier, clock).run(cmd);
+
+        assertThat(result.retention().deleted()).hasSize(10);
+        assertThat(result.duration()).as("copy, check and publish; not the ten minutes of deletions")
+                .isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void theRunReportsItsDuration_andProgress() {
         List<Long> progress = new ArrayList<>();
         RunBackupUseCase.Command cmd = new RunBackupUseCase.Command(DB, true, VerifyLevel.FULL, RetentionPolicy.DEFAULT,

@@ -62,7 +62,8 @@ public final class CompositionRoot implements UseCases {
 
     @Override
     public RecordRefusedRunUseCase recordRefusedRun(Configuration configuration) {
-        return new RecordRefusedRunService(repository(configuration), activityLog(configuration), clock);
+        BackupRepository repository = repository(configuration); // a folder of another database is refused here
+        return new RecordRefusedRunService(repository, activityLog(configuration, repository.database()), clock);
     }
 
     @Override

@@ -369,7 +369,7 @@ class BackupDaemonTest {
                 RetentionPolicy.DEFAULT);
         DaemonSettings settings = new DaemonSettings(BackupSchedule.parse("0 30 2 * * ?", newYork), RetryPlan.DEFAULT,
                 Duration.ofMinutes(1), backup, Path.of("/in-memory/backups"));
-        daemon = new BackupDaemon(service, new CheckStatusService(memoryLog, memory), settings, () -> {
+        daemon = new BackupDaemon(service, new CheckStatusService(memoryLog, memory, morning), settings, () -> {
             memory.prepare();
             return memory.lockDaemon("sqlite-backup daemon for " + memory.describe());
         }, new PrintWriter(out, true), new PrintWriter(err, true), morning);

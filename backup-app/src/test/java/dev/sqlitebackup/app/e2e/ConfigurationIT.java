@@ -77,7 +77,7 @@ class ConfigurationIT {
         assertThat(run.errLines()).as(run.toString()).containsExactly("sqlite-backup: warning: environment variable "
                 + "BACKUP_KEEP_DAYLY is not a setting of sqlite-backup and is ignored (did you mean "
                 + "BACKUP_KEEP_DAILY?)");
-        assertThat(backupsIn(home.resolve("backups"))).hasSize(1);
+        assertThat(backupsIn(home.resolve("backups/app.db"))).hasSize(1);
     }
 
     @Test
@@ -100,7 +100,7 @@ class ConfigurationIT {
                 .contains("BACKUP_KEEP_DAILY must not be negative, got -1");
         assertThat(lines.get(1)).contains("success");
         assertThat(status.out()).as(status.toString()).contains("failed");
-        assertThat(backupsIn(home.resolve("backups"))).hasSize(1);
+        assertThat(backupsIn(home.resolve("backups/app.db"))).hasSize(1);
     }
 
     @Test

@@ -137,7 +137,7 @@ class DamagedSidecarIT {
         jar = launch.apply(new JarProcess(home)).env("DATABASE_URL", "app.db");
         JarProcess.Result run = jar.run("run");
         assertThat(run.exitCode()).as(run.toString()).isZero();
-        backups = home.resolve("backups");
+        backups = home.resolve("backups/app.db");
         try (Stream<Path> files = Files.list(backups)) {
             backup = files.filter(p -> BackupFolder.BACKUP.matcher(p.getFileName().toString()).matches())
                     .findFirst().orElseThrow();

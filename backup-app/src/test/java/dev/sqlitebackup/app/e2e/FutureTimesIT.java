@@ -32,7 +32,7 @@ class FutureTimesIT {
         JarProcess jar = new JarProcess(home).env("DATABASE_URL", "app.db");
         JarProcess.Result first = jar.run("run");
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        Path backups = home.resolve("backups");
+        Path backups = home.resolve("backups/app.db");
         String older = backupsIn(backups).get(0);
         copyAsBackup(backups.resolve(older), backups, FUTURE);
         Thread.sleep(1_100); // the next backup gets a name of its own
@@ -59,7 +59,7 @@ class FutureTimesIT {
     void statusWithOnlyABackupNamedInTheFuture_isStale_andWarnsAboutIt() throws Exception {
         Path db = home.resolve("app.db");
         Sqlite.createNotes(db, 10);
-        Path backups = Files.createDirectories(home.resolve("backups"));
+        Path backups = Files.createDirectories(home.resolve("backups/app.db"));
         copyAsBackup(db, backups, FUTURE);
         JarProcess jar = new JarProcess(home).env("DATABASE_URL", "app.db");
 
@@ -82,13 +82,14 @@ class FutureTimesIT {
         JarProcess jar = new JarProcess(home).env("DATABASE_URL", "app.db");
         JarProcess.Result ok = jar.run("run");
         assertThat(ok.exitCode()).as(ok.toString()).isZero();
-        Path state = home.resolve("backups/.sqlite-backup/state.db");
+        Path state = home.resolve("backups/app.db/.sqlite-backup/state.db");
         // as a clock 73 years ahead would have recorded it
         Sqlite.exec(state, "UPDATE runs SET started_at = '2099-01-01T00:00:00.000Z', "
                 + "ended_at = '2099-01-01T00:00:05.000Z'");
-        for (String name : backupsIn(home.resolve("backups"))) {
-            Files.move(home.resolve("backups").resolve(name), home.resolve(name)); // no backup stands in
-            Files.delete(home.resolve("backups").resolve(name + ".sha256"));
+        Path backups = home.resolve("backups/app.db");
+        for (String name : backupsIn(backups)) {
+            Files.move(backups.resolve(name), home.resolve(name)); // no backup stands in
+            Files.delete(backups.resolve(name + ".sha256"));
         }
         JarProcess.Result failed = jar.run("run", "--database", "missing.db");
         assertThat(failed.exitCode()).as(failed.toString()).isNotZero();

@@ -65,7 +65,7 @@ class HonestErrorsIT {
         Sqlite.exec(db, "PRAGMA journal_mode=DELETE");
         JarProcess jar = new JarProcess(home).env("DATABASE_URL", db.toString());
         assertThat(jar.run("run").exitCode()).isZero();
-        Path lockFile = home.resolve("backups/.sqlite-backup/lock");
+        Path lockFile = home.resolve("backups/app.db/.sqlite-backup/lock");
 
         // a writer's exclusive lock keeps the next run waiting (busy timeout) while it holds the folder's lock
         try (SqliteShell app = SqliteShell.open(db, List.of())) {

@@ -34,7 +34,7 @@ class OlderFoldersAndUnreadableBackupsIT {
     void prune_inAFolderOfHandCopiedBackupsWithoutScratchSpace_prunesThem() throws Exception {
         Path db = home.resolve("app.db");
         Sqlite.createNotes(db, 20);
-        Path backups = Files.createDirectories(home.resolve("backups"));
+        Path backups = Files.createDirectories(home.resolve("backups").resolve("app.db")); // the default for app.db
         copyAsBackup(db, backups, NAMES.get(0), true);
         copyAsBackup(db, backups, NAMES.get(1), false);
         copyAsBackup(db, backups, NAMES.get(2), true);
@@ -63,7 +63,7 @@ class OlderFoldersAndUnreadableBackupsIT {
         Assumptions.assumeTrue(impossible.isEmpty(), () -> impossible.orElse(""));
         Path db = home.resolve("app.db");
         Sqlite.createNotes(db, 20);
-        Path backups = Files.createDirectories(home.resolve("backups"));
+        Path backups = Files.createDirectories(home.resolve("backups").resolve("app.db")); // the default for app.db
         for (String name : NAMES) {
             copyAsBackup(db, backups, name, true);
         }

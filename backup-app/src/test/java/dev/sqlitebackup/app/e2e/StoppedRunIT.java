@@ -34,7 +34,7 @@ class StoppedRunIT {
         Map<String, String> env = Map.of("DATABASE_URL", "big.db");
         JarProcess.Result first = new JarProcess(home).env("DATABASE_URL", "big.db").run("run");
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        Path scratch = home.resolve("backups").resolve(".sqlite-backup");
+        Path scratch = home.resolve("backups/big.db").resolve(".sqlite-backup");
 
         JarProcess.Result stopped;
         try (JarDaemon run = JarDaemon.start(home, env, "run", "--verify", "full")) {
@@ -52,7 +52,7 @@ class StoppedRunIT {
         assertThat(history.out().lines().filter(l -> l.contains("manual") && l.contains("success")).count())
                 .as(history.out()).isEqualTo(2);
         assertThat(names(scratch, "tmp-.*")).as("no scratch file left").isEmpty();
-        assertThat(names(home.resolve("backups"), "backup-.*\\.db")).hasSize(2);
+        assertThat(names(home.resolve("backups/big.db"), "backup-.*\\.db")).hasSize(2);
         assertThat(stopped.err()).as(stopped.toString()).contains("the running backup may finish first");
         assertThat(stopped.out()).as("what it made is said").contains("Backed up");
     }

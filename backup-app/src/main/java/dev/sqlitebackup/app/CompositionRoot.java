@@ -62,7 +62,15 @@ public final class CompositionRoot implements UseCases {
 
     @Override
     public RecordRefusedRunUseCase recordRefusedRun(Configuration configuration) {
-        BackupRepository repository = repository(configuration); // a folder of another database is refused here
+        // The refused setting may be the database itself: the run is then the named folder's, whatever it records.
+        Optional<DatabaseIdentity> database;
+        try {
+            database = configuration.databaseIdentity();
+        } catch (ConfigurationException unusable) {
+            database = Optional.empty();
+        }
+        // a folder of another database refuses here, so the run is never written into its history
+        BackupRepository repository = new FilesystemBackupRepository(configuration.backupDir(), database);
         return new RecordRefusedRunService(repository, activityLog(configuration, repository.database()), clock);
     }
 

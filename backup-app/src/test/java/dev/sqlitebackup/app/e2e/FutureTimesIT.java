@@ -91,7 +91,10 @@ class FutureTimesIT {
             Files.move(backups.resolve(name), home.resolve(name)); // no backup stands in
             Files.delete(backups.resolve(name + ".sha256"));
         }
-        JarProcess.Result failed = jar.run("run", "--database", "missing.db");
+        // the database is gone: its folder's current run fails (the folder belongs to app.db, so the failure must
+        // be app.db's own, not another database's)
+        Files.move(home.resolve("app.db"), home.resolve("app.db.away"));
+        JarProcess.Result failed = jar.run("run");
         assertThat(failed.exitCode()).as(failed.toString()).isNotZero();
 
         JarProcess.Result status = jar.run("status");

@@ -171,7 +171,7 @@ class SecretsIT {
         drive.echoTokenRequests = false;
         results.put("NTFY_URL with a password, not a URL", withToken()
                 .env("NTFY_URL", "http://alice:" + urlPassword + " x@127.0.0.1:9/").run("run", "-v"));
-        results.put("DATABASE_URL of another database, with a password", withToken().env("BACKUP_DIR", "backups")
+        results.put("DATABASE_URL of another database, with a password", withToken().env("BACKUP_DIR", "backups/app.db")
                 .env("DATABASE_URL", "jdbc:postgresql://app:" + urlPassword + "@db.example/app").run("run", "-v"));
         results.put("history", withToken().run("history", "-v", "--limit", "10"));
 

@@ -14,6 +14,7 @@ import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
+import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
@@ -25,6 +26,7 @@ import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.service.CheckStatusService;
+import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
 import dev.sqlitebackup.domain.service.RecordRefusedRunService;
@@ -86,10 +88,8 @@ public final class CompositionRoot implements UseCases {
     }
 
     @Override
-    public BackupRepository.Lock lockDaemon(Configuration configuration) {
-        BackupRepository repository = repository(configuration);
-        repository.prepare();
-        return repository.lockDaemon("sqlite-backup daemon for " + repository.describe());
+    public HoldDaemonLockUseCase holdDaemonLock(Configuration configuration) {
+        return new HoldDaemonLockService(repository(configuration));
     }
 
     /**

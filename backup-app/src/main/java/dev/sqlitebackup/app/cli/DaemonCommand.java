@@ -51,7 +51,7 @@ public final class DaemonCommand implements Callable<Integer> {
         config.stateDb();
         UseCases useCases = context.useCases();
         BackupDaemon daemon = new BackupDaemon(useCases.runBackup(config), useCases.checkStatus(config), settings,
-                () -> useCases.lockDaemon(config), context.out(), context.err(), context.clock());
+                useCases.holdDaemonLock(config), context.out(), context.err(), context.clock());
         daemon.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,7 @@ package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
+import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
@@ -34,12 +35,8 @@ public interface UseCases {
     /** The activity log and the backup folder together. */
     CheckStatusUseCase checkStatus(Configuration configuration);
 
-    /**
-     * Prepares the backup folder and takes its daemon lock, held until closed: one daemon per folder.
-     *
-     * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another daemon holds it
-     */
-    dev.sqlitebackup.domain.port.out.BackupRepository.Lock lockDaemon(Configuration configuration);
+    /** The backup folder's daemon lock: one daemon per folder. */
+    HoldDaemonLockUseCase holdDaemonLock(Configuration configuration);
 
     /** Sends one test notification; whether it was delivered. Fails when notifications are not configured. */
     boolean sendTestNotification(Configuration configuration);

@@ -8,8 +8,8 @@ import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
+import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
-import dev.sqlitebackup.domain.port.out.BackupRepository;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +19,6 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
@@ -45,20 +44,20 @@ public final class BackupDaemon {
     private final RunBackupUseCase backups;
     private final CheckStatusUseCase status;
     private final DaemonSettings settings;
-    private final Supplier<BackupRepository.Lock> daemonLock;
+    private final HoldDaemonLockUseCase daemonLock;
     private final PrintWriter out;
     private final PrintWriter err;
     private final Clock clock;
 
     private Scheduler scheduler;
-    private BackupRepository.Lock lock;
+    private HoldDaemonLockUseCase.DaemonLock lock;
     private volatile boolean stopping;
     private boolean stopped;
     /** The latest run moved out of a daylight-saving gap that is scheduled already: each is scheduled once. */
     private Instant movedOutOfGap = Instant.MIN;
 
     public BackupDaemon(RunBackupUseCase backups, CheckStatusUseCase status, DaemonSettings settings,
-            Supplier<BackupRepository.Lock> daemonLock, PrintWriter out, PrintWriter err, Clock clock) {
+            HoldDaemonLockUseCase daemonLock, PrintWriter out, PrintWriter err, Clock clock) {
         this.backups = backups;
         this.status = status;
         this.settings = settings;
@@ -77,7 +76,7 @@ public final class BackupDaemon {
         if (scheduler != null) {
             throw new IllegalStateException("already started");
         }
-        lock = daemonLock.get();
+        lock = daemonLock.hold();
         try {
             scheduler = newScheduler();
             scheduler.setJobFactory(new DaemonJobFactory(this));

@@ -19,6 +19,7 @@ import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.service.CheckStatusService;
+import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.RunBackupService;
 import dev.sqlitebackup.domain.testing.InMemoryActivityLog;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
@@ -108,10 +109,8 @@ class BackupDaemonTest {
                 RetentionPolicy.DEFAULT);
         DaemonSettings settings = new DaemonSettings(BackupSchedule.parse(schedule, ZoneOffset.UTC), retries, grace,
                 backup, dir == null ? Path.of("/in-memory/backups") : dir);
-        daemon = new BackupDaemon(service, status, settings, () -> {
-            repository.prepare();
-            return repository.lockDaemon("sqlite-backup daemon for " + repository.describe());
-        }, new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC());
+        daemon = new BackupDaemon(service, status, settings, new HoldDaemonLockService(repository),
+                new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC());
         return daemon;
     }
 
@@ -369,10 +368,8 @@ class BackupDaemonTest {
                 RetentionPolicy.DEFAULT);
         DaemonSettings settings = new DaemonSettings(BackupSchedule.parse("0 30 2 * * ?", newYork), RetryPlan.DEFAULT,
                 Duration.ofMinutes(1), backup, Path.of("/in-memory/backups"));
-        daemon = new BackupDaemon(service, new CheckStatusService(memoryLog, memory, morning), settings, () -> {
-            memory.prepare();
-            return memory.lockDaemon("sqlite-backup daemon for " + memory.describe());
-        }, new PrintWriter(out, true), new PrintWriter(err, true), morning);
+        daemon = new BackupDaemon(service, new CheckStatusService(memoryLog, memory, morning), settings,
+                new HoldDaemonLockService(memory), new PrintWriter(out, true), new PrintWriter(err, true), morning);
 
         daemon.start();
 

@@ -1,0 +1,21 @@
+package dev.sqlitebackup.domain.service;
+
+import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
+import dev.sqlitebackup.domain.port.out.BackupRepository;
+
+/** Takes the daemon lock of a backup folder, named for the daemon so a second one is told who holds it. */
+public final class HoldDaemonLockService implements HoldDaemonLockUseCase {
+
+    private final BackupRepository repository;
+
+    public HoldDaemonLockService(BackupRepository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    public DaemonLock hold() {
+        repository.prepare();
+        BackupRepository.Lock lock = repository.lockDaemon("sqlite-backup daemon for " + repository.describe());
+        return lock::close;
+    }
+}

@@ -89,14 +89,19 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
         try {
             store.download(remote, scratch.file());
             IntegrityReport integrity = snapshotter.check(scratch.file(), VerifyLevel.QUICK);
-            String sha = remote.sha256().orElseThrow(() -> new BackupFailedException("the " + store.describe()
-                    + " copy of " + remote.name() + " has no recorded SHA-256; nothing restored"));
+            if (remote.sha256().isEmpty()) {
+                throw new BackupFailedException("the " + store.describe() + " copy of " + remote.name()
+                        + " has no recorded SHA-256; nothing restored");
+            }
+            // the store checked the transfer against its own checksums; this holds the bytes that arrived to the
+            // SHA-256 recorded when the backup was made
+            String arrived = repository.checksum(scratch).sha256().orElseThrow();
             Backup backup = new Backup(remote.name(), remote.sizeBytes(), remote.sha256());
-            VerificationReport report = new VerificationReport(backup, ChecksumCheck.of(remote.sha256(), sha),
+            VerificationReport report = new VerificationReport(backup, ChecksumCheck.of(remote.sha256(), arrived),
                     integrity);
             requireOk(report);
             refuseWhileOpen(command, exists);
-            destination.install(scratch.file(), sha, command.target(), command.replaces());
+            destination.install(scratch.file(), arrived, command.target(), command.replaces());
             return new RestoreResult(backup, command.target(), exists, report, true);
         } finally {
             repository.discard(scratch);

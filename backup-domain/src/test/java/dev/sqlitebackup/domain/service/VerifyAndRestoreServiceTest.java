@@ -3,16 +3,19 @@ package dev.sqlitebackup.domain.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RestoreResult;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase.Overwrite;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
+import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
 import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
@@ -223,6 +226,67 @@ class VerifyAndRestoreServiceTest {
         assertThat(result.backup().name()).isEqualTo(NEW);
         assertThat(repository.files().read(TARGET)).contains(bytes("from drive"));
         assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    /** A store whose own check misses damage: what arrives is not what it holds, and it does not notice. */
+    private RemoteBackupStore deliveringOtherBytes(InMemoryRemoteBackupStore store, byte[] delivered) {
+        return new RemoteBackupStore() {
+            @Override
+            public String describe() {
+                return store.describe();
+            }
+
+            @Override
+            public RemoteBackup upload(Backup backup, Path file) {
+                return store.upload(backup, file);
+            }
+
+            @Override
+            public List<RemoteBackup> list() {
+                return store.list();
+            }
+
+            @Override
+            public void delete(RemoteBackup backup) {
+                store.delete(backup);
+            }
+
+            @Override
+            public void download(RemoteBackup backup, Path target) {
+                repository.files().write(target, delivered);
+            }
+        };
+    }
+
+    @Test
+    void restore_fromOffsite_checksTheBytesThatArrived_notJustTheStoresWord() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.putOwn(NEW, bytes("from drive"));
+        RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
+                Optional.of(deliveringOtherBytes(drive, bytes("from elsewhere"))));
+
+        assertThatThrownBy(() -> withDrive.restore(new RestoreBackupUseCase.Command("latest", TARGET,
+                Overwrite.NEVER))).isInstanceOf(BackupFailedException.class)
+                .hasMessageContaining("failed verification").hasMessageContaining("sha256 MISMATCH");
+
+        assertThat(repository.files().exists(TARGET)).isFalse();
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void verifyRemote_checksTheBytesThatArrived_againstTheRecordedSha256() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.putOwn(NEW, bytes("on drive"));
+        VerifyBackupsService remote = new VerifyBackupsService(repository, snapshotter,
+                Optional.of(deliveringOtherBytes(drive, bytes("something else"))));
+
+        List<VerificationReport> reports = remote.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK,
+                true));
+
+        assertThat(reports).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.checksum().status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+        });
     }
 
     @Test

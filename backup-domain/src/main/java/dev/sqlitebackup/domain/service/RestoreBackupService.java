@@ -4,10 +4,11 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseInUseException;
 import dev.sqlitebackup.domain.model.IntegrityReport;
-import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RestoreResult;
+import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
@@ -112,8 +113,7 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
     private boolean refuseToClobber(Command command) {
         boolean exists = destination.exists(command.target());
         if (exists && !command.replaces()) {
-            throw new InvalidInputException(command.target() + " exists; restore will not overwrite it without "
-                    + "--force");
+            throw new RestoreTargetExistsException(command.target());
         }
         refuseWhileOpen(command, exists);
         return exists;
@@ -128,9 +128,7 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
             return;
         }
         snapshotter.openElsewhere(command.target()).ifPresent(who -> {
-            throw new BackupFailedException(command.target() + " is open in another process (" + who + "): "
-                    + "restoring over it would lose every write that process makes afterwards; stop it first "
-                    + "(or add --even-if-open to lose them), nothing restored");
+            throw new DatabaseInUseException(command.target(), who);
         });
     }
 

@@ -7,9 +7,12 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseInUseException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.NoOffsiteStoreException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RestoreResult;
+import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
@@ -109,7 +112,8 @@ class VerifyAndRestoreServiceTest {
         repository.files().write(TARGET, bytes("live"));
 
         assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER)))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--force");
+                .isInstanceOf(RestoreTargetExistsException.class)
+                .hasMessage(TARGET + " exists; restore will not overwrite it"); // the CLI adds how to
         assertThat(repository.files().read(TARGET)).contains(bytes("live"));
 
         RestoreResult forced = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.UNLESS_OPEN));
@@ -125,9 +129,9 @@ class VerifyAndRestoreServiceTest {
 
         assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET,
                 Overwrite.UNLESS_OPEN)))
-                .isInstanceOf(BackupFailedException.class)
-                .hasMessageContaining(TARGET + " is open in another process (pid 4242 (java))")
-                .hasMessageContaining("nothing restored");
+                .isInstanceOf(DatabaseInUseException.class)
+                .hasMessage(TARGET + " is open in another process (pid 4242 (java)): restoring over it would lose "
+                        + "every write that process makes afterwards; stop it first, nothing restored");
         assertThat(repository.files().read(TARGET)).contains(bytes("live"));
 
         RestoreResult anyway = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET,
@@ -302,6 +306,14 @@ class VerifyAndRestoreServiceTest {
 
         assertThat(result.fromOffsite()).isFalse();
         assertThat(repository.files().read(TARGET)).contains(bytes("new"));
+    }
+
+    @Test
+    void theRemoteCopies_withoutAStore_areBadInput_sayingWhatIsMissing() {
+        repository.put(NEW, bytes("new"), true);
+
+        assertThatThrownBy(() -> verify.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK, true)))
+                .isInstanceOf(NoOffsiteStoreException.class).hasMessage("no off-site store is configured");
     }
 
     @Test

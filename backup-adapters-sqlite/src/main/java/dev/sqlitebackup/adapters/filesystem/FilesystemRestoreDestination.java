@@ -2,6 +2,7 @@ package dev.sqlitebackup.adapters.filesystem;
 
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import dev.sqlitebackup.domain.port.out.RestoreDestination;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -98,8 +99,8 @@ public final class FilesystemRestoreDestination implements RestoreDestination {
         }
     }
 
-    private static InvalidInputException refuseToOverwrite(Path target) {
-        return new InvalidInputException(target + " exists; restore will not overwrite it without --force");
+    private static RestoreTargetExistsException refuseToOverwrite(Path target) {
+        return new RestoreTargetExistsException(target);
     }
 
     /** Replacing a symlinked database replaces the file it points at, as SQLite itself would write to. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import dev.sqlitebackup.domain.port.out.RestoreDestination;
 import dev.sqlitebackup.domain.testing.RestoreDestinationContract;
 import java.io.IOException;
@@ -131,8 +132,8 @@ class FilesystemRestoreDestinationTest extends RestoreDestinationContract {
         Path copy = copyWith(bytes("restored"));
 
         assertThatThrownBy(() -> destination.install(copy, sha256(bytes("restored")), target, false))
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessage(target + " exists; restore will not overwrite it without --force");
+                .isInstanceOf(RestoreTargetExistsException.class)
+                .hasMessage(target + " exists; restore will not overwrite it"); // the CLI adds the flag
         assertThatThrownBy(() -> destination.install(copy, sha256(bytes("other")), target, true))
                 .isInstanceOf(BackupFailedException.class)
                 .hasMessageContaining("does not match its checksum");

@@ -69,7 +69,7 @@ class ConcurrentWriterLoadTest {
             for (int i = 0; i < BACKUPS; i++) {
                 boolean compact = i % 2 == 1;
                 long before = writer.commits();
-                results.add(service.run(new RunBackupUseCase.Command(db, compact, VerifyLevel.QUICK,
+                results.add(service.run(RunBackupUseCase.Command.localBackup(db, compact, VerifyLevel.QUICK,
                         RetentionPolicy.DEFAULT, ZoneOffset.UTC, SnapshotProgress.NONE)));
                 commitsDuring.add(writer.commits() - before);
             }

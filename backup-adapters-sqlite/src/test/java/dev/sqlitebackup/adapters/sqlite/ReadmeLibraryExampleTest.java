@@ -47,7 +47,7 @@ class ReadmeLibraryExampleTest {
         // README:begin
         RunBackupUseCase backups = new RunBackupService(new SqliteSnapshotter(), new FilesystemBackupRepository(dir),
                 Notifier.OFF, Clock.systemUTC());
-        RunResult result = backups.run(new RunBackupUseCase.Command(database, true, VerifyLevel.QUICK,
+        RunResult result = backups.run(RunBackupUseCase.Command.localBackup(database, true, VerifyLevel.QUICK,
                 RetentionPolicy.DEFAULT, ZoneId.of("Europe/Berlin"), SnapshotProgress.NONE));
         // README:end
 

@@ -62,10 +62,10 @@ public final class SqliteBackupCli implements Callable<Integer> {
         String message;
         if (e instanceof ConfigurationException || e instanceof InvalidInputException) {
             code = ExitCodes.USAGE;
-            message = e.getMessage();
+            message = Remedies.messageOf(e);
         } else if (e instanceof BackupFailedException) {
             code = ExitCodes.FAILED;
-            message = e.getMessage();
+            message = Remedies.messageOf(e);
         } else if (e instanceof CommandLine.ParameterException pe) {
             return handleUsageError(pe, new String[0]);
         } else {

@@ -357,8 +357,11 @@ public final class Configuration {
      * whether to copy off-site); every setting it needs is checked here, so a bad one fails before any work.
      */
     public RunBackupUseCase.Command backupCommand(SnapshotProgress progress) {
-        return new RunBackupUseCase.Command(database(), flag(BACKUP_VACUUM, true), verifyLevel(), retention(), zone(),
-                progress, flag(DRIVE_ENABLED, true), remoteRetention());
+        RunBackupUseCase.Command local = RunBackupUseCase.Command.localBackup(database(), flag(BACKUP_VACUUM, true),
+                verifyLevel(), retention(), zone(), progress);
+        boolean offsite = flag(DRIVE_ENABLED, true);
+        RetentionPolicy remoteRetention = remoteRetention(); // checked also when off, as every setting is
+        return offsite ? local.withOffsiteCopy(remoteRetention) : local;
     }
 
     /** {@code BACKUP_VERIFY}: quick (default) or full. */

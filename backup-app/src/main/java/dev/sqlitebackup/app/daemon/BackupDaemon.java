@@ -192,8 +192,8 @@ public final class BackupDaemon {
         RunBackupUseCase.Command backup = settings.backup();
         try {
             RunResult result = local.isPresent()
-                    ? backups.copyOffsite(new RunBackupUseCase.OffsiteCommand(local.get(), backup.remoteRetention(),
-                            backup.zone(), trigger, backup.lockWait()))
+                    ? backups.copyOffsite(new RunBackupUseCase.OffsiteCommand(local.get(),
+                            backup.offsite().orElseThrow().retention(), backup.zone(), trigger, backup.lockWait()))
                     : backups.run(backup.triggeredBy(trigger));
             say(trigger.label() + " backup ok: " + result.file()
                     + result.remote().map(r -> ", off-site copy " + r.id()).orElse(""));

@@ -104,9 +104,9 @@ class BackupDaemonTest {
 
     private BackupDaemon daemon(RunBackupUseCase service, CheckStatusService status, BackupRepository repository,
             String schedule, RetryPlan retries, Duration grace) {
-        RunBackupUseCase.Command backup = new RunBackupUseCase.Command(db == null ? Path.of("/srv/app/app.db") : db,
-                false, VerifyLevel.QUICK, RetentionPolicy.DEFAULT, ZoneOffset.UTC, SnapshotProgress.NONE, true,
-                RetentionPolicy.DEFAULT);
+        RunBackupUseCase.Command backup = RunBackupUseCase.Command.localBackup(
+                db == null ? Path.of("/srv/app/app.db") : db, false, VerifyLevel.QUICK, RetentionPolicy.DEFAULT,
+                ZoneOffset.UTC, SnapshotProgress.NONE).withOffsiteCopy(RetentionPolicy.DEFAULT);
         DaemonSettings settings = new DaemonSettings(BackupSchedule.parse(schedule, ZoneOffset.UTC), retries, grace,
                 backup, dir == null ? Path.of("/in-memory/backups") : dir);
         daemon = new BackupDaemon(service, status, settings, new HoldDaemonLockService(repository),
@@ -363,9 +363,8 @@ class BackupDaemonTest {
                 RunRecord.Outcome.SUCCESS, Optional.empty(), Optional.empty(), Optional.empty()));
         RunBackupService service = new RunBackupService(memoryDatabase(), memory, Optional.empty(), Notifier.OFF,
                 morning).recordingTo(memoryLog);
-        RunBackupUseCase.Command backup = new RunBackupUseCase.Command(Path.of("/srv/app/app.db"), false,
-                VerifyLevel.QUICK, RetentionPolicy.DEFAULT, newYork, SnapshotProgress.NONE, false,
-                RetentionPolicy.DEFAULT);
+        RunBackupUseCase.Command backup = RunBackupUseCase.Command.localBackup(Path.of("/srv/app/app.db"), false,
+                VerifyLevel.QUICK, RetentionPolicy.DEFAULT, newYork, SnapshotProgress.NONE);
         DaemonSettings settings = new DaemonSettings(BackupSchedule.parse("0 30 2 * * ?", newYork), RetryPlan.DEFAULT,
                 Duration.ofMinutes(1), backup, Path.of("/in-memory/backups"));
         daemon = new BackupDaemon(service, new CheckStatusService(memoryLog, memory, morning), settings,

@@ -105,6 +105,11 @@ class CliJourneyIT {
         assertThat(clobber.errLines()).singleElement().asString().contains(restored.toString()).contains("--force");
         assertThat(Path.of(restored + "-wal")).exists();
 
+        JarProcess.Result noDrive = jar.run("list", "--remote", "--database", db.toString());
+        assertThat(noDrive.exitCode()).as(noDrive.toString()).isEqualTo(2);
+        assertThat(noDrive.errLines()).containsExactly(
+                "sqlite-backup: no off-site store is configured: set GOOGLE_DRIVE_CREDENTIALS");
+
         JarProcess.Result forced = jar.run("restore", made.get(1).getFileName().toString(), "--to",
                 restored.toString(), "--force", "--database", db.toString());
         assertThat(forced.exitCode()).as(forced.toString()).isZero();

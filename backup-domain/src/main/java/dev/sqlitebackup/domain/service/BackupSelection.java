@@ -3,6 +3,7 @@ package dev.sqlitebackup.domain.service;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.NoOffsiteStoreException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
@@ -59,7 +60,7 @@ final class BackupSelection {
                 "'" + which + "' is not a backup name (backup-YYYY-MM-DD-HHMMSS.db) or 'latest'"));
     }
 
-    static InvalidInputException noOffsiteStore() {
-        return new InvalidInputException("no off-site store is configured: set GOOGLE_DRIVE_CREDENTIALS");
+    static NoOffsiteStoreException noOffsiteStore() {
+        return new NoOffsiteStoreException();
     }
 }

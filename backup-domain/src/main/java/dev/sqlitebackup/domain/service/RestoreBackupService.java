@@ -4,10 +4,11 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseInUseException;
 import dev.sqlitebackup.domain.model.IntegrityReport;
-import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RestoreResult;
+import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
@@ -89,14 +90,19 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
         try {
             store.download(remote, scratch.file());
             IntegrityReport integrity = snapshotter.check(scratch.file(), VerifyLevel.QUICK);
-            String sha = remote.sha256().orElseThrow(() -> new BackupFailedException("the " + store.describe()
-                    + " copy of " + remote.name() + " has no recorded SHA-256; nothing restored"));
+            if (remote.sha256().isEmpty()) {
+                throw new BackupFailedException("the " + store.describe() + " copy of " + remote.name()
+                        + " has no recorded SHA-256; nothing restored");
+            }
+            // the store checked the transfer against its own checksums; this holds the bytes that arrived to the
+            // SHA-256 recorded when the backup was made
+            String arrived = repository.checksum(scratch).sha256().orElseThrow();
             Backup backup = new Backup(remote.name(), remote.sizeBytes(), remote.sha256());
-            VerificationReport report = new VerificationReport(backup, ChecksumCheck.of(remote.sha256(), sha),
+            VerificationReport report = new VerificationReport(backup, ChecksumCheck.of(remote.sha256(), arrived),
                     integrity);
             requireOk(report);
             refuseWhileOpen(command, exists);
-            destination.install(scratch.file(), sha, command.target(), command.replaces());
+            destination.install(scratch.file(), arrived, command.target(), command.replaces());
             return new RestoreResult(backup, command.target(), exists, report, true);
         } finally {
             repository.discard(scratch);
@@ -107,8 +113,7 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
     private boolean refuseToClobber(Command command) {
         boolean exists = destination.exists(command.target());
         if (exists && !command.replaces()) {
-            throw new InvalidInputException(command.target() + " exists; restore will not overwrite it without "
-                    + "--force");
+            throw new RestoreTargetExistsException(command.target());
         }
         refuseWhileOpen(command, exists);
         return exists;
@@ -123,9 +128,7 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
             return;
         }
         snapshotter.openElsewhere(command.target()).ifPresent(who -> {
-            throw new BackupFailedException(command.target() + " is open in another process (" + who + "): "
-                    + "restoring over it would lose every write that process makes afterwards; stop it first "
-                    + "(or add --even-if-open to lose them), nothing restored");
+            throw new DatabaseInUseException(command.target(), who);
         });
     }
 

@@ -185,10 +185,10 @@ public final class RunBackupService implements RunBackupUseCase {
             RetentionPlan plan = applyRetention(command, backup.name());
             RunResult local = new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration,
                     plan, swept, Optional.empty(), Optional.empty());
-            if (!command.offsite() || offsite.isEmpty()) {
+            if (command.offsite().isEmpty() || offsite.isEmpty()) {
                 return local;
             }
-            return copyOffsite(offsite.get(), local, command.remoteRetention(), command.zone());
+            return copyOffsite(offsite.get(), local, command.offsite().get().retention(), command.zone());
         }
     }
 
@@ -294,19 +294,31 @@ public final class RunBackupService implements RunBackupUseCase {
      * run whose folder cannot be prepared.
      */
     private final class Recording {
+
+        private enum State {
+            /** Nothing written yet: the run is recorded at its end, whole, if its folder exists by then. */
+            NOT_STARTED,
+            /** The start is written (or its write failed: the end then stores the run whole). */
+            STARTED,
+            /** The run must leave no trace: its folder is unusable, or the run removed all it created. */
+            UNRECORDED,
+            /** The end is written (or its write failed, which the log warns about): nothing more to do. */
+            ENDED
+        }
+
         private final RunTrigger trigger;
         private final Instant startedAt;
+        private State state = State.NOT_STARTED;
         private RunRecord record;
-        private boolean noTrace;
 
         Recording(RunTrigger trigger, Instant startedAt) {
             this.trigger = trigger;
             this.startedAt = startedAt;
         }
 
-        /** Writes the start once; later calls do nothing. */
+        /** Writes the start, once; later calls do nothing. */
         void started() {
-            if (record != null) {
+            if (state != State.NOT_STARTED) {
                 return;
             }
             try {
@@ -314,25 +326,27 @@ public final class RunBackupService implements RunBackupUseCase {
             } catch (RuntimeException broken) {
                 record = RunRecord.started(0, trigger, startedAt);
             }
+            state = State.STARTED;
         }
 
         /** The folder is unusable, or the run removed all it created: writing its end would create it again. */
         void notRecorded() {
-            noTrace = true;
+            state = State.UNRECORDED;
         }
 
         void ended(RunRecord.Outcome outcome, Optional<Backup> backup, Optional<String> remoteId,
                 Optional<String> error) {
-            if (noTrace) {
+            if (state == State.UNRECORDED || state == State.ENDED) {
                 return;
             }
             try {
-                if (record == null) {
+                if (state == State.NOT_STARTED) {
                     if (!repository.exists()) {
                         return;
                     }
                     record = RunRecord.started(0, trigger, startedAt);
                 }
+                state = State.ENDED;
                 Instant now = clock.instant();
                 activityLog.finish(record.ended(now.isBefore(startedAt) ? startedAt : now, outcome, backup,
                         remoteId, error));

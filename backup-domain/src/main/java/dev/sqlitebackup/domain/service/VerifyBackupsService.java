@@ -63,9 +63,9 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
     }
 
     /**
-     * Downloads the copy into scratch space (the store checks what arrives against its own checksums and the
-     * SHA-256 it was tagged with), compares that SHA-256 with the local sidecar when the backup is also local, and
-     * integrity-checks the downloaded bytes. The scratch file is always removed.
+     * Downloads the copy into scratch space (the store checks the transfer against its own checksums), compares the
+     * SHA-256 of the bytes that arrived with the local sidecar when the backup is also local (else with the SHA-256
+     * the copy was tagged with), and integrity-checks them. The scratch file is always removed.
      */
     private VerificationReport verifyRemote(RemoteBackupStore store, RemoteBackup remote, VerifyLevel level) {
         repository.prepare();
@@ -80,9 +80,9 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
                         new IntegrityReport(level, List.of(damaged.getMessage())));
             }
             IntegrityReport integrity = snapshotter.check(scratch.file(), level);
-            Optional<String> local = repository.find(remote.name()).flatMap(Backup::recordedSha256);
-            String downloaded = remote.sha256().orElse("(not recorded)");
-            ChecksumCheck checksum = ChecksumCheck.of(local.or(remote::sha256), downloaded);
+            Optional<String> localSidecar = repository.find(remote.name()).flatMap(Backup::recordedSha256);
+            String arrived = repository.checksum(scratch).sha256().orElseThrow();
+            ChecksumCheck checksum = ChecksumCheck.of(localSidecar.or(remote::sha256), arrived);
             return new VerificationReport(new Backup(remote.name(), remote.sizeBytes(), remote.sha256()), checksum,
                     integrity);
         } finally {

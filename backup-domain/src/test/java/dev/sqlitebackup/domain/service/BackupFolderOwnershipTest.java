@@ -55,7 +55,7 @@ class BackupFolderOwnershipTest {
     private Set<Path> filesBefore;
 
     private static RunBackupUseCase.Command run(Path db) {
-        return new RunBackupUseCase.Command(db, false, VerifyLevel.QUICK, new RetentionPolicy(0, 0, 0, 1),
+        return RunBackupUseCase.Command.localBackup(db, false, VerifyLevel.QUICK, new RetentionPolicy(0, 0, 0, 1),
                 ZoneOffset.UTC, SnapshotProgress.NONE);
     }
 

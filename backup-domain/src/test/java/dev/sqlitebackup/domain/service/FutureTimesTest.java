@@ -48,7 +48,7 @@ class FutureTimesTest {
     private final CheckStatusService status = new CheckStatusService(log, repository, clock);
 
     private RunBackupUseCase.Command keepOne() {
-        return new RunBackupUseCase.Command(DB, false, VerifyLevel.QUICK, KEEP_ONE, ZoneOffset.UTC,
+        return RunBackupUseCase.Command.localBackup(DB, false, VerifyLevel.QUICK, KEEP_ONE, ZoneOffset.UTC,
                 SnapshotProgress.NONE);
     }
 

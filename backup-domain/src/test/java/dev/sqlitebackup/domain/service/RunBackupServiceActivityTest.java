@@ -49,8 +49,8 @@ class RunBackupServiceActivityTest {
             new RunBackupService(database, repository, Optional.of(drive), notifier, clock).recordingTo(log);
 
     private RunBackupUseCase.Command command() {
-        return new RunBackupUseCase.Command(DB, false, VerifyLevel.QUICK, RetentionPolicy.DEFAULT, ZoneOffset.UTC,
-                SnapshotProgress.NONE, true, RetentionPolicy.DEFAULT);
+        return RunBackupUseCase.Command.localBackup(DB, false, VerifyLevel.QUICK, RetentionPolicy.DEFAULT,
+                ZoneOffset.UTC, SnapshotProgress.NONE).withOffsiteCopy(RetentionPolicy.DEFAULT);
     }
 
     @Test

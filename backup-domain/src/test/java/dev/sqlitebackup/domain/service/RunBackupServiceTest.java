@@ -43,7 +43,7 @@ class RunBackupServiceTest {
     private final RunBackupService service = new RunBackupService(database, repository, notifier, clock);
 
     private RunBackupUseCase.Command command(RetentionPolicy policy) {
-        return new RunBackupUseCase.Command(DB, false, VerifyLevel.QUICK, policy, ZoneOffset.UTC,
+        return RunBackupUseCase.Command.localBackup(DB, false, VerifyLevel.QUICK, policy, ZoneOffset.UTC,
                 SnapshotProgress.NONE);
     }
 
@@ -202,7 +202,7 @@ class RunBackupServiceTest {
                     }
                 });
         boolean[] copying = {false};
-        RunBackupUseCase.Command cmd = new RunBackupUseCase.Command(DB, true, VerifyLevel.QUICK,
+        RunBackupUseCase.Command cmd = RunBackupUseCase.Command.localBackup(DB, true, VerifyLevel.QUICK,
                 new RetentionPolicy(1, 0, 0, 1), ZoneOffset.UTC, (written, total) -> {
                     if (!copying[0]) {
                         copying[0] = true;
@@ -220,7 +220,7 @@ class RunBackupServiceTest {
     @Test
     void theRunReportsItsDuration_andProgress() {
         List<Long> progress = new ArrayList<>();
-        RunBackupUseCase.Command cmd = new RunBackupUseCase.Command(DB, true, VerifyLevel.FULL, RetentionPolicy.DEFAULT,
+        RunBackupUseCase.Command cmd = RunBackupUseCase.Command.localBackup(DB, true, VerifyLevel.FULL, RetentionPolicy.DEFAULT,
                 ZoneOffset.UTC, (written, total) -> progress.add(written));
         clock.advance(Duration.ZERO);
 
@@ -323,6 +323,23 @@ class RunBackupServiceTest {
     }
 
     @Test
+    void theLocalAndTheRemotePolicy_areEachApplied_whereTheyBelong() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        seedTwentyOldBackups();
+        for (int day = 1; day <= 20; day++) {
+            drive.putOwn(BackupName.at(clock.instant().minus(Duration.ofDays(day))), new byte[] {(byte) day});
+        }
+        RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
+
+        withDrive.run(RunBackupUseCase.Command.localBackup(DB, false, VerifyLevel.QUICK,
+                new RetentionPolicy(2, 0, 0, 0), ZoneOffset.UTC, SnapshotProgress.NONE)
+                .withOffsiteCopy(new RetentionPolicy(5, 0, 0, 0)));
+
+        assertThat(repository.list()).hasSize(2);
+        assertThat(drive.list()).hasSize(5);
+    }
+
+    @Test
     void aLocalOnlyRun_neverTouchesTheOffsiteStore() {
         InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
         RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
@@ -346,8 +363,8 @@ class RunBackupServiceTest {
     }
 
     private RunBackupUseCase.Command offsiteCommand(RetentionPolicy policy) {
-        return new RunBackupUseCase.Command(DB, false, VerifyLevel.QUICK, policy, ZoneOffset.UTC,
-                SnapshotProgress.NONE, true, policy);
+        return RunBackupUseCase.Command.localBackup(DB, false, VerifyLevel.QUICK, policy, ZoneOffset.UTC,
+                SnapshotProgress.NONE).withOffsiteCopy(policy);
     }
 
     private List<BackupName> seedTwentyOldBackups() {

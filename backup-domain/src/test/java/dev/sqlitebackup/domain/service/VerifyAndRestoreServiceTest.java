@@ -3,16 +3,22 @@ package dev.sqlitebackup.domain.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DatabaseInUseException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.NoOffsiteStoreException;
+import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RestoreResult;
+import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase.Overwrite;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
+import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
 import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
@@ -106,7 +112,8 @@ class VerifyAndRestoreServiceTest {
         repository.files().write(TARGET, bytes("live"));
 
         assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER)))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("--force");
+                .isInstanceOf(RestoreTargetExistsException.class)
+                .hasMessage(TARGET + " exists; restore will not overwrite it"); // the CLI adds how to
         assertThat(repository.files().read(TARGET)).contains(bytes("live"));
 
         RestoreResult forced = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.UNLESS_OPEN));
@@ -122,9 +129,9 @@ class VerifyAndRestoreServiceTest {
 
         assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET,
                 Overwrite.UNLESS_OPEN)))
-                .isInstanceOf(BackupFailedException.class)
-                .hasMessageContaining(TARGET + " is open in another process (pid 4242 (java))")
-                .hasMessageContaining("nothing restored");
+                .isInstanceOf(DatabaseInUseException.class)
+                .hasMessage(TARGET + " is open in another process (pid 4242 (java)): restoring over it would lose "
+                        + "every write that process makes afterwards; stop it first, nothing restored");
         assertThat(repository.files().read(TARGET)).contains(bytes("live"));
 
         RestoreResult anyway = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET,
@@ -225,6 +232,67 @@ class VerifyAndRestoreServiceTest {
         assertThat(repository.scratchFiles()).isEmpty();
     }
 
+    /** A store whose own check misses damage: what arrives is not what it holds, and it does not notice. */
+    private RemoteBackupStore deliveringOtherBytes(InMemoryRemoteBackupStore store, byte[] delivered) {
+        return new RemoteBackupStore() {
+            @Override
+            public String describe() {
+                return store.describe();
+            }
+
+            @Override
+            public RemoteBackup upload(Backup backup, Path file) {
+                return store.upload(backup, file);
+            }
+
+            @Override
+            public List<RemoteBackup> list() {
+                return store.list();
+            }
+
+            @Override
+            public void delete(RemoteBackup backup) {
+                store.delete(backup);
+            }
+
+            @Override
+            public void download(RemoteBackup backup, Path target) {
+                repository.files().write(target, delivered);
+            }
+        };
+    }
+
+    @Test
+    void restore_fromOffsite_checksTheBytesThatArrived_notJustTheStoresWord() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.putOwn(NEW, bytes("from drive"));
+        RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
+                Optional.of(deliveringOtherBytes(drive, bytes("from elsewhere"))));
+
+        assertThatThrownBy(() -> withDrive.restore(new RestoreBackupUseCase.Command("latest", TARGET,
+                Overwrite.NEVER))).isInstanceOf(BackupFailedException.class)
+                .hasMessageContaining("failed verification").hasMessageContaining("sha256 MISMATCH");
+
+        assertThat(repository.files().exists(TARGET)).isFalse();
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void verifyRemote_checksTheBytesThatArrived_againstTheRecordedSha256() {
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.putOwn(NEW, bytes("on drive"));
+        VerifyBackupsService remote = new VerifyBackupsService(repository, snapshotter,
+                Optional.of(deliveringOtherBytes(drive, bytes("something else"))));
+
+        List<VerificationReport> reports = remote.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK,
+                true));
+
+        assertThat(reports).singleElement().satisfies(r -> {
+            assertThat(r.ok()).isFalse();
+            assertThat(r.checksum().status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+        });
+    }
+
     @Test
     void restore_prefersTheLocalCopy_whenTheBackupIsInBothPlaces() {
         InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
@@ -238,6 +306,14 @@ class VerifyAndRestoreServiceTest {
 
         assertThat(result.fromOffsite()).isFalse();
         assertThat(repository.files().read(TARGET)).contains(bytes("new"));
+    }
+
+    @Test
+    void theRemoteCopies_withoutAStore_areBadInput_sayingWhatIsMissing() {
+        repository.put(NEW, bytes("new"), true);
+
+        assertThatThrownBy(() -> verify.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK, true)))
+                .isInstanceOf(NoOffsiteStoreException.class).hasMessage("no off-site store is configured");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.sqlitebackup.domain.testing;
 
 import dev.sqlitebackup.domain.model.BackupFailedException;
-import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import dev.sqlitebackup.domain.port.out.RestoreDestination;
 import java.nio.file.Path;
 
@@ -24,7 +24,7 @@ public final class InMemoryRestoreDestination implements RestoreDestination {
         byte[] content = files.read(verifiedCopy)
                 .orElseThrow(() -> new BackupFailedException(verifiedCopy + " does not exist"));
         if (files.exists(target) && !replace) {
-            throw new InvalidInputException(target + " exists; restore will not overwrite it without --force");
+            throw new RestoreTargetExistsException(target);
         }
         String actual = InMemoryBackupRepository.sha256(content);
         if (!actual.equalsIgnoreCase(expectedSha256)) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqlitebackup.domain.model.BackupFailedException;
-import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import dev.sqlitebackup.domain.port.out.RestoreDestination;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,8 +55,8 @@ public abstract class RestoreDestinationContract {
         Path copy = copyWith(bytes("restored"));
 
         assertThatThrownBy(() -> destination().install(copy, sha256(bytes("restored")), target, false))
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining(target.toString());
+                .isInstanceOf(RestoreTargetExistsException.class)
+                .hasMessage(target + " exists; restore will not overwrite it");
         assertThat(read(target)).isEqualTo(bytes("live data"));
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * In-port: take one consistent, verified backup of the live database, apply retention, and copy it off-site.
@@ -41,54 +42,63 @@ public interface RunBackupUseCase {
     }
 
     /**
+     * One run. Made by {@link #localBackup} (a manual run whose backup stays in the folder, not waiting for the lock)
+     * and shaped by {@link #withOffsiteCopy}, {@link #triggeredBy} and {@link #waitingForLock}.
+     *
      * @param database the live database file
      * @param compact  VACUUM INTO the copy (smaller, defragmented) instead of the page-for-page online backup
      * @param verify   how deeply the copy is checked before it gets a backup name
-     * @param offsite  copy the new backup to the off-site store, if one is configured, and apply
-     *                 {@code remoteRetention} there
+     * @param offsite  whether and how the new backup is copied off-site; empty for a local-only run
      * @param trigger  what started the run, for the activity log
      * @param lockWait how long to wait for a run that holds the folder's lock before giving up
      */
     record Command(Path database, boolean compact, VerifyLevel verify, RetentionPolicy retention, ZoneId zone,
-            SnapshotProgress progress, boolean offsite, RetentionPolicy remoteRetention, RunTrigger trigger,
-            Duration lockWait) {
+            SnapshotProgress progress, Optional<OffsitePlan> offsite, RunTrigger trigger, Duration lockWait) {
         public Command {
-            Objects.requireNonNull(trigger, "trigger");
-            Objects.requireNonNull(lockWait, "lockWait");
-            if (lockWait.isNegative()) {
-                throw new IllegalArgumentException("negative lock wait: " + lockWait);
-            }
-            Objects.requireNonNull(remoteRetention, "remoteRetention");
             Objects.requireNonNull(database, "database");
             Objects.requireNonNull(verify, "verify");
             Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(zone, "zone");
             Objects.requireNonNull(progress, "progress");
+            Objects.requireNonNull(offsite, "offsite");
+            Objects.requireNonNull(trigger, "trigger");
+            Objects.requireNonNull(lockWait, "lockWait");
+            if (lockWait.isNegative()) {
+                throw new IllegalArgumentException("negative lock wait: " + lockWait);
+            }
         }
 
-        /** A manual run that does not wait for the lock. */
-        public Command(Path database, boolean compact, VerifyLevel verify, RetentionPolicy retention, ZoneId zone,
-                SnapshotProgress progress, boolean offsite, RetentionPolicy remoteRetention) {
-            this(database, compact, verify, retention, zone, progress, offsite, remoteRetention, RunTrigger.MANUAL,
-                    Duration.ZERO);
+        /** A manual run whose backup stays in the folder (no off-site copy) and that does not wait for the lock. */
+        public static Command localBackup(Path database, boolean compact, VerifyLevel verify,
+                RetentionPolicy retention, ZoneId zone, SnapshotProgress progress) {
+            return new Command(database, compact, verify, retention, zone, progress, Optional.empty(),
+                    RunTrigger.MANUAL, Duration.ZERO);
+        }
+
+        /**
+         * The same run, also copying its backup to the off-site store (when one is configured) and applying
+         * {@code remoteRetention} to the store's copies.
+         */
+        public Command withOffsiteCopy(RetentionPolicy remoteRetention) {
+            return new Command(database, compact, verify, retention, zone, progress,
+                    Optional.of(new OffsitePlan(remoteRetention)), trigger, lockWait);
         }
 
         /** The same run, started by {@code by}. */
         public Command triggeredBy(RunTrigger by) {
-            return new Command(database, compact, verify, retention, zone, progress, offsite, remoteRetention, by,
-                    lockWait);
+            return new Command(database, compact, verify, retention, zone, progress, offsite, by, lockWait);
         }
 
         /** The same run, waiting up to {@code wait} for the folder's lock. */
         public Command waitingForLock(Duration wait) {
-            return new Command(database, compact, verify, retention, zone, progress, offsite, remoteRetention,
-                    trigger, wait);
+            return new Command(database, compact, verify, retention, zone, progress, offsite, trigger, wait);
         }
+    }
 
-        /** A local-only run: no off-site copy, whatever store is configured. */
-        public Command(Path database, boolean compact, VerifyLevel verify, RetentionPolicy retention, ZoneId zone,
-                SnapshotProgress progress) {
-            this(database, compact, verify, retention, zone, progress, false, retention);
+    /** The off-site part of a run: copy the backup to the store, then apply {@code retention} to its copies there. */
+    record OffsitePlan(RetentionPolicy retention) {
+        public OffsitePlan {
+            Objects.requireNonNull(retention, "retention");
         }
     }
 }

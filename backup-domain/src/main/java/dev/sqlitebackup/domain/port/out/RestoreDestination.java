@@ -18,8 +18,9 @@ public interface RestoreDestination {
      * {@code -wal}, {@code -shm} and {@code -journal} files of the old database are removed first so SQLite never
      * mixes them into the restored file; without it, an existing target is never overwritten.
      *
-     * @throws dev.sqlitebackup.domain.model.InvalidInputException when the target's folder is missing or the
-     *         target exists and {@code replace} is false
+     * @throws dev.sqlitebackup.domain.model.InvalidInputException when the target's folder is missing
+     * @throws dev.sqlitebackup.domain.model.RestoreTargetExistsException when the target exists and {@code replace}
+     *         is false
      */
     void install(Path verifiedCopy, String expectedSha256, Path target, boolean replace);
 }

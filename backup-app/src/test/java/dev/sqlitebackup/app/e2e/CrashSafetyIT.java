@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +46,17 @@ class CrashSafetyIT {
     /** Kills at a random time within a measured full run, alternating the two ways of copying. */
     private static final int RANDOM_KILLS = 14;
     /** Kills aimed at each phase, per way of copying; publishing takes milliseconds, so it gets more. */
-    private static final Map<Aim, Integer> AIMED_KILLS = new EnumMap<>(Map.of(Aim.COPYING, 1, Aim.CHECKING, 1,
-            Aim.PUBLISHING, 2, Aim.PUBLISHED, 1));
+    private static final Map<Aim, Integer> AIMED_KILLS = new EnumMap<>(Map.of(Aim.STARTING, 1, Aim.COPYING, 1,
+            Aim.CHECKING, 1, Aim.PUBLISHING, 2, Aim.PUBLISHED, 1));
+    /**
+     * The phases some kill must hit, or the test fails. Publishing lasts a few milliseconds (two links and three
+     * fsyncs) on a fast disk, less than the watching can aim at: it is aimed at, and reported, but not required.
+     */
+    private static final Set<Aim> MUST_HIT = EnumSet.of(Aim.STARTING, Aim.COPYING, Aim.CHECKING, Aim.PUBLISHED);
     /** Further aimed kills per phase when a phase was never hit (the run outpaced the watching, say). */
     private static final int EXTRA_AIMED_TRIES = 3;
-    private static final int PUBLISH_WINDOW_MILLIS = 12;
+    /** How long after the scratch sidecar appears a kill aimed at publishing comes, at most. */
+    private static final int PUBLISH_WINDOW_MILLIS = 4;
     /** About 11 MB: eleven 1 MiB chunks, each made to take {@link #CHUNK_DELAY_MILLIS} on the fake Drive. */
     private static final int DRIVE_ROWS = 3_000;
     private static final long CHUNK_DELAY_MILLIS = 120;
@@ -78,6 +85,8 @@ class CrashSafetyIT {
     private enum Aim {
         /** A random time within a measured full run. */
         RANDOM(),
+        /** At once: the JVM starting, the database inspected, the folder locked; nothing written yet. */
+        STARTING("starting"),
         /** The scratch copy exists and is still growing. */
         COPYING("copying"),
         /** The scratch copy is whole and has no sidecar yet: quick_check and hashing. */
@@ -161,7 +170,7 @@ class CrashSafetyIT {
                 + " at random times, the rest aimed at a phase, " + extra + " extra; seed " + seed + ") in "
                 + (System.nanoTime() - start) / 1_000_000 + " ms, by phase: " + phases
                 + "; sidecars left without their backup: " + folder.check("at the end").loneSidecars());
-        for (Aim aim : AIMED_KILLS.keySet()) {
+        for (Aim aim : MUST_HIT) {
             assertThat(hit(phases, aim)).as("some kill landed while " + aim.phases.get(0) + ", seed " + seed
                     + "; phases hit: " + phases).isTrue();
         }
@@ -210,6 +219,7 @@ class CrashSafetyIT {
         Child child = Child.start(home, local(folder), mode.run(bigDb));
         boolean killed = switch (kill.aim()) {
             case RANDOM -> child.killAfter(delay);
+            case STARTING -> child.killAfterFromNow(delay);
             case COPYING -> child.await(() -> scratchCopySize(folder).filter(s -> s > 0 && s < fullSize).isPresent())
                     && child.killAfterFromNow(delay);
             case CHECKING -> child.await(() -> scratchCopySize(folder).filter(s -> s >= fullSize).isPresent()

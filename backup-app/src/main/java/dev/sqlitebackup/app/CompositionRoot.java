@@ -7,7 +7,6 @@ import dev.sqlitebackup.adapters.sqlite.SqliteSnapshotter;
 import dev.sqlitebackup.app.cli.UseCases;
 import dev.sqlitebackup.adapters.drive.DriveConsent;
 import dev.sqlitebackup.adapters.drive.DriveRemoteBackupStore;
-import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfyNotifier;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.config.Configuration;
@@ -165,7 +164,7 @@ public final class CompositionRoot implements UseCases {
      */
     private static Optional<RemoteBackupStore> offsite(Configuration configuration,
             Optional<DatabaseIdentity> database) {
-        return DriveSettings.fromConfig(configuration.asMap()).map(s -> new DriveRemoteBackupStore(s, database));
+        return configuration.drive().map(s -> new DriveRemoteBackupStore(s, database));
     }
 
     /** ntfy when NTFY_TOPIC is set, otherwise notifications are off. */
@@ -174,11 +173,7 @@ public final class CompositionRoot implements UseCases {
     }
 
     private Optional<NtfySettings> ntfy(Configuration configuration) {
-        try {
-            return NtfySettings.fromConfig(configuration.asMap(), clock.withZone(configuration.zone()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage());
-        }
+        return configuration.ntfy(clock);
     }
 
     private static SqliteSnapshotter snapshotter() {

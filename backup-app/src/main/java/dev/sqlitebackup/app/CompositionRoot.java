@@ -11,6 +11,7 @@ import dev.sqlitebackup.adapters.ntfy.NtfyNotifier;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
@@ -148,7 +149,8 @@ public final class CompositionRoot implements UseCases {
     @Override
     public boolean sendTestNotification(Configuration configuration) {
         return ntfy(configuration).map(NtfyNotifier::new).orElseThrow(() -> new ConfigurationException(
-                "ntfy is not configured: set NTFY_TOPIC (and NTFY_URL, NTFY_TOKEN or NTFY_USER/NTFY_PASSWORD)"))
+                "ntfy is not configured: set " + Settings.NTFY_TOPIC + " (and " + Settings.NTFY_URL + ", "
+                        + Settings.NTFY_TOKEN + " or " + Settings.NTFY_USER + "/" + Settings.NTFY_PASSWORD + ")"))
                 .sendTest();
     }
 

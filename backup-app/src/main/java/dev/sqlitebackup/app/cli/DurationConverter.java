@@ -2,6 +2,7 @@ package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Durations;
 import java.time.Duration;
+import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -13,22 +14,22 @@ public class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {
-        try {
-            return Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new TypeConversionException(e.getMessage());
-        }
+        return read(value, Durations::parse);
     }
 
     /** A duration longer than zero. */
     public static final class Positive extends DurationConverter {
         @Override
         public Duration convert(String value) {
-            Duration d = super.convert(value);
-            if (d.isNegative() || d.isZero()) {
-                throw new TypeConversionException("must be longer than zero, got '" + value + "'");
-            }
-            return d;
+            return read(value, Durations::parsePositive);
+        }
+    }
+
+    private static Duration read(String value, Function<String, Duration> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
     }
 }

@@ -130,8 +130,8 @@ public final class Configuration {
     }
 
     public Path database() {
-        return databaseIfSet().orElseThrow(() -> new ConfigurationException(
-                "no database given: set DATABASE_URL or pass --database PATH"));
+        return databaseIfSet().orElseThrow(() -> new ConfigurationException("no database given: set " + DATABASE_URL
+                + " or pass " + DATABASE_URL.flag().orElseThrow() + " PATH"));
     }
 
     /**
@@ -170,9 +170,9 @@ public final class Configuration {
 
     /** The default of {@code BACKUP_DIR}. */
     Path defaultBackupDir() {
-        Path db = databaseIfSet().orElseThrow(() -> new ConfigurationException(
-                "no backup folder given: set BACKUP_DIR or DATABASE_URL (backups go beside the database), "
-                        + "or pass --backup-dir DIR"));
+        Path db = databaseIfSet().orElseThrow(() -> new ConfigurationException("no backup folder given: set "
+                + BACKUP_DIR + " or " + DATABASE_URL + " (backups go beside the database), or pass "
+                + BACKUP_DIR.flag().orElseThrow() + " DIR"));
         Path absolute = db.toAbsolutePath().normalize();
         if (absolute.getFileName() == null) {
             throw new InvalidSettingException(DATABASE_URL.key(), source(DATABASE_URL),

@@ -52,7 +52,7 @@ public final class Settings {
     public static final Setting<Integer> BACKUP_RETRY_ATTEMPTS =
             Setting.of("BACKUP_RETRY_ATTEMPTS", Settings::attempts, RetryPlan.DEFAULT.attempts());
     public static final Setting<Duration> BACKUP_RETRY_DELAY =
-            Setting.of("BACKUP_RETRY_DELAY", Settings::positiveDuration, RetryPlan.DEFAULT.firstDelay());
+            Setting.of("BACKUP_RETRY_DELAY", Durations::parsePositive, RetryPlan.DEFAULT.firstDelay());
     public static final Setting<Duration> BACKUP_SHUTDOWN_GRACE =
             Setting.of("BACKUP_SHUTDOWN_GRACE", Settings::shutdownGrace, Duration.ofMinutes(10));
     public static final Setting<Path> BACKUP_STATE_DB = Setting.derived("BACKUP_STATE_DB", Settings::absolutePath,
@@ -130,11 +130,6 @@ public final class Settings {
     static final Duration LONGEST_SHUTDOWN_GRACE = Duration.ofDays(1);
 
     private Settings() {
-    }
-
-    /** The setting with this key. */
-    public static Optional<Setting<?>> byKey(String key) {
-        return ALL.stream().<Setting<?>>map(s -> s).filter(s -> s.key().equals(key)).findFirst();
     }
 
     /**
@@ -270,17 +265,8 @@ public final class Settings {
         return text;
     }
 
-    /** A duration ({@code 90m}, {@code 26h}, {@code 2d}, {@code PT26H} ...) greater than zero. */
-    static Duration positiveDuration(String text) {
-        Duration d = Durations.parse(text);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException("must be longer than zero, got '" + text + "'");
-        }
-        return d;
-    }
-
     private static Duration shutdownGrace(String text) {
-        Duration grace = positiveDuration(text);
+        Duration grace = Durations.parsePositive(text);
         if (grace.compareTo(LONGEST_SHUTDOWN_GRACE) > 0) {
             throw new IllegalArgumentException("must be at most 24h, got '" + text + "'");
         }

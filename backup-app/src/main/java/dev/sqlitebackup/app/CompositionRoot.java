@@ -7,11 +7,11 @@ import dev.sqlitebackup.adapters.sqlite.SqliteSnapshotter;
 import dev.sqlitebackup.app.cli.UseCases;
 import dev.sqlitebackup.adapters.drive.DriveConsent;
 import dev.sqlitebackup.adapters.drive.DriveRemoteBackupStore;
-import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfyNotifier;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
@@ -157,7 +157,8 @@ public final class CompositionRoot implements UseCases {
     @Override
     public boolean sendTestNotification(Configuration configuration) {
         return ntfy(configuration).map(NtfyNotifier::new).orElseThrow(() -> new ConfigurationException(
-                "ntfy is not configured: set NTFY_TOPIC (and NTFY_URL, NTFY_TOKEN or NTFY_USER/NTFY_PASSWORD)"))
+                "ntfy is not configured: set " + Settings.NTFY_TOPIC + " (and " + Settings.NTFY_URL + ", "
+                        + Settings.NTFY_TOKEN + " or " + Settings.NTFY_USER + "/" + Settings.NTFY_PASSWORD + ")"))
                 .sendTest();
     }
 
@@ -173,7 +174,7 @@ public final class CompositionRoot implements UseCases {
      */
     private static Optional<RemoteBackupStore> offsite(Configuration configuration,
             Optional<DatabaseIdentity> database) {
-        return DriveSettings.fromConfig(configuration.asMap()).map(s -> new DriveRemoteBackupStore(s, database));
+        return configuration.drive().map(s -> new DriveRemoteBackupStore(s, database));
     }
 
     /** ntfy when NTFY_TOPIC is set, otherwise notifications are off. */
@@ -182,11 +183,7 @@ public final class CompositionRoot implements UseCases {
     }
 
     private Optional<NtfySettings> ntfy(Configuration configuration) {
-        try {
-            return NtfySettings.fromConfig(configuration.asMap(), clock.withZone(configuration.zone()));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage());
-        }
+        return configuration.ntfy(clock);
     }
 
     private static SqliteSnapshotter snapshotter() {

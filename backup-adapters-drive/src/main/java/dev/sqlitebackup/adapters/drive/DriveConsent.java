@@ -134,8 +134,7 @@ public final class DriveConsent {
             String authorisationCode = await(code);
             UserCredentials credentials = exchange(authorizer, authorisationCode, redirect);
             write(out, client, credentials.getRefreshToken());
-            prompt.println("Wrote " + out + ". Set " + DriveSettings.CREDENTIALS + "=" + out + " to copy backups to "
-                    + "Google Drive.");
+            prompt.println("Wrote " + out + "."); // the caller says which setting to point at it
             prompt.flush();
             return out;
         } finally {

@@ -63,7 +63,7 @@ final class DriveCredentials {
     /**
      * Reads and checks a credentials file.
      *
-     * @throws InvalidInputException e.g. "GOOGLE_DRIVE_CREDENTIALS /x.json: not JSON"
+     * @throws InvalidInputException e.g. "/x.json: not JSON" (the caller names the setting)
      */
     static DriveCredentials load(Path file) {
         byte[] bytes = read(file);
@@ -111,8 +111,8 @@ final class DriveCredentials {
         try {
             Set<PosixFilePermission> permissions = view.readAttributes().permissions();
             if (permissions.stream().anyMatch(SHARED::contains)) {
-                LOG.warn("{} {} is readable by group or others; it holds a secret: chmod 600 it",
-                        DriveSettings.CREDENTIALS, file);
+                LOG.warn("Drive credentials file {} is readable by group or others; it holds a secret: chmod 600 it",
+                        file);
             }
         } catch (IOException e) {
             LOG.debug("cannot read the permissions of {}: {}", file, e.toString());
@@ -160,6 +160,6 @@ final class DriveCredentials {
     }
 
     private static InvalidInputException invalid(Path file, String problem) {
-        return new InvalidInputException(DriveSettings.CREDENTIALS + " " + file + ": " + problem);
+        return new InvalidInputException(file + ": " + problem);
     }
 }

@@ -2,12 +2,9 @@ package dev.sqlitebackup.adapters.drive;
 
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -30,24 +27,18 @@ public record DriveSettings(Path credentialsFile, String folderName, Optional<St
         Optional<URI> rootUrl, int chunkSizeBytes, int retryAttempts, Duration initialBackoff,
         Duration connectTimeout, Duration readTimeout) {
 
-    public static final String CREDENTIALS = "GOOGLE_DRIVE_CREDENTIALS";
-    public static final String ENABLED = "DRIVE_ENABLED";
-    public static final String FOLDER = "DRIVE_FOLDER";
-    public static final String PARENT_ID = "DRIVE_PARENT_ID";
-    public static final String ROOT_URL = "DRIVE_ROOT_URL";
-    public static final String CHUNK_MB = "DRIVE_CHUNK_MB";
-
     public static final String DEFAULT_FOLDER = "SQLite Backups";
     /** Drive wants every chunk but the last to be a multiple of this. */
     public static final int CHUNK_GRANULARITY = 256 * 1024;
     public static final int DEFAULT_CHUNK_MB = 8;
-    static final int MAX_CHUNK_MB = 1024;
+    /** The largest chunk, in MiB: the chunk is held in memory. */
+    public static final int MAX_CHUNK_MB = 1024;
     public static final int DEFAULT_RETRY_ATTEMPTS = 5;
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
 
-    // Drive ids are URL-safe base64-ish; anything else would end up inside a query string.
+    /** Drive ids are URL-safe base64-ish. */
     private static final Pattern DRIVE_ID = Pattern.compile("[A-Za-z0-9_-]{1,200}");
 
     public DriveSettings {
@@ -59,14 +50,16 @@ public record DriveSettings(Path credentialsFile, String folderName, Optional<St
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
         if (folderName.isBlank()) {
-            throw new InvalidInputException(FOLDER + " must not be blank");
+            throw new InvalidInputException("Drive folder name must not be blank");
         }
-        parentId.ifPresent(id -> {
-            if (!DRIVE_ID.matcher(id).matches()) {
-                throw new InvalidInputException(PARENT_ID + " is not a Drive id: '" + id + "'");
-            }
+        parentId.flatMap(DriveSettings::parentIdProblem).ifPresent(p -> {
+            throw new InvalidInputException("Drive parent folder id " + p);
         });
-        rootUrl = rootUrl.map(DriveSettings::checkedRootUrl);
+        rootUrl.flatMap(DriveSettings::rootUrlProblem).ifPresent(p -> {
+            throw new InvalidInputException("Drive root URL " + p);
+        });
+        // The client appends "drive/v3/..." to the root: it must end with a slash.
+        rootUrl = rootUrl.map(url -> url.toString().endsWith("/") ? url : URI.create(url + "/"));
         if (chunkSizeBytes <= 0 || chunkSizeBytes % CHUNK_GRANULARITY != 0) {
             throw new InvalidInputException("Drive chunk size must be a positive multiple of 256 KiB, got "
                     + chunkSizeBytes + " bytes");
@@ -87,42 +80,13 @@ public record DriveSettings(Path credentialsFile, String folderName, Optional<St
     }
 
     /**
-     * Reads the Drive variables from the merged configuration. Empty when off-site copies are off: no
-     * {@value #CREDENTIALS}, or {@value #ENABLED}{@code =false}. Blank values count as unset. Checks the credentials
-     * file now (exists, is JSON of a known type) so that a bad one stops the run before any work, and warns when it
-     * is readable by group or others.
+     * Reads and checks the credentials file now (exists, is JSON of a known type), so that a bad one stops a run
+     * before any work, and warns when it is readable by group or others.
      *
-     * @throws InvalidInputException one line naming the variable, for a bad value or a bad credentials file
+     * @throws InvalidInputException one line naming the file and what is wrong with it, never a secret
      */
-    public static Optional<DriveSettings> fromConfig(Map<String, String> config) {
-        Optional<Boolean> enabled = value(config, ENABLED).map(DriveSettings::parseBoolean);
-        Optional<String> credentials = value(config, CREDENTIALS);
-        if (enabled.isPresent() && !enabled.get()) {
-            return Optional.empty();
-        }
-        if (credentials.isEmpty()) {
-            if (enabled.isPresent()) {
-                throw new InvalidInputException(ENABLED + " is true but " + CREDENTIALS
-                        + " is not set (run drive-auth to make a credentials file)");
-            }
-            return Optional.empty();
-        }
-        Path credentialsFile;
-        try {
-            credentialsFile = Path.of(credentials.get());
-        } catch (InvalidPathException e) {
-            throw new InvalidInputException(CREDENTIALS + " is not a path: '" + credentials.get() + "'");
-        }
-        DriveCredentials.load(credentialsFile).warnIfShared(); // fail now, not at the first upload
-
-        DriveSettings defaults = defaults(credentialsFile);
-        String folder = value(config, FOLDER).orElse(DEFAULT_FOLDER);
-        Optional<String> parent = value(config, PARENT_ID);
-        Optional<URI> root = value(config, ROOT_URL).map(DriveSettings::parseRootUrl);
-        int chunk = value(config, CHUNK_MB).map(DriveSettings::parseChunkMb).orElse(DEFAULT_CHUNK_MB) * 1024 * 1024;
-        return Optional.of(new DriveSettings(credentialsFile, folder, parent, root, chunk,
-                defaults.retryAttempts(), defaults.initialBackoff(), defaults.connectTimeout(),
-                defaults.readTimeout()));
+    public void checkCredentials() {
+        DriveCredentials.load(credentialsFile).warnIfShared();
     }
 
     /** For messages: the folder and where it lives. */
@@ -130,51 +94,23 @@ public record DriveSettings(Path credentialsFile, String folderName, Optional<St
         return "Google Drive folder '" + folderName + "'" + parentId.map(p -> " in " + p).orElse("");
     }
 
-    private static Optional<String> value(Map<String, String> config, String name) {
-        return Optional.ofNullable(config.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    /** Why {@code id} is no Drive id, worded to follow its name; empty when it is one. */
+    public static Optional<String> parentIdProblem(String id) {
+        // anything but a Drive id's characters would end up inside a query string
+        return DRIVE_ID.matcher(id).matches() ? Optional.empty() : Optional.of("is not a Drive id: '" + id + "'");
     }
 
-    private static boolean parseBoolean(String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new InvalidInputException(ENABLED + " must be true or false, got '" + value + "'");
-        };
-    }
-
-    private static int parseChunkMb(String value) {
-        int mb;
-        try {
-            mb = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            mb = -1;
-        }
-        if (mb < 1 || mb > MAX_CHUNK_MB) {
-            throw new InvalidInputException(CHUNK_MB + " must be a whole number of MiB from 1 to " + MAX_CHUNK_MB
-                    + ", got '" + value + "'");
-        }
-        return mb;
-    }
-
-    private static URI parseRootUrl(String value) {
-        try {
-            return checkedRootUrl(new URI(value));
-        } catch (URISyntaxException e) {
-            throw new InvalidInputException(ROOT_URL + " is not a URL: '" + value + "'");
-        }
-    }
-
-    private static URI checkedRootUrl(URI url) {
+    /** Why {@code url} cannot be the Drive API's root URL, worded to follow its name; empty when it can. */
+    public static Optional<String> rootUrlProblem(URI url) {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null
                 || url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new InvalidInputException(ROOT_URL + " must be an http(s) URL without query, got '" + url + "'");
+            return Optional.of("must be an http(s) URL without query, got '" + url + "'");
         }
         if (url.getRawUserInfo() != null) {
             // it would end up in messages; keep secrets out of URLs
-            throw new InvalidInputException(ROOT_URL + " must not contain a user or password");
+            return Optional.of("must not contain a user or password");
         }
-        // The client appends "drive/v3/..." to the root: it must end with a slash.
-        return url.toString().endsWith("/") ? url : URI.create(url + "/");
+        return Optional.empty();
     }
 }

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,22 +35,18 @@ class DriveSettingsTest {
                 """);
     }
 
-    @Test
-    void offWithoutCredentials_orWhenDisabled() throws IOException {
-        assertThat(DriveSettings.fromConfig(Map.of())).isEmpty();
-        assertThat(DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS", "  "))).isEmpty();
-        assertThat(DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS", userCredentials().toString(),
-                "DRIVE_ENABLED", "false"))).isEmpty();
+    private DriveSettings withParentAndRoot(Optional<String> parentId, Optional<URI> rootUrl) {
+        DriveSettings defaults = DriveSettings.defaults(dir.resolve("c.json"));
+        return new DriveSettings(defaults.credentialsFile(), "Nightly", parentId, rootUrl,
+                defaults.chunkSizeBytes(), defaults.retryAttempts(), defaults.initialBackoff(),
+                defaults.connectTimeout(), defaults.readTimeout());
     }
 
     @Test
-    void defaults() throws IOException {
-        Path file = userCredentials();
+    void defaults() {
+        DriveSettings settings = DriveSettings.defaults(dir.resolve("c.json"));
 
-        DriveSettings settings = DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS", file.toString()))
-                .orElseThrow();
-
-        assertThat(settings.credentialsFile()).isEqualTo(file);
+        assertThat(settings.credentialsFile()).isEqualTo(dir.resolve("c.json"));
         assertThat(settings.folderName()).isEqualTo("SQLite Backups");
         assertThat(settings.parentId()).isEmpty();
         assertThat(settings.rootUrl()).isEmpty();
@@ -60,45 +55,45 @@ class DriveSettingsTest {
     }
 
     @Test
-    void everyVariable() throws IOException {
-        DriveSettings settings = DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS",
-                userCredentials().toString(), "DRIVE_ENABLED", "true", "DRIVE_FOLDER", "Nightly",
-                "DRIVE_PARENT_ID", "0AbC-d_9", "DRIVE_ROOT_URL", "http://127.0.0.1:8080/proxy",
-                "DRIVE_CHUNK_MB", "16")).orElseThrow();
+    void everyComponent() {
+        DriveSettings settings = withParentAndRoot(Optional.of("0AbC-d_9"),
+                Optional.of(URI.create("http://127.0.0.1:8080/proxy")));
 
-        assertThat(settings.folderName()).isEqualTo("Nightly");
         assertThat(settings.parentId()).contains("0AbC-d_9");
-        assertThat(settings.rootUrl()).contains(URI.create("http://127.0.0.1:8080/proxy/"));
-        assertThat(settings.chunkSizeBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(settings.rootUrl()).as("the client appends drive/v3 to the root")
+                .contains(URI.create("http://127.0.0.1:8080/proxy/"));
         assertThat(settings.describe()).isEqualTo("Google Drive folder 'Nightly' in 0AbC-d_9");
     }
 
     @Test
-    void badValues_nameTheirVariable() throws IOException {
-        String file = userCredentials().toString();
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file, "DRIVE_ENABLED", "maybe"), "DRIVE_ENABLED");
-        assertBad(Map.of("DRIVE_ENABLED", "true"), "GOOGLE_DRIVE_CREDENTIALS is not set");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file, "DRIVE_CHUNK_MB", "0"), "DRIVE_CHUNK_MB");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file, "DRIVE_CHUNK_MB", "1.5"), "DRIVE_CHUNK_MB");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file, "DRIVE_ROOT_URL", "ftp://x/"), "DRIVE_ROOT_URL");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file, "DRIVE_ROOT_URL", "http://u:p@x/"), "DRIVE_ROOT_URL");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file, "DRIVE_PARENT_ID", "x' or name='y"), "DRIVE_PARENT_ID");
+    void badComponents_areRefused_sayingWhatIsWrong() {
+        assertThat(DriveSettings.rootUrlProblem(URI.create("ftp://x/"))).isPresent();
+        assertThat(DriveSettings.rootUrlProblem(URI.create("http://u:p@x/"))).get().asString()
+                .doesNotContain("u:p");
+        assertThat(DriveSettings.rootUrlProblem(URI.create("https://proxy.example/drive"))).isEmpty();
+        assertThat(DriveSettings.parentIdProblem("x' or name='y")).contains("is not a Drive id: 'x' or name='y'");
+        assertThat(DriveSettings.parentIdProblem("0AbC-d_9")).isEmpty();
+
+        assertThatThrownBy(() -> withParentAndRoot(Optional.of("x' or name='y"), Optional.empty()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("parent folder id");
+        assertThatThrownBy(() -> withParentAndRoot(Optional.empty(), Optional.of(URI.create("ftp://x/"))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("root URL");
     }
 
     @Test
-    void badCredentialsFiles_saySoInOneLine() throws IOException {
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", dir.resolve("missing.json").toString()),
-                "GOOGLE_DRIVE_CREDENTIALS " + dir.resolve("missing.json") + ": no such file");
+    void badCredentialsFiles_saySoInOneLine_namingTheFile() throws IOException {
+        assertBad(dir.resolve("missing.json"), dir.resolve("missing.json") + ": no such file");
         Path file = credentials("this is not json {");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file.toString()), file + ": not JSON");
+        assertBad(file, file + ": not JSON");
         credentials("{\"type\": \"external_account\"}");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file.toString()), "unknown credentials type 'external_account'");
+        assertBad(file, "unknown credentials type 'external_account'");
         credentials("{\"client_id\": \"x\"}");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file.toString()), "no \"type\"");
+        assertBad(file, "no \"type\"");
         credentials("{\"type\": \"authorized_user\", \"client_id\": \"x\", \"client_secret\": \"s3cret\"}");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file.toString()), "without \"refresh_token\"");
+        assertBad(file, "without \"refresh_token\"");
         credentials("{\"type\": \"service_account\", \"client_email\": \"a@b\", \"private_key\": \"s3cret\"}");
-        assertBad(Map.of("GOOGLE_DRIVE_CREDENTIALS", file.toString()), "not a usable service_account file");
+        assertBad(file, "not a usable service_account file");
+        DriveSettings.defaults(userCredentials()).checkCredentials();
     }
 
     @Test
@@ -110,9 +105,9 @@ class DriveSettingsTest {
         appender.start();
         logger.addAppender(appender);
         try {
-            DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS", file.toString()));
+            DriveSettings.defaults(file).checkCredentials();
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS", file.toString()));
+            DriveSettings.defaults(file).checkCredentials();
         } finally {
             logger.detachAppender(appender);
         }
@@ -134,8 +129,9 @@ class DriveSettingsTest {
         assertThat(credentials.toString()).contains("authorized_user").doesNotContain("s3cret", "r3fresh");
     }
 
-    private static void assertBad(Map<String, String> config, String message) {
-        assertThatThrownBy(() -> DriveSettings.fromConfig(config)).isInstanceOf(InvalidInputException.class)
+    private static void assertBad(Path credentials, String message) {
+        assertThatThrownBy(() -> DriveSettings.defaults(credentials).checkCredentials())
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(message).hasMessageNotContaining("\n").hasMessageNotContaining("s3cret");
     }
 }

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -137,8 +136,7 @@ class SecretsNeverLoggedTest {
         said.add(printed.toString(StandardCharsets.UTF_8));
 
         // a run with retries, a token refresh, listing, restore and retention
-        DriveSettings settings = DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS", credentials.toString(),
-                "DRIVE_ROOT_URL", fake.rootUrl().toString(), "DRIVE_CHUNK_MB", "1")).orElseThrow();
+        DriveSettings settings = settings(credentials);
         said.add(settings.toString());
         said.add(DriveCredentials.load(credentials).toString());
         DriveRemoteBackupStore store = new DriveRemoteBackupStore(settings, new RecordingSleeper());
@@ -175,8 +173,7 @@ class SecretsNeverLoggedTest {
     @Test
     void serverErrors_echoingTheBearerTokenOrTheTokenRequest_areMaskedInMessagesAndLogs() throws Exception {
         Path credentials = fake.writeUserCredentials(dir.resolve("drive-credentials.json"));
-        DriveSettings settings = DriveSettings.fromConfig(Map.of("GOOGLE_DRIVE_CREDENTIALS", credentials.toString(),
-                "DRIVE_ROOT_URL", fake.rootUrl().toString(), "DRIVE_CHUNK_MB", "1")).orElseThrow();
+        DriveSettings settings = settings(credentials);
         Backup backup = DriveFixture.backup(dir, Instant.parse("2026-04-01T00:00:00Z"), 300 * 1024, 1);
         List<String> said = new ArrayList<>();
 
@@ -202,5 +199,15 @@ class SecretsNeverLoggedTest {
             assertThat(String.join("\n", said)).doesNotContain(secret);
             assertThat(logs).doesNotContain(secret);
         }
+    }
+
+    /** Drive at the fake, in chunks of 1 MiB; the credentials file checked as the app checks it. */
+    private DriveSettings settings(Path credentials) {
+        DriveSettings defaults = DriveSettings.defaults(credentials);
+        DriveSettings settings = new DriveSettings(credentials, defaults.folderName(), defaults.parentId(),
+                java.util.Optional.of(fake.rootUrl()), 1024 * 1024, defaults.retryAttempts(),
+                defaults.initialBackoff(), defaults.connectTimeout(), defaults.readTimeout());
+        settings.checkCredentials();
+        return settings;
     }
 }

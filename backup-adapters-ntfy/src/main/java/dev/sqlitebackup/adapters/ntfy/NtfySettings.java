@@ -1,11 +1,8 @@
 package dev.sqlitebackup.adapters.ntfy;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -18,13 +15,6 @@ import java.util.regex.Pattern;
 public record NtfySettings(URI server, String topic, Optional<String> token, Optional<String> user,
         Optional<String> password, boolean failuresOnly, Duration connectTimeout, Duration readTimeout,
         int maxAttempts, Duration initialBackoff, Clock clock) {
-
-    public static final String URL = "NTFY_URL";
-    public static final String TOPIC = "NTFY_TOPIC";
-    public static final String TOKEN = "NTFY_TOKEN";
-    public static final String USER = "NTFY_USER";
-    public static final String PASSWORD = "NTFY_PASSWORD";
-    public static final String NOTIFY = "NTFY_NOTIFY";
 
     public static final URI DEFAULT_SERVER = URI.create("https://ntfy.sh");
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -46,28 +36,24 @@ public record NtfySettings(URI server, String topic, Optional<String> token, Opt
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(clock, "clock");
-        checkServer(server);
-        if (topic == null || !TOPIC_FORM.matcher(topic).matches()) {
-            throw new IllegalArgumentException(
-                    TOPIC + " must be 1 to 64 letters, digits, '-' or '_', was '" + topic + "'");
-        }
-        if (token.isPresent() && !TOKEN_FORM.matcher(token.get()).matches()) {
-            // The value itself is a secret: name the problem, never echo it.
-            throw new IllegalArgumentException(TOKEN + " must be printable ASCII without spaces");
-        }
+        serverProblem(server).ifPresent(p -> {
+            throw new IllegalArgumentException("server " + p);
+        });
+        topicProblem(topic).ifPresent(p -> {
+            throw new IllegalArgumentException("topic " + p);
+        });
+        token.flatMap(NtfySettings::tokenProblem).ifPresent(p -> {
+            throw new IllegalArgumentException("token " + p);
+        });
         if (token.isPresent() && (user.isPresent() || password.isPresent())) {
-            throw new IllegalArgumentException("set either " + TOKEN + " or " + USER + " and " + PASSWORD
-                    + ", not both");
+            throw new IllegalArgumentException("set either a token or a user and password, not both");
         }
         if (user.isPresent() != password.isPresent()) {
-            throw new IllegalArgumentException(user.isPresent()
-                    ? USER + " is set but " + PASSWORD + " is not"
-                    : PASSWORD + " is set but " + USER + " is not");
+            throw new IllegalArgumentException(user.isPresent() ? "a user needs a password" : "a password needs a user");
         }
-        if (user.isPresent() && (user.get().isEmpty() || user.get().contains(":"))) {
-            throw new IllegalArgumentException(USER + " must be non-empty and contain no ':', was '" + user.get()
-                    + "'");
-        }
+        user.flatMap(NtfySettings::userProblem).ifPresent(p -> {
+            throw new IllegalArgumentException("user " + p);
+        });
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(readTimeout, "readTimeout");
         if (initialBackoff.isNegative()) {
@@ -86,30 +72,6 @@ public record NtfySettings(URI server, String topic, Optional<String> token, Opt
     public static NtfySettings of(URI server, String topic, Clock clock) {
         return new NtfySettings(server, topic, Optional.empty(), Optional.empty(), Optional.empty(), false,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF, clock);
-    }
-
-    /**
-     * Reads the {@code NTFY_*} variables from {@code config}; empty when {@code NTFY_TOPIC} is unset or blank (ntfy
-     * is off). Blank values count as unset. Times are shown in the clock's zone.
-     *
-     * @throws IllegalArgumentException with a one-line message naming the variable when a value is invalid
-     */
-    public static Optional<NtfySettings> fromConfig(Map<String, String> config, Clock clock) {
-        Objects.requireNonNull(config, "config");
-        Optional<String> topic = value(config, TOPIC);
-        if (topic.isEmpty()) {
-            return Optional.empty();
-        }
-        URI server = value(config, URL).map(NtfySettings::parseServer).orElse(DEFAULT_SERVER);
-        boolean failuresOnly = value(config, NOTIFY).map(NtfySettings::parseFailuresOnly).orElse(false);
-        return Optional.of(new NtfySettings(server, topic.get(), value(config, TOKEN), value(config, USER),
-                value(config, PASSWORD), failuresOnly, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
-                DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF, clock));
-    }
-
-    /** As {@link #fromConfig(Map, Clock)}, showing times in UTC. */
-    public static Optional<NtfySettings> fromConfig(Map<String, String> config) {
-        return fromConfig(config, Clock.systemUTC());
     }
 
     /** These settings with other limits; for callers that need a tighter or looser bound than the defaults. */
@@ -148,48 +110,49 @@ public record NtfySettings(URI server, String topic, Optional<String> token, Opt
                 + ", initialBackoff=" + initialBackoff + ", zone=" + clock.getZone() + "]";
     }
 
-    private static Optional<String> value(Map<String, String> config, String name) {
-        return Optional.ofNullable(config.get(name)).map(String::strip).filter(v -> !v.isEmpty());
-    }
-
-    private static URI parseServer(String value) {
-        try {
-            return new URI(value);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(URL + " is not a URL: '" + value + "'");
-        }
-    }
-
-    private static boolean parseFailuresOnly(String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "all" -> false;
-            case "failure" -> true;
-            default -> throw new IllegalArgumentException(NOTIFY + " must be 'all' or 'failure', was '" + value + "'");
-        };
-    }
-
-    private static void checkServer(URI server) {
+    /**
+     * Why {@code server} cannot be the ntfy server, worded to follow its name; empty when it can. A user or password
+     * in it is never echoed.
+     */
+    public static Optional<String> serverProblem(URI server) {
         if (server == null) {
-            throw new IllegalArgumentException(URL + " is missing");
+            return Optional.of("is missing");
         }
         if (server.getRawUserInfo() != null) {
-            // Never echo it: the user info may hold a password.
-            throw new IllegalArgumentException(URL + " must not contain a user or password; use " + TOKEN
-                    + " or " + USER + " and " + PASSWORD);
+            return Optional.of("must not contain a user or password");
         }
         String scheme = server.getScheme();
         if (scheme == null) {
-            throw new IllegalArgumentException(URL + " is not a URL: '" + server + "'");
+            return Optional.of("is not a URL: '" + server + "'");
         }
         if (!(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            throw new IllegalArgumentException(URL + " must be an http or https URL, was '" + server + "'");
+            return Optional.of("must be an http or https URL, was '" + server + "'");
         }
         if (server.getHost() == null) {
-            throw new IllegalArgumentException(URL + " has no host name, e.g. https://ntfy.sh: '" + server + "'");
+            return Optional.of("has no host name, e.g. https://ntfy.sh: '" + server + "'");
         }
         if (server.getRawQuery() != null || server.getRawFragment() != null) {
-            throw new IllegalArgumentException(URL + " must not have a query or fragment: '" + server + "'");
+            return Optional.of("must not have a query or fragment: '" + server + "'");
         }
+        return Optional.empty();
+    }
+
+    /** Why {@code topic} is no topic ntfy accepts; empty when it is one. */
+    public static Optional<String> topicProblem(String topic) {
+        return topic != null && TOPIC_FORM.matcher(topic).matches() ? Optional.empty()
+                : Optional.of("must be 1 to 64 letters, digits, '-' or '_', was '" + topic + "'");
+    }
+
+    /** Why {@code token} cannot travel in an HTTP header; empty when it can. The token itself is never echoed. */
+    public static Optional<String> tokenProblem(String token) {
+        return TOKEN_FORM.matcher(token).matches() ? Optional.empty()
+                : Optional.of("must be printable ASCII without spaces");
+    }
+
+    /** Why {@code user} cannot log in with basic authentication; empty when it can. */
+    public static Optional<String> userProblem(String user) {
+        return !user.isEmpty() && !user.contains(":") ? Optional.empty()
+                : Optional.of("must be non-empty and contain no ':', was '" + user + "'");
     }
 
     private static void requirePositive(Duration duration, String name) {

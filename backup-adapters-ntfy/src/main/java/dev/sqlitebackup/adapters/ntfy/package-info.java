@@ -1,5 +1,5 @@
 /**
- * ntfy adapter: tells the owner how each run went. Build {@link dev.sqlitebackup.adapters.ntfy.NtfySettings} from the
- * {@code NTFY_*} configuration, then a {@link dev.sqlitebackup.adapters.ntfy.NtfyNotifier} from the settings.
+ * ntfy adapter: tells the owner how each run went. A {@link dev.sqlitebackup.adapters.ntfy.NtfyNotifier} is built
+ * from typed, self-checking {@link dev.sqlitebackup.adapters.ntfy.NtfySettings}; the app reads them from its settings.
  */
 package dev.sqlitebackup.adapters.ntfy;

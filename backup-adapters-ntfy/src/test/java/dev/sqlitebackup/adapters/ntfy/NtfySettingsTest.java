@@ -7,31 +7,31 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NtfySettingsTest {
 
-    private static Optional<NtfySettings> read(String... keysAndValues) {
-        Map<String, String> config = new HashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            config.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return NtfySettings.fromConfig(config);
+    private static final URI SERVER = URI.create("https://ntfy.sh");
+
+    private static NtfySettings settings(URI server, String topic, Optional<String> token, Optional<String> user,
+            Optional<String> password) {
+        return new NtfySettings(server, topic, token, user, password, false, NtfySettings.DEFAULT_CONNECT_TIMEOUT,
+                NtfySettings.DEFAULT_READ_TIMEOUT, NtfySettings.DEFAULT_MAX_ATTEMPTS,
+                NtfySettings.DEFAULT_INITIAL_BACKOFF, Clock.systemUTC());
     }
 
-    @Test
-    void noTopic_ntfyIsOff() {
-        assertThat(read()).isEmpty();
-        assertThat(read("NTFY_URL", "https://ntfy.example.org", "NTFY_TOKEN", "tk_x")).isEmpty();
-        assertThat(read("NTFY_TOPIC", "  ")).isEmpty();
+    private static NtfySettings withServer(String server) {
+        return settings(URI.create(server), "t", Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private static NtfySettings withLogin(Optional<String> token, Optional<String> user, Optional<String> password) {
+        return settings(SERVER, "t", token, user, password);
     }
 
     @Test
     void topicOnly_takesTheDefaults() {
-        NtfySettings settings = read("NTFY_TOPIC", "my-backups").orElseThrow();
+        NtfySettings settings = NtfySettings.of(SERVER, "my-backups", Clock.systemUTC());
 
         assertThat(settings.server()).isEqualTo(URI.create("https://ntfy.sh"));
         assertThat(settings.topic()).isEqualTo("my-backups");
@@ -41,75 +41,52 @@ class NtfySettingsTest {
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.maxAttempts()).isEqualTo(3);
-        assertThat(settings.clock().getZone()).isEqualTo(ZoneId.of("Z"));
-    }
-
-    @Test
-    void everyVariable_isRead() {
-        NtfySettings withToken = read("NTFY_TOPIC", "t", "NTFY_URL", "http://127.0.0.1:8080/ntfy",
-                "NTFY_TOKEN", "tk_abc", "NTFY_NOTIFY", "failure").orElseThrow();
-        NtfySettings withUser = read("NTFY_TOPIC", "t", "NTFY_USER", "alice", "NTFY_PASSWORD", "pässwörd",
-                "NTFY_NOTIFY", "ALL").orElseThrow();
-
-        assertThat(withToken.server()).isEqualTo(URI.create("http://127.0.0.1:8080/ntfy"));
-        assertThat(withToken.token()).contains("tk_abc");
-        assertThat(withToken.failuresOnly()).isTrue();
-        assertThat(withUser.user()).contains("alice");
-        assertThat(withUser.password()).contains("pässwörd");
-        assertThat(withUser.failuresOnly()).isFalse();
     }
 
     @Test
     void clockZone_isTheZoneTimesAreShownIn() {
         Clock clock = Clock.system(ZoneId.of("Europe/Berlin"));
-        assertThat(NtfySettings.fromConfig(Map.of("NTFY_TOPIC", "t"), clock).orElseThrow().clock())
-                .isSameAs(clock);
+        assertThat(NtfySettings.of(SERVER, "t", clock).clock()).isSameAs(clock);
     }
 
     @Test
-    void badValues_areRejectedNamingTheVariable() {
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_URL", "foo"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("NTFY_URL is not a URL: 'foo'");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_URL", "http://exa mple.org"))
-                .hasMessage("NTFY_URL is not a URL: 'http://exa mple.org'");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_URL", "ftp://ntfy.sh"))
-                .hasMessageContaining("NTFY_URL");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_URL", "https:///path-only"))
-                .hasMessageContaining("NTFY_URL");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "backups/daily"))
-                .hasMessageContaining("NTFY_TOPIC").hasMessageContaining("'backups/daily'");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "x".repeat(65))).hasMessageContaining("NTFY_TOPIC");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "sauvegardes-données")).hasMessageContaining("NTFY_TOPIC");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_NOTIFY", "sometimes"))
-                .hasMessage("NTFY_NOTIFY must be 'all' or 'failure', was 'sometimes'");
+    void badValues_areRejected_sayingWhatIsWrong() {
+        assertThat(NtfySettings.serverProblem(URI.create("foo"))).contains("is not a URL: 'foo'");
+        assertThatThrownBy(() -> withServer("ftp://ntfy.sh")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("server must be an http or https URL, was 'ftp://ntfy.sh'");
+        assertThatThrownBy(() -> withServer("https:///path-only")).hasMessageContaining("no host name");
+        assertThatThrownBy(() -> withServer("https://ntfy.sh/?x=1")).hasMessageContaining("query");
+        assertThatThrownBy(() -> NtfySettings.of(SERVER, "backups/daily", Clock.systemUTC()))
+                .hasMessageStartingWith("topic ").hasMessageContaining("'backups/daily'");
+        assertThat(NtfySettings.topicProblem("x".repeat(65))).isPresent();
+        assertThat(NtfySettings.topicProblem("sauvegardes-données")).isPresent();
+        assertThat(NtfySettings.topicProblem("sqlite-backup_1")).isEmpty();
     }
 
     @Test
-    void loginSettings_mustBeOneCompleteWay() {
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_USER", "alice"))
-                .hasMessage("NTFY_USER is set but NTFY_PASSWORD is not");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_PASSWORD", "s3cret"))
-                .hasMessage("NTFY_PASSWORD is set but NTFY_USER is not");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_TOKEN", "tk_a", "NTFY_USER", "alice",
-                "NTFY_PASSWORD", "s3cret"))
-                .hasMessageContaining("NTFY_TOKEN").hasMessageContaining("NTFY_USER");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_USER", "al:ice", "NTFY_PASSWORD", "s3cret"))
-                .hasMessageContaining("NTFY_USER");
+    void login_mustBeOneCompleteWay() {
+        assertThatThrownBy(() -> withLogin(Optional.empty(), Optional.of("alice"), Optional.empty()))
+                .hasMessage("a user needs a password");
+        assertThatThrownBy(() -> withLogin(Optional.empty(), Optional.empty(), Optional.of("s3cret")))
+                .hasMessage("a password needs a user");
+        assertThatThrownBy(() -> withLogin(Optional.of("tk_a"), Optional.of("alice"), Optional.of("s3cret")))
+                .hasMessageContaining("token").hasMessageContaining("user");
+        assertThatThrownBy(() -> withLogin(Optional.empty(), Optional.of("al:ice"), Optional.of("s3cret")))
+                .hasMessageStartingWith("user ");
     }
 
     @Test
     void secretsInBadValues_areNeverEchoed() {
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_TOKEN", "tk_sécret"))
-                .hasMessageContaining("NTFY_TOKEN").hasMessageNotContaining("sécret");
-        assertThatThrownBy(() -> read("NTFY_TOPIC", "t", "NTFY_URL", "https://alice:hunter2@ntfy.sh"))
-                .hasMessageContaining("NTFY_URL").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> withLogin(Optional.of("tk_sécret"), Optional.empty(), Optional.empty()))
+                .hasMessageStartingWith("token ").hasMessageNotContaining("sécret");
+        assertThatThrownBy(() -> withServer("https://alice:hunter2@ntfy.sh"))
+                .hasMessageStartingWith("server ").hasMessageNotContaining("hunter2");
     }
 
     @Test
     void toString_hidesTokenAndPassword() {
-        String withToken = read("NTFY_TOPIC", "t", "NTFY_TOKEN", "tk_topsecret").orElseThrow().toString();
-        String withUser = read("NTFY_TOPIC", "t", "NTFY_USER", "alice", "NTFY_PASSWORD", "hunter2")
-                .orElseThrow().toString();
+        String withToken = withLogin(Optional.of("tk_topsecret"), Optional.empty(), Optional.empty()).toString();
+        String withUser = withLogin(Optional.empty(), Optional.of("alice"), Optional.of("hunter2")).toString();
 
         assertThat(withToken).doesNotContain("tk_topsecret").contains("token=***");
         assertThat(withUser).doesNotContain("hunter2").contains("password=***").contains("alice");

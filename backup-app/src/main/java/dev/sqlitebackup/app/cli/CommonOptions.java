@@ -1,6 +1,8 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.Setting;
+import dev.sqlitebackup.app.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,13 +47,13 @@ public final class CommonOptions {
     /** The settings of this invocation; {@code extra} are further flag values by setting name. */
     public Configuration configuration(Map<String, String> env, Map<String, Configuration.Flag> extra) {
         Map<String, Configuration.Flag> flags = new LinkedHashMap<>();
-        put(flags, Configuration.DATABASE_URL, "--database", database);
-        put(flags, Configuration.BACKUP_DIR, "--backup-dir", backupDir);
-        put(flags, Configuration.BACKUP_TIMEZONE, "--timezone", timezone);
-        put(flags, Configuration.BACKUP_KEEP_DAILY, "--keep-daily", keepDaily);
-        put(flags, Configuration.BACKUP_KEEP_WEEKLY, "--keep-weekly", keepWeekly);
-        put(flags, Configuration.BACKUP_KEEP_MONTHLY, "--keep-monthly", keepMonthly);
-        put(flags, Configuration.BACKUP_KEEP_LAST, "--keep-last", keepLast);
+        put(flags, Settings.DATABASE_URL, database);
+        put(flags, Settings.BACKUP_DIR, backupDir);
+        put(flags, Settings.BACKUP_TIMEZONE, timezone);
+        put(flags, Settings.BACKUP_KEEP_DAILY, keepDaily);
+        put(flags, Settings.BACKUP_KEEP_WEEKLY, keepWeekly);
+        put(flags, Settings.BACKUP_KEEP_MONTHLY, keepMonthly);
+        put(flags, Settings.BACKUP_KEEP_LAST, keepLast);
         flags.putAll(extra);
         return Configuration.load(env, Optional.ofNullable(configFile), flags);
     }
@@ -60,9 +62,10 @@ public final class CommonOptions {
         return configuration(env, Map.of());
     }
 
-    private static void put(Map<String, Configuration.Flag> flags, String key, String flag, String value) {
+    /** {@code value}, when given, as the flag of {@code setting}: read and checked by the setting's parser. */
+    static void put(Map<String, Configuration.Flag> flags, Setting<?> setting, String value) {
         if (value != null) {
-            flags.put(key, new Configuration.Flag(flag, value));
+            flags.put(setting.key(), Configuration.Flag.of(setting, value));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.app.daemon.BackupDaemon;
 import dev.sqlitebackup.app.daemon.DaemonSettings;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
@@ -40,9 +41,7 @@ public final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Map<String, Configuration.Flag> flags = new LinkedHashMap<>();
-        if (schedule != null) {
-            flags.put(Configuration.BACKUP_SCHEDULE, new Configuration.Flag("--schedule", schedule));
-        }
+        CommonOptions.put(flags, Settings.BACKUP_SCHEDULE, schedule);
         Configuration config = common.configuration(context.env(), flags);
         // Every setting is read now: a bad one is a one-line error and exit 2 before anything starts.
         RunBackupUseCase.Command backup = config.backupCommand(SnapshotProgress.NONE);

@@ -1,6 +1,7 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.Settings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,11 +26,11 @@ public final class NotifyTestCommand implements Callable<Integer> {
         Configuration config = common.configuration(context.env());
         boolean delivered = context.useCases().sendTestNotification(config);
         if (delivered) {
-            context.out().println("Test notification delivered to topic " + config.get("NTFY_TOPIC").orElse("?"));
+            context.out().println("Test notification delivered to topic " + config.given(Settings.NTFY_TOPIC).orElse("?"));
             context.out().flush();
             return ExitCodes.OK;
         }
-        context.err().println("sqlite-backup: test notification to topic " + config.get("NTFY_TOPIC").orElse("?")
+        context.err().println("sqlite-backup: test notification to topic " + config.given(Settings.NTFY_TOPIC).orElse("?")
                 + " was not delivered (see the warning above)");
         context.err().flush();
         return ExitCodes.FAILED;

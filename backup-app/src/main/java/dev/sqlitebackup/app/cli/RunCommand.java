@@ -2,6 +2,7 @@ package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
+import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
 import dev.sqlitebackup.domain.model.RunResult;
@@ -37,10 +38,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-drive", description = "Do not copy this backup to Google Drive (DRIVE_ENABLED=false).")
     boolean noDrive;
 
-    @Option(names = "--wait", paramLabel = "DURATION",
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
             description = "When another backup of this folder is running, wait up to this long (e.g. 30s, 10m) "
                     + "before giving up; default 0.")
-    String waitFor;
+    java.time.Duration waitFor;
 
     public RunCommand(CliContext context) {
         this.context = context;
@@ -49,15 +50,9 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Configuration.Flag> flags = new LinkedHashMap<>();
-        if (noVacuum) {
-            flags.put(Configuration.BACKUP_VACUUM, new Configuration.Flag("--no-vacuum", "false"));
-        }
-        if (verify != null) {
-            flags.put(Configuration.BACKUP_VERIFY, new Configuration.Flag("--verify", verify));
-        }
-        if (noDrive) {
-            flags.put("DRIVE_ENABLED", new Configuration.Flag("--no-drive", "false"));
-        }
+        CommonOptions.put(flags, Settings.BACKUP_VACUUM, noVacuum ? "false" : null);
+        CommonOptions.put(flags, Settings.BACKUP_VERIFY, verify);
+        CommonOptions.put(flags, Settings.DRIVE_ENABLED, noDrive ? "false" : null);
         Configuration config = common.configuration(context.env(), flags);
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
         RunBackupUseCase.Command command;
@@ -65,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
         java.time.Duration grace;
         try {
             command = config.backupCommand(progress == null ? SnapshotProgress.NONE : progress)
-                    .waitingForLock(waitFor == null ? java.time.Duration.ZERO : lockWait(waitFor));
+                    .waitingForLock(waitFor);
             useCase = context.useCases().runBackup(config);
             grace = config.shutdownGrace();
         } catch (ConfigurationException | InvalidInputException refused) {
@@ -141,14 +136,6 @@ public final class RunCommand implements Callable<Integer> {
             context.useCases().recordRefusedRun(config).record(RunTrigger.MANUAL, refused.getMessage());
         } catch (ConfigurationException | InvalidInputException folderUnknown) {
             // the settings do not even say where the folder is: there is no history to write to
-        }
-    }
-
-    private static java.time.Duration lockWait(String value) {
-        try {
-            return dev.sqlitebackup.app.config.Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("--wait " + e.getMessage());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.sqlitebackup.app.cli;
 
-import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
@@ -40,7 +40,7 @@ public final class SqliteBackupCli implements Callable<Integer> {
         cl.setErr(context.err());
         cl.setExecutionStrategy(parsed -> {
             // a mistyped variable would otherwise be silently ignored: say so before the command runs
-            Configuration.environmentWarnings(context.env())
+            Settings.environmentWarnings(context.env())
                     .forEach(w -> context.err().println("sqlite-backup: warning: " + w));
             context.err().flush();
             return new CommandLine.RunLast().execute(parsed);

@@ -2,8 +2,6 @@ package dev.sqlitebackup.app.cli;
 
 import com.google.gson.JsonObject;
 import dev.sqlitebackup.app.config.Configuration;
-import dev.sqlitebackup.app.config.ConfigurationException;
-import dev.sqlitebackup.app.config.Durations;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.BackupStatus;
@@ -29,8 +27,9 @@ public final class StatusCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Option(names = "--max-age", paramLabel = "DURATION", defaultValue = "26h",
+            converter = DurationConverter.Positive.class,
             description = "Exit 1 unless a backup succeeded within this long (90m, 26h, 2d, PT26H); default 26h.")
-    String maxAge;
+    Duration maxAge;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -41,7 +40,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration max = maxAge();
+        Duration max = maxAge;
         Configuration config = common.configuration(context.env());
         ZoneId zone = config.zone();
         BackupSchedule schedule = config.schedule();
@@ -89,19 +88,6 @@ public final class StatusCommand implements Callable<Integer> {
         }
         context.out().flush();
         return fresh ? ExitCodes.OK : ExitCodes.FAILED;
-    }
-
-    private Duration maxAge() {
-        Duration d;
-        try {
-            d = Durations.parse(maxAge);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("--max-age " + e.getMessage());
-        }
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigurationException("--max-age must be longer than zero, got '" + maxAge + "'");
-        }
-        return d;
     }
 
     /** {@code 2d 3h}, {@code 5h 12m}, {@code 42m}, {@code 12s}. */

@@ -1,7 +1,10 @@
 package dev.sqlitebackup.app.config;
 
-/** A setting is missing or has a value that cannot be used; the message names the setting. The CLI exits 2. */
-public final class ConfigurationException extends RuntimeException {
+/**
+ * The settings cannot be read or are incomplete (no database given, a config file that cannot be read); a bad value
+ * of one setting is the subclass {@link InvalidSettingException}. The CLI exits 2.
+ */
+public class ConfigurationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public ConfigurationException(String message) {

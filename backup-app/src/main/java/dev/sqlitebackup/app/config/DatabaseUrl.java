@@ -14,22 +14,26 @@ public final class DatabaseUrl {
     private DatabaseUrl() {
     }
 
-    /** The database file the value names; relative paths are relative to the working directory. */
-    public static Path parse(String key, String value) {
+    /**
+     * The database file the value names; relative paths are relative to the working directory.
+     *
+     * @throws IllegalArgumentException with the problem, worded to follow the setting's name
+     */
+    public static Path parse(String value) {
         String v = value.strip();
         if (v.isEmpty()) {
-            throw new ConfigurationException(key + " is empty");
+            throw new IllegalArgumentException("is empty");
         }
         String path;
         if (v.startsWith("sqlite:")) {
             if (!v.startsWith("sqlite:///")) {
-                throw new ConfigurationException(key + " '" + value + "' is not a usable sqlite URL: use "
+                throw new IllegalArgumentException("'" + value + "' is not a usable sqlite URL: use "
                         + "sqlite:///relative/path.db (three slashes) or sqlite:////absolute/path.db (four)");
             }
             path = v.substring("sqlite:///".length());
         } else if (v.startsWith("jdbc:")) {
             if (!v.startsWith("jdbc:sqlite:")) {
-                throw new ConfigurationException(key + " '" + value + "' is not an SQLite URL: only jdbc:sqlite:PATH "
+                throw new IllegalArgumentException("'" + value + "' is not an SQLite URL: only jdbc:sqlite:PATH "
                         + "is supported");
             }
             path = v.substring("jdbc:sqlite:".length());
@@ -38,18 +42,18 @@ public final class DatabaseUrl {
             }
         } else if (URL_SCHEME.matcher(v).matches()) {
             String scheme = v.substring(0, v.indexOf(':'));
-            throw new ConfigurationException(key + " has unsupported scheme '" + scheme + "': use "
+            throw new IllegalArgumentException("has unsupported scheme '" + scheme + "': use "
                     + "sqlite:///relative.db, sqlite:////absolute.db, jdbc:sqlite:PATH or a plain path");
         } else {
             path = v;
         }
         if (path.isEmpty() || path.startsWith(":memory:") || path.contains("mode=memory")) {
-            throw new ConfigurationException(key + " '" + value + "' names no database file");
+            throw new IllegalArgumentException("'" + value + "' names no database file");
         }
         try {
             return Path.of(path);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new ConfigurationException(key + " '" + value + "' is not a valid path: " + e.getReason());
+            throw new IllegalArgumentException("'" + value + "' is not a valid path: " + e.getReason());
         }
     }
 }

@@ -47,6 +47,15 @@ public final class Durations {
         return total;
     }
 
+    /** A duration greater than zero. @throws IllegalArgumentException as {@link #parse} */
+    public static Duration parsePositive(String text) {
+        Duration d = parse(text);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("must be longer than zero, got '" + text + "'");
+        }
+        return d;
+    }
+
     private static IllegalArgumentException invalid(String text) {
         return new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 90s, 90m, 26h, 2d, 1h30m or "
                 + "ISO-8601 like PT26H)");

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dcrash.seed=N} replays the same times (what the killed process had done by then still varies).
  *
  * <p>How many kills: {@code -Dcrash.kills=N} random ones (default {@value #DEFAULT_RANDOM_KILLS}),
- * {@code -Dcrash.aimed=N} rounds of aimed ones (default 1: each phase for each way of copying, publishing twice),
+ * {@code -Dcrash.aimed=N} rounds of aimed ones (default 1: each phase once and publishing twice, the way of copying
+ * alternating; two rounds aim both ways at every phase),
  * {@code -Dcrash.driveKills=N} during Drive uploads (default {@value #DEFAULT_DRIVE_KILLS}). A build runs the
  * defaults; a longer run (say {@code -Dcrash.kills=40 -Dcrash.aimed=3 -Dcrash.driveKills=12}) tries more moments.
  * The environment variables {@code CRASH_KILLS}, {@code CRASH_AIMED} and {@code CRASH_DRIVEKILLS} do the same, so CI
@@ -52,12 +53,12 @@ class CrashSafetyIT {
     /** About 170 MB of 1-4 KiB random blobs: big enough that copying and checking each last a while. */
     private static final int ROWS = 48_000;
     private static final int DEFAULT_RANDOM_KILLS = 4;
-    private static final int DEFAULT_DRIVE_KILLS = 6;
+    private static final int DEFAULT_DRIVE_KILLS = 4;
     /** Kills at a random time within a measured full run after start-up, alternating the two ways of copying. */
     private static final int RANDOM_KILLS = count("crash.kills", DEFAULT_RANDOM_KILLS);
     /** Rounds of {@link #AIMED_KILLS}; at least one, so every phase is aimed at in every build. */
     private static final int AIMED_ROUNDS = Math.max(1, count("crash.aimed", 1));
-    /** Kills aimed at each phase per round, per way of copying; publishing takes milliseconds, so it gets more. */
+    /** Kills aimed at each phase per round; publishing takes milliseconds, so it gets more. */
     private static final Map<Aim, Integer> AIMED_KILLS = new EnumMap<>(Map.of(Aim.COPYING, 1, Aim.CHECKING, 1,
             Aim.PUBLISHING, 2, Aim.PUBLISHED, 1));
     /** Further aimed kills per phase when a phase was never hit (the run outpaced the watching, say). */
@@ -196,13 +197,17 @@ class CrashSafetyIT {
     /** Random kills and aimed ones, interleaved, each way of copying aimed at each phase. */
     private static List<Kill> plannedKills() {
         List<Kill> aimed = new ArrayList<>();
-        AIMED_KILLS.forEach((aim, times) -> {
-            for (int n = 0; n < times * AIMED_ROUNDS; n++) {
-                for (Mode mode : Mode.values()) {
-                    aimed.add(new Kill(mode, aim));
+        // a round aims at each phase once (publishing as often as AIMED_KILLS says), the way of copying alternating
+        // from one aimed kill to the next and starting one further each round: two rounds aim both ways at each phase
+        int next = 0;
+        for (int round = 0; round < AIMED_ROUNDS; round++) {
+            next = round;
+            for (Map.Entry<Aim, Integer> e : AIMED_KILLS.entrySet()) {
+                for (int n = 0; n < e.getValue(); n++) {
+                    aimed.add(new Kill(Mode.values()[next++ % Mode.values().length], e.getKey()));
                 }
             }
-        });
+        }
         List<Kill> kills = new ArrayList<>();
         for (int i = 0; i < Math.max(RANDOM_KILLS, aimed.size()); i++) {
             if (i < RANDOM_KILLS) {

@@ -34,7 +34,9 @@
 #   f) Drive upload MB/s of a 1 GiB backup (made by c) through the real DriveRemoteBackupStore to FakeDrive, a
 #      Drive API server on loopback in another JVM, and the peak RSS of the uploading process
 #   g) RetentionPolicy.DEFAULT.plan over 100,000 hourly backup names, best of 5 after warm-up, in a fresh JVM
-# e, f and g run dev.sqlitebackup.app.bench.Benchmarks from backup-app's test sources, built once with
+#   h) load: ten backups back to back in-process (~32 MB database, WAL and then DELETE journal mode) while a writer
+#      commits; each backup must hold a committed state; the writer's longest commit is printed, not judged
+# e, f, g and h run dev.sqlitebackup.app.bench.Benchmarks from backup-app's test sources, built once with
 # `mvn -pl backup-app -am test-compile dependency:build-classpath` (needs the repository, not only the jar).
 # Targets: c <= 1.0x a, d <= 1.1x b, peak RSS of c and d <= 256 MiB at any database size, writer's longest commit
 # during c and d < 50 ms, upload >= 200 MB/s, plan < 1 s.
@@ -447,6 +449,14 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   bench plan >"$WORK/logs/plan" 2>&1 || { cat "$WORK/logs/plan" >&2; die "plan benchmark failed"; }
   PLAN_MS=$(awk '/^plan_ms/ {print $2}' "$WORK/logs/plan")
   grep -v '^plan_ms' "$WORK/logs/plan"
+
+  # ---------------------------------------------------------------- h) load
+  echo
+  echo "## h) Ten backups back to back while a writer commits (in-process, WAL and DELETE)"
+  echo
+  bench load "$WORK/load" >"$WORK/logs/load" 2>&1 || { tail -n 40 "$WORK/logs/load" >&2; die "load benchmark failed"; }
+  grep '^\[load' "$WORK/logs/load"
+  rm -rf "$WORK/load"
 fi
 
 if [[ "$BASELINE_ONLY" -eq 0 ]]; then

@@ -51,9 +51,16 @@ public final class NtfyNotifier implements Notifier {
     private final HttpUrl publishUrl;
     private final Optional<String> authorization;
     private final Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+    private final Sleeper sleeper;
 
     public NtfyNotifier(NtfySettings settings) {
+        this(settings, Sleeper.REAL);
+    }
+
+    /** With {@code sleeper} waiting between attempts, so tests need not wait. */
+    NtfyNotifier(NtfySettings settings, Sleeper sleeper) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.client = new OkHttpClient.Builder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
@@ -134,7 +141,7 @@ public final class NtfyNotifier implements Notifier {
             log.debug("ntfy attempt {} of {} failed ({}); retrying in {}", attempt, settings.maxAttempts(),
                     Redaction.redact(result.problem()), HumanUnits.duration(wait));
             try {
-                Thread.sleep(wait.toMillis());
+                sleeper.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return giveUp(attempt, result.problem() + "; interrupted while waiting to retry");

@@ -50,6 +50,9 @@ class NtfyNotifierTest {
         server.shutdown();
     }
 
+    /** Records the waits between attempts instead of waiting them out. */
+    private final RecordingSleeper sleeper = new RecordingSleeper();
+
     private NtfySettings settings(Optional<String> token, Optional<String> user, Optional<String> password,
             boolean failuresOnly) {
         return new NtfySettings(server.url("/").uri(), "db-backups", token, user, password, failuresOnly,
@@ -57,7 +60,7 @@ class NtfyNotifierTest {
     }
 
     private NtfyNotifier notifier() {
-        return new NtfyNotifier(settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), false));
+        return new NtfyNotifier(settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), false), sleeper);
     }
 
     private void answer(int... codes) {
@@ -132,7 +135,7 @@ class NtfyNotifierTest {
     void userAndPassword_areSentAsBasicAuth_inUtf8() throws Exception {
         answer(200);
         NtfyNotifier notifier = new NtfyNotifier(
-                settings(Optional.empty(), Optional.of("alice"), Optional.of("pässwörd"), false));
+                settings(Optional.empty(), Optional.of("alice"), Optional.of("pässwörd"), false), sleeper);
 
         assertThat(notifier.notify(RunReports.success("shop.db", Optional.empty()))).isTrue();
 
@@ -144,7 +147,7 @@ class NtfyNotifierTest {
     void noLogin_sendsNoAuthorization() throws Exception {
         answer(200);
         NtfyNotifier notifier = new NtfyNotifier(
-                settings(Optional.empty(), Optional.empty(), Optional.empty(), false));
+                settings(Optional.empty(), Optional.empty(), Optional.empty(), false), sleeper);
 
         assertThat(notifier.notify(RunReports.success("shop.db", Optional.empty()))).isTrue();
 
@@ -156,7 +159,7 @@ class NtfyNotifierTest {
         answer(200);
         URI prefixed = server.url("/ntfy").uri();
         NtfyNotifier notifier = new NtfyNotifier(new NtfySettings(prefixed, "db-backups", Optional.empty(),
-                Optional.empty(), Optional.empty(), false, CONNECT, READ, 3, BACKOFF, CLOCK));
+                Optional.empty(), Optional.empty(), false, CONNECT, READ, 3, BACKOFF, CLOCK), sleeper);
 
         assertThat(notifier.notify(RunReports.success("shop.db", Optional.empty()))).isTrue();
 
@@ -250,7 +253,7 @@ class NtfyNotifierTest {
     void failuresOnly_skipsSuccess_butSendsFailures() throws Exception {
         answer(200);
         NtfyNotifier notifier = new NtfyNotifier(
-                settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), true));
+                settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), true), sleeper);
 
         assertThat(notifier.notify(RunReports.success("shop.db", Optional.empty())))
                 .as("nothing was due, so nothing was lost").isTrue();
@@ -265,14 +268,12 @@ class NtfyNotifierTest {
                 .setBody("{\"code\":42901,\"http\":429,\"error\":\"limit reached: too many requests\"}"));
         answer(200);
 
-        long start = System.nanoTime();
         boolean delivered = notifier().notify(RunReports.success("shop.db", Optional.empty()));
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(delivered).isTrue();
         assertThat(server.getRequestCount()).isEqualTo(2);
-        // A lower bound only: sleeping never ends early, however busy the machine is.
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        // the server's second, not the 10 ms backoff
+        assertThat(sleeper.delays()).containsExactly(Duration.ofSeconds(1));
     }
 
     @Test
@@ -282,10 +283,10 @@ class NtfyNotifierTest {
         server.enqueue(new MockResponse().setResponseCode(429).setHeader("Retry-After", inOneSecond));
         answer(200);
 
-        long start = System.nanoTime();
         assertThat(notifier().notify(RunReports.success("shop.db", Optional.empty()))).isTrue();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(sleeper.delays()).singleElement().satisfies(
+                wait -> assertThat(wait).isGreaterThanOrEqualTo(Duration.ofMillis(950)));
         assertThat(server.getRequestCount()).isEqualTo(2);
     }
 
@@ -300,6 +301,7 @@ class NtfyNotifierTest {
             assertThat(server.getRequestCount()).isEqualTo(1);
             assertThat(logs.warnings()).singleElement().asString()
                     .contains("HTTP 429").contains("1 h 0 min").contains("time limit");
+            assertThat(sleeper.delays()).as("no wait at all").isEmpty();
         }
     }
 
@@ -310,6 +312,7 @@ class NtfyNotifierTest {
         assertThat(notifier().notify(RunReports.success("shop.db", Optional.empty()))).isTrue();
 
         assertThat(server.getRequestCount()).isEqualTo(3);
+        assertThat(sleeper.delays()).as("exponential backoff").containsExactly(BACKOFF, BACKOFF.multipliedBy(2));
     }
 
     @Test
@@ -361,7 +364,7 @@ class NtfyNotifierTest {
     void forbidden_withBasicAuth_isLoggedWithoutThePassword() throws Exception {
         answer(403);
         NtfyNotifier notifier = new NtfyNotifier(
-                settings(Optional.empty(), Optional.of("alice"), Optional.of("hunter2-secret"), false));
+                settings(Optional.empty(), Optional.of("alice"), Optional.of("hunter2-secret"), false), sleeper);
         secrets.add("hunter2-secret");
         secrets.add(Base64.getEncoder().encodeToString("alice:hunter2-secret".getBytes(StandardCharsets.UTF_8)));
 
@@ -393,7 +396,7 @@ class NtfyNotifierTest {
         }
         NtfySettings settings = settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), false)
                 .withLimits(Duration.ofMillis(200), Duration.ofMillis(200), 3, Duration.ofMillis(20));
-        NtfyNotifier notifier = new NtfyNotifier(settings);
+        NtfyNotifier notifier = new NtfyNotifier(settings, sleeper);
 
         try (CapturedLogs logs = new CapturedLogs()) {
             long start = System.nanoTime();
@@ -414,7 +417,7 @@ class NtfyNotifierTest {
         URI down = server.url("/").uri();
         server.shutdown();
         NtfyNotifier notifier = new NtfyNotifier(new NtfySettings(down, "db-backups", Optional.of(TOKEN),
-                Optional.empty(), Optional.empty(), false, CONNECT, READ, 3, BACKOFF, CLOCK));
+                Optional.empty(), Optional.empty(), false, CONNECT, READ, 3, BACKOFF, CLOCK), sleeper);
 
         try (CapturedLogs logs = new CapturedLogs()) {
             assertThat(notifier.notify(RunReports.success("shop.db", Optional.empty()))).isFalse();
@@ -428,7 +431,7 @@ class NtfyNotifierTest {
     void sendTest_sendsAClearlyLabelledMessage_andReportsDelivery() throws Exception {
         answer(200, 401);
         NtfyNotifier notifier = new NtfyNotifier(
-                settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), true));
+                settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), true), sleeper);
 
         assertThat(notifier.sendTest()).as("sent even when only failures are").isTrue();
         assertThat(notifier.sendTest()).isFalse();

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SqliteSnapshotterTest {
 
@@ -297,6 +298,41 @@ class SqliteSnapshotterTest {
             long counter = queryLong(copy, "SELECT n FROM counter");
             assertThat(counter).isGreaterThan(3_000).isEqualTo(queryLong(copy, "SELECT count(*) FROM items"));
         }
+    }
+
+    /** What the load benchmark (backup-app's ConcurrentWriterLoad) checked beyond the tests above. */
+    @ParameterizedTest(name = "journal_mode={0}")
+    @ValueSource(strings = {"wal", "delete"})
+    void snapshotsOneAfterAnother_whileAWriterCommits_holdACommittedState_thatNeverGoesBack(String journalMode)
+            throws Exception {
+        Path db = createDatabase(temp.resolve("live.db"), journalMode, 1_000, 1_000);
+        List<Path> copies = new ArrayList<>();
+        long first;
+        long last;
+        try (Writer writer = new Writer(db)) {
+            writer.awaitCommits(20);
+            first = System.nanoTime();
+            for (boolean compact : new boolean[] {false, true}) {
+                Path copy = emptyTarget();
+                snapshotter.snapshot(db, copy, compact, SnapshotProgress.NONE);
+                copies.add(copy);
+            }
+            last = System.nanoTime();
+            assertThat(writer.commitsBetween(first, last)).as("the writer's commits while the snapshots ran")
+                    .isPositive();
+        }
+        long previous = 1_000;
+        for (Path copy : copies) {
+            IntegrityReport report = snapshotter.check(copy, VerifyLevel.FULL);
+            assertThat(report.ok()).as(report.summary()).isTrue();
+            long counter = queryLong(copy, "SELECT n FROM counter");
+            assertThat(counter).as("counter == count(*) in " + copy)
+                    .isEqualTo(queryLong(copy, "SELECT count(*) FROM items"));
+            assertThat(counter).as("each copy holds at least what the one before it held")
+                    .isGreaterThanOrEqualTo(previous);
+            previous = counter;
+        }
+        assertThat(previous).as("the last copy holds the writer's commits").isGreaterThan(1_000);
     }
 
     @Test

@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   upload FILE INFO [CHUNK_MB]   upload FILE through the real DriveRemoteBackupStore to that fake; print MB/s
  *   writer DB LOG                 commit "insert a row, count it" in a loop on DB until stdin ends; per commit, write
  *                                 "end-epoch-micros duration-micros" to LOG
+ *   load DIR                      ten backups back to back in-process while a writer commits, in WAL and in DELETE
+ *                                 journal mode, in DIR; each must hold a committed state; prints the writer's waits
  * </pre>
  */
 public final class Benchmarks {
@@ -52,6 +54,7 @@ public final class Benchmarks {
             case "upload" -> upload(Path.of(arg(args, 1)), Path.of(arg(args, 2)),
                     args.length > 3 ? Integer.parseInt(args[3]) : DriveSettings.DEFAULT_CHUNK_MB);
             case "writer" -> writer(Path.of(arg(args, 1)), Path.of(arg(args, 2)));
+            case "load" -> load(Path.of(arg(args, 1)));
             default -> usage();
         }
     }
@@ -64,7 +67,8 @@ public final class Benchmarks {
     }
 
     private static void usage() {
-        System.err.println("usage: Benchmarks plan | fake-drive INFO | upload FILE INFO [CHUNK_MB] | writer DB LOG");
+        System.err.println("usage: Benchmarks plan | fake-drive INFO | upload FILE INFO [CHUNK_MB] | writer DB LOG"
+                + " | load DIR");
         System.exit(2);
     }
 
@@ -177,6 +181,16 @@ public final class Benchmarks {
             return Optional.empty();
         }
         return Optional.of(Files.readString(sidecar).strip().split("\\s+")[0]);
+    }
+
+    // ---- load: backups back to back while a writer commits
+
+    private static void load(Path dir) throws Exception {
+        for (String journalMode : List.of("wal", "delete")) {
+            Path temp = Files.createDirectories(dir.resolve(journalMode));
+            ConcurrentWriterLoad.tenBackupsWhileAWriterCommits(journalMode, temp);
+        }
+        System.out.println("load_ok");
     }
 
     // ---- a writer's commit latency

@@ -124,6 +124,13 @@ class BackupDaemonTest {
         }
     }
 
+    private static void sleepUntil(Instant instant) throws InterruptedException {
+        long millis;
+        while ((millis = Duration.between(Instant.now(), instant).toMillis()) > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
     private static long finished(ActivityLog log, RunTrigger trigger) {
         return log.recent(1000).stream().filter(r -> r.trigger() == trigger && r.outcome().isPresent()).count();
     }
@@ -161,7 +168,10 @@ class BackupDaemonTest {
                 .contains("sqlite-backup daemon stopped");
 
         int afterStop = runs.size();
-        Thread.sleep(2_500);
+        // past the schedule's next fire time (and a little): a run that came then would be in the history
+        Instant wouldFire = BackupSchedule.parse("*/2 * * * * ?", ZoneOffset.UTC).nextAfter(Instant.now())
+                .orElseThrow();
+        sleepUntil(wouldFire.plusMillis(500));
         assertThat(log.recent(1000)).as("no run after the stop").hasSize(afterStop);
     }
 

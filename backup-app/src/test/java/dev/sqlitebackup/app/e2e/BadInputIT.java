@@ -26,7 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Bad input through the jar: each case gets its documented exit code and one line on stderr naming the thing and
  * the cause, and nothing in the working folder is created, changed or deleted. Cases that file permissions must
- * stop run as nobody through {@code setpriv} when the test runs as root (see {@link Unprivileged}).
+ * stop run as nobody through {@code setpriv} when the test runs as root (see {@link Unprivileged}). These are the
+ * cases that need the real process and real files (permissions, damaged databases, credentials files, the adapters'
+ * own settings); bad settings and arguments that the command line alone refuses are checked in-process, without a
+ * JVM start each, by {@code cli.BadInputTest}.
  */
 class BadInputIT {
 
@@ -150,38 +153,10 @@ class BadInputIT {
                 List.of("run", "--database", "empty.db"), 1, "empty.db", "empty"));
         cases.add(c("text file", h -> write(h.resolve("notes.txt"), "hello, not a database\n".repeat(50).getBytes()),
                 List.of("run", "--database", "notes.txt"), 1, "notes.txt", "not an SQLite database"));
-        cases.add(c("no database given", h -> Map.of(), List.of("run"), 2, "DATABASE_URL"));
-        cases.add(c("unsupported URL scheme", h -> Map.of("DATABASE_URL", "postgres://db.example/app"),
-                List.of("run"), 2, "DATABASE_URL", "postgres"));
-        cases.add(c("sqlite URL with two slashes", h -> Map.of("DATABASE_URL", "sqlite://app.db"),
-                List.of("run"), 2, "DATABASE_URL", "three slashes"));
         cases.add(c("backup dir is a file", h -> {
             goodDb(h);
             return write(h.resolve("backups"), "a file".getBytes());
         }, List.of("run", "--database", "app.db"), 2, "backups", "not a directory"));
-        cases.add(c("negative retention", h -> {
-            goodDb(h);
-            return Map.of("BACKUP_KEEP_DAILY", "-1");
-        }, List.of("run", "--database", "app.db"), 2, "BACKUP_KEEP_DAILY", "negative"));
-        cases.add(c("non-numeric retention flag", h -> goodDb(h), List.of("run", "--keep-weekly", "four"), 2,
-                "BACKUP_KEEP_WEEKLY", "--keep-weekly", "four"));
-        cases.add(c("all-zero retention", h -> {
-            goodDb(h);
-            return Map.of("BACKUP_KEEP_DAILY", "0", "BACKUP_KEEP_WEEKLY", "0", "BACKUP_KEEP_MONTHLY", "0",
-                    "BACKUP_KEEP_LAST", "0");
-        }, List.of("run", "--database", "app.db"), 2, "all 0"));
-        cases.add(c("unknown time zone", h -> goodDb(h), List.of("run", "--timezone", "Mars/Olympus"), 2,
-                "BACKUP_TIMEZONE", "Mars/Olympus"));
-        cases.add(c("bad verify level", h -> goodDb(h), List.of("run", "--verify", "thorough"), 2,
-                "BACKUP_VERIFY", "thorough"));
-        cases.add(c("unknown option", h -> goodDb(h), List.of("run", "--vacuum-harder"), 2, "--vacuum-harder"));
-        cases.add(c("missing config file", h -> goodDb(h), List.of("run", "--config", "nope.properties"), 2,
-                "nope.properties", "does not exist"));
-        cases.add(c("restore of an unknown backup", h -> goodDb(h),
-                List.of("restore", "backup-2020-01-01-000000.db", "--to", "out.db"), 2,
-                "backup-2020-01-01-000000.db"));
-        cases.add(c("restore of a non-name", h -> goodDb(h), List.of("restore", "yesterday", "--to", "out.db"), 2,
-                "yesterday", "not a backup name"));
         cases.add(c("truncated SQLite file", h -> truncated(h.resolve("half.db")),
                 List.of("run", "--database", "half.db"), 1, "half.db", "is truncated", "header says"));
         cases.add(c("SQLite file with a corrupted page", h -> corruptPage(h.resolve("damaged.db")),
@@ -213,17 +188,6 @@ class BadInputIT {
             return Map.of();
         }, List.of("run", "--database", "app.db"), 2, "backup dir ",
                 "backups/app.db is not writable: permission denied"));
-        cases.add(c("DATABASE_URL of another database's jdbc scheme",
-                h -> Map.of("DATABASE_URL", "jdbc:postgresql://db.example/app"), List.of("run"), 2,
-                "DATABASE_URL", "jdbc:postgresql://db.example/app", "not an SQLite URL"));
-        cases.add(c("non-numeric retention variable", h -> goodDbAnd(h, "BACKUP_KEEP_LAST", "seven"),
-                List.of("run"), 2, "BACKUP_KEEP_LAST", "whole number", "seven"));
-        cases.add(c("unknown time zone variable", h -> goodDbAnd(h, "BACKUP_TIMEZONE", "Europe/Atlantis"),
-                List.of("run"), 2, "BACKUP_TIMEZONE", "not a known time zone", "Europe/Atlantis"));
-        cases.add(c("invalid cron", h -> goodDbAnd(h, "BACKUP_SCHEDULE", "not a cron"), List.of("daemon"), 2,
-                "BACKUP_SCHEDULE", "'not a cron' is not a usable schedule"));
-        cases.add(c("cron with an hour out of range", h -> goodDb(h), List.of("daemon", "--schedule", "0 25 * * *"),
-                2, "BACKUP_SCHEDULE (--schedule)", "0 25 * * *", "not a usable schedule"));
         cases.add(c("credentials file missing",
                 h -> goodDbAnd(h, "GOOGLE_DRIVE_CREDENTIALS", h.resolve("nope.json").toString()), List.of("run"), 2,
                 "GOOGLE_DRIVE_CREDENTIALS", "nope.json", "no such file"));

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -33,19 +34,32 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code run} killed with SIGKILL at random moments, through the shaded jar: whatever the moment, every file under a
  * backup name is a whole, verified backup with a matching sidecar, no backup seen before is lost, the next run
  * succeeds and leaves no scratch file; and a run killed while uploading to Drive never leaves a partial or duplicate
- * file on Drive. Half the kills come at a random time within a measured full run, alternating the two ways of
- * copying; the other half are aimed at a phase by watching the folder (the scratch copy growing, the scratch copy
- * whole, the scratch sidecar written, the backup named), so every phase is hit however fast or loaded the machine
- * is: nothing here assumes how long a run takes. The times come from a seeded {@link Random}: the seed is printed,
- * and {@code -Dcrash.seed=N} replays the same times (what the killed process had done by then still varies).
+ * file on Drive. Some kills come at a random time within a measured full run after its start-up (from the moment
+ * the scratch copy appears: a kill before that only hits the JVM starting), alternating the two ways of copying;
+ * the others are aimed at a phase by watching the folder (the scratch copy growing, the scratch copy whole, the
+ * scratch sidecar written, the backup named), so every phase is hit however fast or loaded the machine is: nothing
+ * here assumes how long a run takes. The times come from a seeded {@link Random}: the seed is printed, and
+ * {@code -Dcrash.seed=N} replays the same times (what the killed process had done by then still varies).
+ *
+ * <p>How many kills: {@code -Dcrash.kills=N} random ones (default {@value #DEFAULT_RANDOM_KILLS}),
+ * {@code -Dcrash.aimed=N} rounds of aimed ones (default 1: each phase once and publishing twice, the way of copying
+ * alternating; two rounds aim both ways at every phase),
+ * {@code -Dcrash.driveKills=N} during Drive uploads (default {@value #DEFAULT_DRIVE_KILLS}). A build runs the
+ * defaults; a longer run (say {@code -Dcrash.kills=40 -Dcrash.aimed=3 -Dcrash.driveKills=12}) tries more moments.
+ * The environment variables {@code CRASH_KILLS}, {@code CRASH_AIMED} and {@code CRASH_DRIVEKILLS} do the same, so CI
+ * can choose a longer run without changing the build command.
  */
 class CrashSafetyIT {
 
     /** About 170 MB of 1-4 KiB random blobs: big enough that copying and checking each last a while. */
     private static final int ROWS = 48_000;
-    /** Kills at a random time within a measured full run, alternating the two ways of copying. */
-    private static final int RANDOM_KILLS = 14;
-    /** Kills aimed at each phase, per way of copying; publishing takes milliseconds, so it gets more. */
+    private static final int DEFAULT_RANDOM_KILLS = 4;
+    private static final int DEFAULT_DRIVE_KILLS = 4;
+    /** Kills at a random time within a measured full run after start-up, alternating the two ways of copying. */
+    private static final int RANDOM_KILLS = count("crash.kills", DEFAULT_RANDOM_KILLS);
+    /** Rounds of {@link #AIMED_KILLS}; at least one, so every phase is aimed at in every build. */
+    private static final int AIMED_ROUNDS = Math.max(1, count("crash.aimed", 1));
+    /** Kills aimed at each phase per round; publishing takes milliseconds, so it gets more. */
     private static final Map<Aim, Integer> AIMED_KILLS = new EnumMap<>(Map.of(Aim.STARTING, 1, Aim.COPYING, 1,
             Aim.CHECKING, 1, Aim.PUBLISHING, 2, Aim.PUBLISHED, 1));
     /**
@@ -60,9 +74,16 @@ class CrashSafetyIT {
     /** About 11 MB: eleven 1 MiB chunks, each made to take {@link #CHUNK_DELAY_MILLIS} on the fake Drive. */
     private static final int DRIVE_ROWS = 3_000;
     private static final long CHUNK_DELAY_MILLIS = 120;
-    private static final int DRIVE_KILLS = 6;
-    private static final int AT_LEAST_MID_UPLOAD = 5;
+    private static final int DRIVE_KILLS = count("crash.driveKills", DEFAULT_DRIVE_KILLS);
+    /** All but one of the Drive kills must land before the upload finished. */
+    private static final int AT_LEAST_MID_UPLOAD = DRIVE_KILLS - 1;
     private static final long MIB = 1024 * 1024;
+
+    /** The system property {@code name}, else the environment variable of its name in capitals, else the default. */
+    private static int count(String name, int byDefault) {
+        String value = System.getProperty(name, System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_')));
+        return value == null || value.isBlank() ? byDefault : Integer.parseInt(value.strip());
+    }
 
     /** The two ways {@code run} copies, alternated between kills. */
     private enum Mode {
@@ -115,6 +136,8 @@ class CrashSafetyIT {
     private static long seed;
     private static final Map<Mode, Duration> fullRun = new EnumMap<>(Mode.class);
     private static final Map<Mode, Long> backupSize = new EnumMap<>(Mode.class);
+    /** From the start of a run to its first scratch file: the JVM starting, inspecting, locking. */
+    private static final Map<Mode, Duration> startUp = new EnumMap<>(Mode.class);
 
     @BeforeAll
     static void makeTheDatabasesAndTimeAFullRun() throws IOException {
@@ -131,18 +154,21 @@ class CrashSafetyIT {
         BackupFolder measure = new BackupFolder(shared.resolve("measure"), "blobs", ROWS);
         for (Mode mode : Mode.values()) {
             for (int run = 0; run < 2; run++) { // the shorter of two: the first may pay for a cold cache
-                long t0 = System.nanoTime();
-                JarProcess.Result r = new JarProcess(shared).env("BACKUP_DIR", measure.dir().toString())
-                        .run(mode.run(bigDb));
-                Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                assertThat(r.exitCode()).as(r.toString()).isZero();
+                Child child = Child.start(shared, Map.of("BACKUP_DIR", measure.dir().toString()),
+                        mode.run(bigDb));
+                assertThat(child.await(() -> !measure.scratch().isEmpty())).as("a scratch file appeared\n"
+                        + child.output()).isTrue();
+                Duration toScratch = child.sinceStart();
+                Duration took = child.waitForEnd();
+                assertThat(child.exitCode()).as(child.output()).isZero();
                 fullRun.merge(mode, took, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                startUp.merge(mode, toScratch, (a, b) -> a.compareTo(b) <= 0 ? a : b);
                 String made = measure.check("timing run " + mode).newBackups().get(0);
                 backupSize.put(mode, Files.size(measure.dir().resolve(made)));
                 measure.remove(made);
             }
             System.out.println("CrashSafetyIT: a full run " + mode + " takes " + fullRun.get(mode).toMillis()
-                    + " ms");
+                    + " ms, its first scratch file appears after " + startUp.get(mode).toMillis() + " ms");
         }
     }
 
@@ -159,7 +185,7 @@ class CrashSafetyIT {
         }
         // A phase that matters and was never hit (the run outpaced the watching): aim at it again, a few times.
         int extra = 0;
-        for (Aim aim : AIMED_KILLS.keySet()) {
+        for (Aim aim : MUST_HIT) {
             for (int attempt = 0; attempt < EXTRA_AIMED_TRIES && !hit(phases, aim); attempt++) {
                 Kill kill = new Kill(Mode.values()[attempt % Mode.values().length], aim);
                 String phase = killOnce(home, folder, random, kill, "extra kill " + (++extra) + " aimed at " + aim);
@@ -180,13 +206,17 @@ class CrashSafetyIT {
     /** Random kills and aimed ones, interleaved, each way of copying aimed at each phase. */
     private static List<Kill> plannedKills() {
         List<Kill> aimed = new ArrayList<>();
-        AIMED_KILLS.forEach((aim, times) -> {
-            for (int n = 0; n < times; n++) {
-                for (Mode mode : Mode.values()) {
-                    aimed.add(new Kill(mode, aim));
+        // a round aims at each phase once (publishing as often as AIMED_KILLS says), the way of copying alternating
+        // from one aimed kill to the next and starting one further each round: two rounds aim both ways at each phase
+        int next = 0;
+        for (int round = 0; round < AIMED_ROUNDS; round++) {
+            next = round;
+            for (Map.Entry<Aim, Integer> e : AIMED_KILLS.entrySet()) {
+                for (int n = 0; n < e.getValue(); n++) {
+                    aimed.add(new Kill(Mode.values()[next++ % Mode.values().length], e.getKey()));
                 }
             }
-        });
+        }
         List<Kill> kills = new ArrayList<>();
         for (int i = 0; i < Math.max(RANDOM_KILLS, aimed.size()); i++) {
             if (i < RANDOM_KILLS) {
@@ -210,7 +240,8 @@ class CrashSafetyIT {
     private static String killOnce(Path home, BackupFolder folder, Random random, Kill kill, String what) {
         Mode mode = kill.mode();
         long fullSize = backupSize.get(mode);
-        long delay = kill.aim() == Aim.RANDOM ? (long) (random.nextDouble() * fullRun.get(mode).toMillis())
+        long afterStartUp = Math.max(1, fullRun.get(mode).minus(startUp.get(mode)).toMillis());
+        long delay = kill.aim() == Aim.RANDOM ? (long) (random.nextDouble() * afterStartUp)
                 : kill.aim() == Aim.PUBLISHING ? random.nextInt(PUBLISH_WINDOW_MILLIS) : 0;
         String context = what + " (" + mode + ", " + kill.aim() + ", " + delay + " ms; seed " + seed + ")";
         Set<String> loneBefore = folder.check(context + ", before").loneSidecars();
@@ -218,7 +249,8 @@ class CrashSafetyIT {
 
         Child child = Child.start(home, local(folder), mode.run(bigDb));
         boolean killed = switch (kill.aim()) {
-            case RANDOM -> child.killAfter(delay);
+            // from the first scratch file on: the start-up before it is the same JVM starting every time
+            case RANDOM -> child.await(() -> !folder.scratch().isEmpty()) && child.killAfterFromNow(delay);
             case STARTING -> child.killAfterFromNow(delay);
             case COPYING -> child.await(() -> scratchCopySize(folder).filter(s -> s > 0 && s < fullSize).isPresent())
                     && child.killAfterFromNow(delay);
@@ -485,11 +517,25 @@ class CrashSafetyIT {
             }
         }
 
-        /** SIGKILL {@code millis} after the start, unless it ended before; true when it was killed. */
-        boolean killAfter(long millis) {
-            return killAt(startedNanos + TimeUnit.MILLISECONDS.toNanos(millis));
+        Duration sinceStart() {
+            return Duration.ofNanos(System.nanoTime() - startedNanos);
         }
 
+        /** Waits (up to ten minutes) for the run to end by itself; returns how long it ran. */
+        Duration waitForEnd() {
+            try {
+                if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("the run did not end in ten minutes\n" + output());
+                }
+                return sinceStart();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** SIGKILL {@code millis} from now, unless it ended before; true when it was killed. */
         boolean killAfterFromNow(long millis) {
             return killAt(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis));
         }

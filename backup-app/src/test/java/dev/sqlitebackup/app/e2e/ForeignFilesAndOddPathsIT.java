@@ -42,7 +42,7 @@ class ForeignFilesAndOddPathsIT {
         for (int i = 0; i < 2; i++) {
             JarProcess.Result r = jar.run("run");
             assertThat(r.exitCode()).as(r.toString()).isZero();
-            Thread.sleep(1_100); // distinct seconds, distinct names
+            JarProcess.awaitTheNextSecond(); // distinct seconds, distinct names
         }
         Path backups = home.resolve("backups").resolve("app.db");
         List<Path> ours = backupsIn(backups);

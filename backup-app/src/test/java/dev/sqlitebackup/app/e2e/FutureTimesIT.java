@@ -35,7 +35,7 @@ class FutureTimesIT {
         Path backups = home.resolve("backups/app.db");
         String older = backupsIn(backups).get(0);
         copyAsBackup(backups.resolve(older), backups, FUTURE);
-        Thread.sleep(1_100); // the next backup gets a name of its own
+        JarProcess.awaitTheNextSecond(); // the next backup gets a name of its own
 
         JarProcess.Result run = jar.run(withKeepOne("run"));
 

@@ -15,6 +15,18 @@ import java.util.concurrent.TimeUnit;
 /** Runs the shaded jar as a separate process, the way a user does, and captures what it prints. */
 final class JarProcess {
 
+    /**
+     * Waits until the wall clock's second has changed since the call: a run started after that gets a backup name
+     * of its own, later than that of any run that ended before the call (names have whole seconds).
+     */
+    static void awaitTheNextSecond() throws InterruptedException {
+        long second = System.currentTimeMillis() / 1000;
+        long now;
+        while ((now = System.currentTimeMillis()) / 1000 == second) {
+            Thread.sleep(1000 - now % 1000);
+        }
+    }
+
     static final Path JAR = Path.of(System.getProperty("sqlitebackup.jar", "target/sqlite-backup.jar"))
             .toAbsolutePath();
 

@@ -109,7 +109,7 @@ class SecretsIT {
         Path restored = home.resolve("restored.db");
 
         results.put("run (ntfy token)", withToken().run("run", "-v"));
-        Thread.sleep(1_100); // a second backup with its own name
+        JarProcess.awaitTheNextSecond(); // a second backup with its own name
         results.put("run (ntfy password)", withPassword().run("run", "-v"));
         results.put("list", withToken().run("list", "-v"));
         results.put("list --remote", withPassword().run("list", "-v", "--remote"));

@@ -1,8 +1,9 @@
-package dev.sqlitebackup.adapters.sqlite;
+package dev.sqlitebackup.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sqlitebackup.adapters.filesystem.FilesystemBackupRepository;
+import dev.sqlitebackup.adapters.sqlite.SqliteSnapshotter;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.model.RunResult;
@@ -27,29 +28,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Load: a writer commits continuously on its own connection while ten backups (online backup API and VACUUM INTO,
- * alternating) run back to back through the real service, snapshotter and folder. Every backup must pass
- * integrity_check and hold a committed state (the counter always equals the row count, so a torn copy shows), and
- * the writer must get on. How long the writer was held is printed, not asserted: timing here is noisy and shared.
+ * {@code Benchmarks load} (docs/benchmark.sh, h): a writer commits continuously on its own connection while ten
+ * backups (online backup API and VACUUM INTO, alternating) run back to back through the real service, snapshotter and
+ * folder. Every backup must pass integrity_check and hold a committed state (the counter always equals the row count,
+ * so a torn copy shows), and the writer must get on. How long the writer was held is printed, not asserted: timing
+ * here is noisy and shared. It was a unit test; it asserts what {@code SqliteSnapshotterTest} already does (a
+ * committed state in both journal modes while a writer commits, a WAL writer never held), so it runs with the
+ * benchmarks rather than in every build.
  */
-class ConcurrentWriterLoadTest {
+final class ConcurrentWriterLoad {
 
     private static final int ROWS = 30_000;
     private static final int PAYLOAD = 1_000;
     private static final int BACKUPS = 10;
 
-    @TempDir
-    Path temp;
+    private ConcurrentWriterLoad() {
+    }
 
-    @ParameterizedTest(name = "journal_mode={0}")
-    @ValueSource(strings = {"wal", "delete"})
-    void tenBackupsBackToBack_whileAWriterCommits_eachPassesIntegrityCheck_andHoldsACommittedState(
-            String journalMode) throws Exception {
+    /** Ten backups back to back in {@code temp} while a writer commits; fails (throws) when one is not right. */
+    static void tenBackupsWhileAWriterCommits(String journalMode, Path temp) throws Exception {
         Path db = createDatabase(temp.resolve("live.db"), journalMode);
         FilesystemBackupRepository folder = new FilesystemBackupRepository(temp.resolve("backups"));
         RunBackupService service = new RunBackupService(new SqliteSnapshotter(), folder, new InMemoryNotifier(),
@@ -132,7 +131,7 @@ class ConcurrentWriterLoadTest {
 
     /** Opens a backup without leaving anything beside it. */
     private static long queryLong(Path db, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + SqliteSnapshotter.uri(db) + "?immutable=1");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toUri() + "?immutable=1");
                 Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);

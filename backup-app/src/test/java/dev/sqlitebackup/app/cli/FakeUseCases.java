@@ -2,6 +2,7 @@ package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
+import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
@@ -9,8 +10,8 @@ import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
-import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.service.CheckStatusService;
+import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
 import dev.sqlitebackup.domain.service.RecordRefusedRunService;
@@ -109,10 +110,9 @@ final class FakeUseCases implements UseCases {
     }
 
     @Override
-    public BackupRepository.Lock lockDaemon(Configuration configuration) {
-        asked.add("lockDaemon");
-        repository.prepare();
-        return repository.lockDaemon("sqlite-backup daemon for " + repository.describe());
+    public HoldDaemonLockUseCase holdDaemonLock(Configuration configuration) {
+        asked.add("holdDaemonLock");
+        return new HoldDaemonLockService(repository);
     }
 
     @Override

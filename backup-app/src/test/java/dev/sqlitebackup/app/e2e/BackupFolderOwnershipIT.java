@@ -50,7 +50,9 @@ class BackupFolderOwnershipIT {
     void byDefault_eachDatabaseHasItsOwnFolder_andRestoreLatestRestoresThatDatabase() throws Exception {
         JarProcess.Result appRun = jar.run("run", "--database", app.toString());
         assertThat(appRun.exitCode()).as(appRun.toString()).isZero();
-        // users.db runs last: in a shared folder its backup would be the "latest"
+        // users.db runs last: in a shared folder its backup would be the "latest"; a second later, so that the
+        // history check below can tell the two backups apart by name
+        JarProcess.awaitTheNextSecond();
         JarProcess.Result usersRun = jar.run("run", "--database", users.toString());
         assertThat(usersRun.exitCode()).as(usersRun.toString()).isZero();
 

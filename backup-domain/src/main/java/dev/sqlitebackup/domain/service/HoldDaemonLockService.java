@@ -1,6 +1,7 @@
 package dev.sqlitebackup.domain.service;
 
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 
 /** Takes the daemon lock of a backup folder, named for the daemon so a second one is told who holds it. */
@@ -15,7 +16,8 @@ public final class HoldDaemonLockService implements HoldDaemonLockUseCase {
     @Override
     public DaemonLock hold() {
         repository.prepare();
-        BackupRepository.Lock lock = repository.lockDaemon("sqlite-backup daemon for " + repository.describe());
+        BackupFolderLock.Lock lock = repository.folderLock()
+                .lockDaemon("sqlite-backup daemon for " + repository.describe());
         return lock::close;
     }
 }

@@ -3,6 +3,7 @@ package dev.sqlitebackup.domain.service;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import java.time.Clock;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class PruneBackupsService implements PruneBackupsUseCase {
         if (command.dryRun()) {
             return plan(command);
         }
-        try (BackupRepository.Lock lock = repository.lock("prune of " + repository.describe())) {
+        try (BackupFolderLock.Lock lock = repository.folderLock().lock("prune of " + repository.describe())) {
             RetentionPlan plan = plan(command);
             plan.deleted().forEach(repository::delete);
             return plan;

@@ -18,6 +18,7 @@ import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.out.ActivityLog;
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.port.out.Notifier;
@@ -105,7 +106,7 @@ public final class RunBackupService implements RunBackupUseCase {
                 throw gone(local);
             }
             recording.started();
-            try (BackupRepository.Lock lock = repository.lock("backup of " + local.source().path(),
+            try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of " + local.source().path(),
                     command.lockWait())) {
                 // Retention of a later run may have deleted it, or someone replaced it: copy only the very backup.
                 if (!repository.find(local.backup().name()).equals(Optional.of(local.backup()))) {
@@ -163,7 +164,8 @@ public final class RunBackupService implements RunBackupUseCase {
         if (!prepared.createdAnything()) {
             recording.started();
         }
-        try (BackupRepository.Lock lock = repository.lock("backup of " + source.path(), command.lockWait())) {
+        try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of " + source.path(),
+                command.lockWait())) {
             int swept;
             Instant startedAt;
             Backup backup;

@@ -3,6 +3,7 @@ package dev.sqlitebackup.domain.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
@@ -53,7 +54,7 @@ class PruneBackupsServiceTest {
     @Test
     @SuppressWarnings("try")
     void prune_waitsForNoOne_butNeverRunsBesideABackup() {
-        try (BackupRepository.Lock held = repository.lock("backup of app.db")) {
+        try (BackupFolderLock.Lock held = repository.folderLock().lock("backup of app.db")) {
             assertThatThrownBy(() -> service.prune(
                     new PruneBackupsUseCase.Command(new RetentionPolicy(1, 0, 0, 0), ZoneOffset.UTC, false)))
                     .isInstanceOf(BackupInProgressException.class);

@@ -3,6 +3,7 @@ package dev.sqlitebackup.domain.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupStatus;
@@ -94,7 +95,7 @@ class RunBackupServiceActivityTest {
     @Test
     void aRunThatFindsTheLockTaken_isRecordedAsFailed() {
         service.run(command());
-        try (BackupRepository.Lock held = repository.lock("backup of /srv/app/app.db")) {
+        try (BackupFolderLock.Lock held = repository.folderLock().lock("backup of /srv/app/app.db")) {
             assertThatThrownBy(() -> service.run(command())).isInstanceOf(BackupInProgressException.class);
             assertThat(held).isNotNull();
         }
@@ -214,7 +215,7 @@ class RunBackupServiceActivityTest {
     @Test
     void aRunWithALockWait_waitsForTheRunningBackup_insteadOfFailing() throws Exception {
         service.run(command());
-        BackupRepository.Lock held = repository.lock("backup of /srv/app/app.db");
+        BackupFolderLock.Lock held = repository.folderLock().lock("backup of /srv/app/app.db");
         CompletableFuture<RunResult> waiting = CompletableFuture.supplyAsync(
                 () -> service.run(command().waitingForLock(Duration.ofSeconds(30))));
         Thread.sleep(200);

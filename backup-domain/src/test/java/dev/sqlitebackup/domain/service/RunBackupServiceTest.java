@@ -3,6 +3,7 @@ package dev.sqlitebackup.domain.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
@@ -164,7 +165,7 @@ class RunBackupServiceTest {
     @SuppressWarnings("try")
     void whileAnotherRunHoldsTheLock_aRunTakesNothing_andDeletesNothing() {
         List<BackupName> before = seedTwentyOldBackups();
-        try (BackupRepository.Lock held = repository.lock("backup of /srv/app/app.db")) {
+        try (BackupFolderLock.Lock held = repository.folderLock().lock("backup of /srv/app/app.db")) {
             assertThatThrownBy(() -> service.run(command(new RetentionPolicy(1, 0, 0, 0))))
                     .isInstanceOf(BackupInProgressException.class)
                     .hasMessageContaining("another backup of /srv/app/app.db is running");

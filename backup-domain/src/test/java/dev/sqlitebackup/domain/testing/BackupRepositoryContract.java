@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqlitebackup.domain.model.Backup;
-import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.Sidecar;
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +91,7 @@ public abstract class BackupRepositoryContract {
     @Test
     void undo_ofAFreshPrepare_afterARunThatPublishedNothing_removesTheFolderAgain() {
         BackupRepository.Preparation prepared = repository.prepare();
-        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+        try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db")) {
             StagedBackup staged = repository.stage();
             fill(staged, "rejected copy".getBytes(StandardCharsets.UTF_8));
             repository.discard(staged);
@@ -110,7 +107,7 @@ public abstract class BackupRepositoryContract {
     void undo_neverRemovesAFolderThatHoldsAnythingElse() {
         BackupRepository.Preparation prepared = repository.prepare();
         copyInByHand(BackupName.at(T0), "by hand".getBytes(StandardCharsets.UTF_8));
-        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+        try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db")) {
             repository.undo(prepared);
         }
 
@@ -124,7 +121,7 @@ public abstract class BackupRepositoryContract {
     void undo_ofAPrepareThatCreatedNothing_removesNothing() {
         repository.prepare();
         BackupRepository.Preparation again = repository.prepare();
-        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+        try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db")) {
             repository.undo(again);
         }
 
@@ -294,60 +291,6 @@ public abstract class BackupRepositoryContract {
     }
 
     @Test
-    void lock_isExclusive_untilClosed() {
-        repository.prepare();
-        BackupRepository.Lock lock = repository.lock("backup of test.db");
-
-        assertThatThrownBy(() -> repository.lock("backup of test.db"))
-                .isInstanceOf(BackupInProgressException.class)
-                .hasMessageContaining("another backup of test.db is running");
-
-        lock.close();
-        repository.lock("backup of test.db").close();
-    }
-
-    @Test
-    void lock_withAWait_getsTheLockOnceTheHolderReleasesIt() throws Exception {
-        repository.prepare();
-        BackupRepository.Lock held = repository.lock("backup of test.db");
-        CompletableFuture<BackupRepository.Lock> waiting = CompletableFuture.supplyAsync(
-                () -> repository.lock("backup of test.db", Duration.ofSeconds(30)));
-        Thread.sleep(300);
-        assertThat(waiting).as("still waiting while the lock is held").isNotDone();
-
-        held.close();
-
-        waiting.get(30, TimeUnit.SECONDS).close();
-    }
-
-    @Test
-    void lock_withAWait_givesUpWhenTheHolderKeepsIt() {
-        repository.prepare();
-        BackupRepository.Lock held = repository.lock("backup of test.db");
-        try {
-            assertThatThrownBy(() -> repository.lock("backup of test.db", Duration.ofMillis(300)))
-                    .isInstanceOf(BackupInProgressException.class)
-                    .hasMessageContaining("another backup of test.db is running (pid ");
-        } finally {
-            held.close();
-        }
-    }
-
-    @Test
-    void daemonLock_isExclusive_andIndependentOfTheRunLock() {
-        repository.prepare();
-        BackupRepository.Lock daemon = repository.lockDaemon("sqlite-backup daemon");
-
-        assertThatThrownBy(() -> repository.lockDaemon("sqlite-backup daemon"))
-                .isInstanceOf(BackupInProgressException.class)
-                .hasMessageContaining("another sqlite-backup daemon is running");
-        repository.lock("backup of test.db").close();
-
-        daemon.close();
-        repository.lockDaemon("sqlite-backup daemon").close();
-    }
-
-    @Test
     void backupsArePublishedWithDistinctNames_evenMany() {
         repository.prepare();
         for (int i = 0; i < 5; i++) {
@@ -381,8 +324,8 @@ public abstract class BackupRepositoryContract {
         assertThatThrownBy(() -> users.find(backup.name())).isInstanceOf(ForeignBackupFolderException.class);
         assertThatThrownBy(() -> users.checkChecksum(backup.name())).isInstanceOf(ForeignBackupFolderException.class);
         assertThatThrownBy(() -> users.delete(backup.name())).isInstanceOf(ForeignBackupFolderException.class);
-        assertThatThrownBy(() -> users.lock("backup of users.db")).isInstanceOf(ForeignBackupFolderException.class);
-        assertThatThrownBy(() -> users.lockDaemon("daemon")).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(() -> users.folderLock().lock("backup of users.db")).isInstanceOf(ForeignBackupFolderException.class);
+        assertThatThrownBy(() -> users.folderLock().lockDaemon("daemon")).isInstanceOf(ForeignBackupFolderException.class);
         assertThatThrownBy(users::sweepLeftovers).isInstanceOf(ForeignBackupFolderException.class);
         StagedBackup staged = app.stage();
         fill(staged, "users' data".getBytes(StandardCharsets.UTF_8));
@@ -392,7 +335,7 @@ public abstract class BackupRepositoryContract {
 
         assertThat(app.list()).as("nothing changed, and the lock refused was not left held")
                 .containsExactly(backup);
-        app.lock("backup of app.db").close();
+        app.folderLock().lock("backup of app.db").close();
         assertThat(read(backup.name())).isEqualTo("app's data".getBytes(StandardCharsets.UTF_8));
         assertThat(sameFolder(Optional.empty()).database()).as("the folder alone names its database").contains(APP);
         assertThat(sameFolder(Optional.empty()).list()).containsExactly(backup);
@@ -440,7 +383,7 @@ public abstract class BackupRepositoryContract {
     void undo_ofAFirstRunThatFailedAfterRecordingItsDatabase_removesTheRecordWithTheFolder() {
         BackupRepository app = sameFolder(Optional.of(APP));
         BackupRepository.Preparation prepared = app.prepare();
-        try (BackupRepository.Lock lock = app.lock("backup of app.db")) {
+        try (BackupFolderLock.Lock lock = app.folderLock().lock("backup of app.db")) {
             Backup published = publishIn(app, this, "published, then the run failed", T0);
             app.delete(published.name());
             app.undo(prepared);

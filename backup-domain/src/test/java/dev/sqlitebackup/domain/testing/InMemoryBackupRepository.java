@@ -2,20 +2,19 @@ package dev.sqlitebackup.domain.testing;
 
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
-import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.Sidecar;
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,8 +35,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
     private static final class Folder {
         private final AtomicInteger staged = new AtomicInteger();
         private boolean exists;
-        private String lockOwner;
-        private String daemonOwner;
+        private final InMemoryBackupFolderLock locks = new InMemoryBackupFolderLock();
         private boolean unusable;
         private final Set<BackupName> unreadable = ConcurrentHashMap.newKeySet();
     }
@@ -48,6 +46,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
     private final Path record;
     private final Folder state;
     private final Optional<DatabaseIdentity> database;
+    private final BackupFolderLock folderLock;
 
     /** A repository for whatever the folder holds: it checks and records no database. */
     public InMemoryBackupRepository(InMemoryFiles files, Path folder) {
@@ -62,6 +61,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
         this.record = scratch.resolve("database");
         this.state = state;
         this.database = database;
+        this.folderLock = state.locks.guardedBy(this::checkOwner);
     }
 
     /** Another repository over the same folder, for {@code database} (or, when empty, for whatever it holds). */
@@ -143,9 +143,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
     }
 
     public boolean isLocked() {
-        synchronized (state) {
-            return state.lockOwner != null;
-        }
+        return state.locks.isLocked();
     }
 
     @Override
@@ -188,69 +186,8 @@ public final class InMemoryBackupRepository implements BackupRepository {
     }
 
     @Override
-    public Lock lock(String owner, Duration wait) {
-        checkOwner();
-        synchronized (state) {
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (state.lockOwner != null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new BackupInProgressException("another " + state.lockOwner + " is running (pid in-memory)");
-                }
-                try {
-                    state.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new BackupInProgressException("another " + state.lockOwner + " is running (pid in-memory)");
-                }
-            }
-            state.lockOwner = owner;
-        }
-        Lock held = new Lock() {
-            private boolean closed;
-
-            @Override
-            public void close() {
-                synchronized (state) {
-                    if (!closed) {
-                        closed = true;
-                        state.lockOwner = null;
-                        state.notifyAll();
-                    }
-                }
-            }
-        };
-        try {
-            checkOwner(); // another database may have taken the folder while this one waited
-        } catch (RuntimeException foreign) {
-            held.close();
-            throw foreign;
-        }
-        return held;
-    }
-
-    @Override
-    public Lock lockDaemon(String owner) {
-        checkOwner();
-        synchronized (state) {
-            if (state.daemonOwner != null) {
-                throw new BackupInProgressException("another " + state.daemonOwner + " is running (pid in-memory)");
-            }
-            state.daemonOwner = owner;
-        }
-        return new Lock() {
-            private boolean closed;
-
-            @Override
-            public void close() {
-                synchronized (state) {
-                    if (!closed) {
-                        closed = true;
-                        state.daemonOwner = null;
-                    }
-                }
-            }
-        };
+    public BackupFolderLock folderLock() {
+        return folderLock;
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +17,7 @@ import java.util.Optional;
  * the first backup it publishes there (a folder that records none, new or made before folders recorded it, is adopted
  * so), and refuses with a {@link dev.sqlitebackup.domain.model.ForeignBackupFolderException}, before it creates,
  * reads, changes or deletes anything, to work in a folder that records another database: {@link #prepare},
- * {@link #lock}, {@link #lockDaemon}, {@link #sweepLeftovers}, {@link #publish}, {@link #list}, {@link #find},
+ * the locks of {@link #folderLock}, {@link #sweepLeftovers}, {@link #publish}, {@link #list}, {@link #find},
  * {@link #checkChecksum} and {@link #delete}. A repository built for no database works on whatever the folder holds
  * and records nothing.
  */
@@ -55,32 +54,10 @@ public interface BackupRepository {
     void undo(Preparation preparation);
 
     /**
-     * Takes the folder's exclusive lock: one run at a time per folder, across processes. Released on close, and by
-     * the operating system when the process dies.
-     *
-     * @param owner who wants it, for the message the losing process prints
-     * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another process holds it
+     * The locks of this folder: a run takes the run lock before {@link #sweepLeftovers}, {@link #publish},
+     * {@link #delete} or {@link #undo}; a daemon holds the daemon lock for its life. Creates nothing by itself.
      */
-    default Lock lock(String owner) {
-        return lock(owner, Duration.ZERO);
-    }
-
-    /**
-     * Takes the folder's exclusive lock, waiting up to {@code wait} for a run that holds it to finish. Needs no
-     * {@link #prepare()}: in an existing folder without scratch space (hand-copied or older backups), it makes what
-     * the lock needs.
-     *
-     * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another run still holds it after the wait
-     */
-    Lock lock(String owner, Duration wait);
-
-    /**
-     * Takes the folder's daemon lock, separate from the run lock and held for a daemon's whole life: one daemon
-     * per folder, across processes. Released on close and when the process dies. Call after {@link #prepare()}.
-     *
-     * @throws dev.sqlitebackup.domain.model.BackupInProgressException when another daemon holds it
-     */
-    Lock lockDaemon(String owner);
+    BackupFolderLock folderLock();
 
     /** Removes what an interrupted run left in the scratch space; returns how many files. Call under the lock. */
     int sweepLeftovers();
@@ -134,11 +111,5 @@ public interface BackupRepository {
         public boolean createdAnything() {
             return !createdFolders.isEmpty();
         }
-    }
-
-    /** The repository's lock; closing it never throws. */
-    interface Lock extends AutoCloseable {
-        @Override
-        void close();
     }
 }

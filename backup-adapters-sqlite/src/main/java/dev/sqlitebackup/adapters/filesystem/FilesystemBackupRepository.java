@@ -2,20 +2,18 @@ package dev.sqlitebackup.adapters.filesystem;
 
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
-import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.Sidecar;
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -27,17 +25,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,30 +44,20 @@ public final class FilesystemBackupRepository implements BackupRepository {
     private static final Logger LOG = LoggerFactory.getLogger(FilesystemBackupRepository.class);
 
     static final String SCRATCH_DIR = ".sqlite-backup";
-    static final String LOCK_FILE = "lock";
-    static final String DAEMON_LOCK_FILE = "daemon.lock";
     /** The folder's record of the database it belongs to: its path, one line. */
     static final String DATABASE_FILE = "database";
     private static final int MAX_RECORD_BYTES = 8192;
-    /** How often a waiting run tries the lock again. */
-    private static final long LOCK_POLL_MILLIS = 100;
     static final String SCRATCH_PREFIX = "tmp-";
     private static final List<String> SQLITE_SIDE_SUFFIXES = List.of("-journal", "-wal", "-shm");
     private static final int MAX_SIDECAR_BYTES = 4096;
     /** How many later seconds publish tries before giving up on a folder that is somehow full of names. */
     private static final int MAX_NAME_ATTEMPTS = 100_000;
 
-    /**
-     * Lock files this JVM holds, by real path, with what holds it ("backup of app.db (pid 12)"). On POSIX, closing
-     * any channel to a file drops every lock this process holds on it, so a second lock attempt in this JVM must not
-     * even open the file.
-     */
-    private static final Map<Path, String> HELD_IN_THIS_JVM = new ConcurrentHashMap<>();
-
     private final Path folder;
     private final Path scratch;
     private final Path record;
     private final Optional<DatabaseIdentity> database;
+    private final BackupFolderLock folderLock;
 
     /** The folder of {@code database}'s backups; for no database, whatever the folder holds (nothing is recorded). */
     public FilesystemBackupRepository(Path folder, Optional<DatabaseIdentity> database) {
@@ -80,6 +65,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
         this.scratch = this.folder.resolve(SCRATCH_DIR);
         this.record = scratch.resolve(DATABASE_FILE);
         this.database = Objects.requireNonNull(database, "database");
+        this.folderLock = new FilesystemBackupFolderLock(this.folder, this::checkOwner);
     }
 
     /** The folder, for whatever database it holds: it checks and records none. */
@@ -238,7 +224,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
         if (created.contains(scratch)) {
             // the run lock and the record of the database are this run's own files; a state database or anything
             // else keeps the folder
-            DurableFiles.deleteQuietly(scratch.resolve(LOCK_FILE));
+            DurableFiles.deleteQuietly(scratch.resolve(FilesystemBackupFolderLock.LOCK_FILE));
             DurableFiles.deleteQuietly(record);
         }
         for (int i = created.size() - 1; i >= 0; i--) {
@@ -265,157 +251,8 @@ public final class FilesystemBackupRepository implements BackupRepository {
     }
 
     @Override
-    public Lock lock(String owner, Duration wait) {
-        checkOwner(); // before the lock file is even written
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            try {
-                return tryLock(LOCK_FILE, owner);
-            } catch (BackupInProgressException busy) {
-                if (System.nanoTime() - deadline >= 0) {
-                    throw busy;
-                }
-                try {
-                    Thread.sleep(LOCK_POLL_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw busy;
-                }
-            }
-        }
-    }
-
-    @Override
-    public Lock lockDaemon(String owner) {
-        checkOwner();
-        return tryLock(DAEMON_LOCK_FILE, owner);
-    }
-
-    private Lock tryLock(String fileName, String owner) {
-        Path lockFile = scratch.resolve(fileName);
-        long pid = ProcessHandle.current().pid();
-        Path key;
-        try {
-            createScratchIfMissing();
-            createIfMissing(lockFile);
-            key = lockFile.toRealPath();
-        } catch (IOException e) {
-            throw failure("lock backup dir " + folder, e);
-        }
-        // the loser names what holds the lock (a run, a prune), not what it wanted to do itself
-        String holder = HELD_IN_THIS_JVM.putIfAbsent(key, owner + " is running (pid " + pid + ")");
-        if (holder != null) {
-            throw new BackupInProgressException("another " + holder);
-        }
-        FileChannel channel = null;
-        try {
-            channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS);
-            FileLock fileLock = channel.tryLock();
-            if (fileLock == null) {
-                String other = readHolder(channel);
-                channel.close();
-                HELD_IN_THIS_JVM.remove(key);
-                throw new BackupInProgressException("another " + other);
-            }
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap((pid + "\n" + owner + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(false);
-            HeldLock held = new HeldLock(key, channel, fileLock);
-            try {
-                checkOwner(); // another database may have taken the folder while this one waited
-            } catch (RuntimeException foreign) {
-                held.close();
-                throw foreign;
-            }
-            return held;
-        } catch (OverlappingFileLockException e) {
-            closeQuietly(channel);
-            HELD_IN_THIS_JVM.remove(key);
-            throw new BackupInProgressException("another " + owner + " is running (pid " + pid + ")");
-        } catch (IOException e) {
-            closeQuietly(channel);
-            HELD_IN_THIS_JVM.remove(key);
-            throw failure("lock backup dir " + folder, e);
-        }
-    }
-
-    /**
-     * A folder of hand-copied or older backups has no scratch space yet: the lock makes it, owner-only as a run
-     * makes it, so that every command that locks (prune) works in any folder of backups.
-     */
-    private void createScratchIfMissing() throws IOException {
-        if (Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            Files.createDirectory(scratch, DurableFiles.ownerOnlyDirectory());
-            Files.setPosixFilePermissions(scratch, DurableFiles.OWNER_ONLY_DIRECTORY);
-        } catch (FileAlreadyExistsException taken) {
-            if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
-                throw new InvalidInputException("backup dir " + folder + " is not usable: " + scratch
-                        + " is not a directory");
-            }
-        }
-    }
-
-    private static void createIfMissing(Path file) throws IOException {
-        try {
-            Files.createFile(file, DurableFiles.ownerReadWrite());
-        } catch (FileAlreadyExistsException alreadyThere) {
-            // the usual case: the lock file stays between runs
-        }
-    }
-
-    /** What the lock file says holds it: "backup of /srv/app.db is running (pid 12)", as the holder wrote it. */
-    private String readHolder(FileChannel channel) throws IOException {
-        ByteBuffer content = ByteBuffer.allocate(4096);
-        channel.read(content, 0);
-        List<String> lines = new String(content.array(), 0, content.position(), StandardCharsets.UTF_8).lines()
-                .map(String::strip).toList();
-        String pid = !lines.isEmpty() && lines.get(0).matches("\\d{1,19}") ? lines.get(0) : "unknown";
-        String owner = lines.size() > 1 && !lines.get(1).isEmpty() ? lines.get(1)
-                : "sqlite-backup process using " + folder;
-        return owner + " is running (pid " + pid + ")";
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing more can be done for a channel that will not close
-            }
-        }
-    }
-
-    /** The folder's lock: released once, by close or by the process dying. */
-    private static final class HeldLock implements Lock {
-        private final Path key;
-        private final FileChannel channel;
-        private final FileLock fileLock;
-        private boolean closed;
-
-        HeldLock(Path key, FileChannel channel, FileLock fileLock) {
-            this.key = key;
-            this.channel = channel;
-            this.fileLock = fileLock;
-        }
-
-        @Override
-        public synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            try {
-                fileLock.release();
-            } catch (IOException ignored) {
-                // closing the channel below releases it too
-            }
-            closeQuietly(channel);
-            HELD_IN_THIS_JVM.remove(key);
-        }
+    public BackupFolderLock folderLock() {
+        return folderLock;
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.Sidecar;
+import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import dev.sqlitebackup.domain.testing.BackupRepositoryContract;
@@ -215,7 +216,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         BackupRepository.Preparation prepared = deep.prepare();
         assertThat(prepared.createdFolders()).containsExactly(temp.resolve("a"), temp.resolve("a/b"),
                 temp.resolve("a/b/backups"), temp.resolve("a/b/backups/.sqlite-backup"));
-        try (BackupRepository.Lock lock = deep.lock("backup of test.db")) {
+        try (BackupFolderLock.Lock lock = deep.folderLock().lock("backup of test.db")) {
             assertThat(temp.resolve("a/b/backups/.sqlite-backup/lock")).exists();
             deep.undo(prepared);
         }
@@ -230,7 +231,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         Files.createDirectory(folder);
         BackupRepository.Preparation prepared = repository.prepare();
         assertThat(prepared.createdFolders()).containsExactly(folder.resolve(".sqlite-backup"));
-        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+        try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db")) {
             repository.undo(prepared);
         }
 
@@ -244,7 +245,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         BackupRepository.Preparation prepared = repository.prepare();
         Path state = folder.resolve(".sqlite-backup/state.db");
         write(state, new byte[] {1});
-        try (BackupRepository.Lock lock = repository.lock("backup of test.db")) {
+        try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db")) {
             repository.undo(prepared);
         }
 
@@ -505,7 +506,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         Files.createDirectories(folder);
         copyInByHand(BackupName.at(T0), "by hand".getBytes(StandardCharsets.UTF_8));
 
-        try (BackupRepository.Lock lock = repository.lock("prune of " + folder)) {
+        try (BackupFolderLock.Lock lock = repository.folderLock().lock("prune of " + folder)) {
             assertThat(folder.resolve(".sqlite-backup/lock")).isRegularFile();
         }
         assertThat(mode(folder.resolve(".sqlite-backup"))).isEqualTo("rwx------");
@@ -528,7 +529,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     @Test
     void sweep_keepsTheLockFileAndTheRunHistory() throws Exception {
         repository.prepare();
-        repository.lock("backup of test.db").close();
+        repository.folderLock().lock("backup of test.db").close();
         Path scratch = folder.resolve(".sqlite-backup");
         Files.writeString(scratch.resolve("state.db"), "history");
         leaveLeftover();
@@ -540,7 +541,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     @Test
     void lock_recordsPidAndOwner() throws Exception {
         repository.prepare();
-        BackupRepository.Lock lock = repository.lock("backup of test.db");
+        BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db");
         try {
             assertThat(folder.resolve(".sqlite-backup/lock"))
                     .hasContent(ProcessHandle.current().pid() + "\nbackup of test.db\n");
@@ -560,10 +561,10 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
                     StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("locked");
 
-            assertThatThrownBy(() -> repository.lock("backup of test.db"))
+            assertThatThrownBy(() -> repository.folderLock().lock("backup of test.db"))
                     .isInstanceOf(BackupInProgressException.class)
                     .hasMessage("another backup of other.db is running (pid " + holder.pid() + ")");
-            assertThatThrownBy(() -> repository.lock("prune of " + folder))
+            assertThatThrownBy(() -> repository.folderLock().lock("prune of " + folder))
                     .as("the loser names what holds the lock, not what it wanted to do itself")
                     .isInstanceOf(BackupInProgressException.class)
                     .hasMessage("another backup of other.db is running (pid " + holder.pid() + ")");
@@ -573,17 +574,17 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         }
         // the killed process's lock died with it, though its lock file is still there
         assertThat(folder.resolve(".sqlite-backup/lock")).content().startsWith(holder.pid() + "\n");
-        repository.lock("backup of test.db").close();
+        repository.folderLock().lock("backup of test.db").close();
     }
 
     @Test
     void lock_closeTwice_isHarmless_andTheLockCanBeTakenAgain() {
         repository.prepare();
-        BackupRepository.Lock lock = repository.lock("backup of test.db");
+        BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db");
         lock.close();
         lock.close();
-        BackupRepository.Lock again = repository.lock("backup of test.db");
-        assertThatThrownBy(() -> new FilesystemBackupRepository(folder).lock("backup of test.db"))
+        BackupFolderLock.Lock again = repository.folderLock().lock("backup of test.db");
+        assertThatThrownBy(() -> new FilesystemBackupRepository(folder).folderLock().lock("backup of test.db"))
                 .as("a second repository object on the same folder in this JVM")
                 .isInstanceOf(BackupInProgressException.class);
         again.close();

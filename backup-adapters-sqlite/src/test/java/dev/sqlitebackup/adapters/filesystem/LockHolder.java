@@ -9,8 +9,7 @@ public final class LockHolder {
     }
 
     public static void main(String[] args) throws Exception {
-        FilesystemBackupRepository repository = new FilesystemBackupRepository(Path.of(args[0]));
-        repository.lock("backup of other.db");
+        new FilesystemBackupFolderLock(Path.of(args[0])).lock("backup of other.db");
         System.out.println("locked");
         System.out.flush();
         Thread.sleep(120_000);

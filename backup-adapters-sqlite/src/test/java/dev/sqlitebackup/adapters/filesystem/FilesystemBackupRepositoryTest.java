@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.sqlitebackup.domain.model.Backup;
-import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
@@ -15,9 +14,7 @@ import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import dev.sqlitebackup.domain.testing.BackupRepositoryContract;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -536,58 +533,6 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
 
         assertThat(repository.sweepLeftovers()).isEqualTo(3);
         assertThat(namesIn(scratch)).containsExactly("lock", "state.db");
-    }
-
-    @Test
-    void lock_recordsPidAndOwner() throws Exception {
-        repository.prepare();
-        BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db");
-        try {
-            assertThat(folder.resolve(".sqlite-backup/lock"))
-                    .hasContent(ProcessHandle.current().pid() + "\nbackup of test.db\n");
-        } finally {
-            lock.close();
-        }
-    }
-
-    @Test
-    void lock_heldByAnotherProcess_namesItsPid_andALockLeftByAKilledProcessNeverBlocks() throws Exception {
-        repository.prepare();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process holder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                LockHolder.class.getName(), folder.toString()).redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
-                    StandardCharsets.UTF_8));
-            assertThat(out.readLine()).isEqualTo("locked");
-
-            assertThatThrownBy(() -> repository.folderLock().lock("backup of test.db"))
-                    .isInstanceOf(BackupInProgressException.class)
-                    .hasMessage("another backup of other.db is running (pid " + holder.pid() + ")");
-            assertThatThrownBy(() -> repository.folderLock().lock("prune of " + folder))
-                    .as("the loser names what holds the lock, not what it wanted to do itself")
-                    .isInstanceOf(BackupInProgressException.class)
-                    .hasMessage("another backup of other.db is running (pid " + holder.pid() + ")");
-        } finally {
-            holder.destroyForcibly();
-            holder.waitFor(10, TimeUnit.SECONDS);
-        }
-        // the killed process's lock died with it, though its lock file is still there
-        assertThat(folder.resolve(".sqlite-backup/lock")).content().startsWith(holder.pid() + "\n");
-        repository.folderLock().lock("backup of test.db").close();
-    }
-
-    @Test
-    void lock_closeTwice_isHarmless_andTheLockCanBeTakenAgain() {
-        repository.prepare();
-        BackupFolderLock.Lock lock = repository.folderLock().lock("backup of test.db");
-        lock.close();
-        lock.close();
-        BackupFolderLock.Lock again = repository.folderLock().lock("backup of test.db");
-        assertThatThrownBy(() -> new FilesystemBackupRepository(folder).folderLock().lock("backup of test.db"))
-                .as("a second repository object on the same folder in this JVM")
-                .isInstanceOf(BackupInProgressException.class);
-        again.close();
     }
 
     @Test

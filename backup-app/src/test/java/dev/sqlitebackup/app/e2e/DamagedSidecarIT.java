@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,22 +118,31 @@ class DamagedSidecarIT {
         }
     }
 
+    /**
+     * The one backup every form starts from, made once by the jar: {@code pristine} is a copy of {@code home} right
+     * after that run. The folder records its database's absolute path, so each form gets its own copy of that state
+     * back at the same place, {@code home}, rather than a copy somewhere else.
+     */
     @TempDir
-    Path home;
+    static Path base;
 
-    private JarProcess jar;
-    private List<String> launcher;
-    private Path backups;
-    private Path backup;
-    private Path sidecar;
+    private static Path home;
+    private static Path pristine;
+    private static List<String> launcher;
+    private static JarProcess jar;
+    private static Path backups;
+    private static Path backup;
+    private static Path sidecar;
 
-    @BeforeEach
-    void oneBackup() throws Exception {
+    @BeforeAll
+    static void oneBackup() throws Exception {
         Unprivileged.Launch launch = Unprivileged.launch();
         launcher = launch.launcher();
+        home = Files.createDirectory(base.resolve("home"));
+        pristine = base.resolve("pristine");
         Sqlite.createNotes(home.resolve("app.db"), 300);
         if (!launcher.isEmpty()) {
-            run(List.of("chown", "-R", "65534:65534", home.toString()));
+            run(List.of("chown", "-R", "65534:65534", base.toString()));
         }
         jar = launch.apply(new JarProcess(home)).env("DATABASE_URL", "app.db");
         JarProcess.Result run = jar.run("run");
@@ -143,12 +153,19 @@ class DamagedSidecarIT {
                     .findFirst().orElseThrow();
         }
         sidecar = backups.resolve(backup.getFileName() + ".sha256");
+        run(List.of("cp", "-a", home.toString(), pristine.toString()));
+    }
+
+    @BeforeEach
+    void theBackupAsTheJarMadeIt() throws Exception {
+        run(List.of("rm", "-rf", home.toString()));
+        run(List.of("cp", "-a", pristine.toString(), home.toString()));
         assertThat(sha256sum()).as("the sidecar the tool wrote passes sha256sum").isZero();
     }
 
-    @AfterEach
-    void giveBack() throws Exception {
-        run(List.of("chmod", "-R", "u+rwX", home.toString()));
+    @AfterAll
+    static void giveBack() throws Exception {
+        run(List.of("chmod", "-R", "u+rwX", base.toString()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -199,7 +216,7 @@ class DamagedSidecarIT {
     }
 
     /** The exit code of {@code sha256sum -c --strict SIDECAR} in the backup folder, as the jar's user. */
-    private int sha256sum() throws Exception {
+    private static int sha256sum() throws Exception {
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("sha256sum", "-c", "--strict", sidecar.getFileName().toString()));
         Process p = new ProcessBuilder(command).directory(backups.toFile()).redirectErrorStream(true).start();

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -180,9 +181,13 @@ class DamagedSidecarIT {
         damage.apply(sidecar, BackupFolder.sha256(backup), name);
         List<String> before = entries(home);
 
-        JarProcess.Result verify = jar.run("verify");
-        JarProcess.Result verifyAll = jar.run("verify", "--all");
-        JarProcess.Result verifyNamed = jar.run("verify", name);
+        // the three checks only read the folder: they run side by side, the restore after them
+        CompletableFuture<JarProcess.Result> latest = CompletableFuture.supplyAsync(() -> jar.run("verify"));
+        CompletableFuture<JarProcess.Result> all = CompletableFuture.supplyAsync(() -> jar.run("verify", "--all"));
+        CompletableFuture<JarProcess.Result> named = CompletableFuture.supplyAsync(() -> jar.run("verify", name));
+        JarProcess.Result verify = latest.get();
+        JarProcess.Result verifyAll = all.get();
+        JarProcess.Result verifyNamed = named.get();
         JarProcess.Result restore = jar.run("restore", "latest", "--to", "restored.db");
 
         for (JarProcess.Result r : List.of(verify, verifyAll, verifyNamed)) {

@@ -10,10 +10,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,22 +119,31 @@ class DamagedSidecarIT {
         }
     }
 
+    /**
+     * The one backup every form starts from, made once by the jar: {@code pristine} is a copy of {@code home} right
+     * after that run. The folder records its database's absolute path, so each form gets its own copy of that state
+     * back at the same place, {@code home}, rather than a copy somewhere else.
+     */
     @TempDir
-    Path home;
+    static Path base;
 
-    private JarProcess jar;
-    private List<String> launcher;
-    private Path backups;
-    private Path backup;
-    private Path sidecar;
+    private static Path home;
+    private static Path pristine;
+    private static List<String> launcher;
+    private static JarProcess jar;
+    private static Path backups;
+    private static Path backup;
+    private static Path sidecar;
 
-    @BeforeEach
-    void oneBackup() throws Exception {
+    @BeforeAll
+    static void oneBackup() throws Exception {
         Unprivileged.Launch launch = Unprivileged.launch();
         launcher = launch.launcher();
+        home = Files.createDirectory(base.resolve("home"));
+        pristine = base.resolve("pristine");
         Sqlite.createNotes(home.resolve("app.db"), 300);
         if (!launcher.isEmpty()) {
-            run(List.of("chown", "-R", "65534:65534", home.toString()));
+            run(List.of("chown", "-R", "65534:65534", base.toString()));
         }
         jar = launch.apply(new JarProcess(home)).env("DATABASE_URL", "app.db");
         JarProcess.Result run = jar.run("run");
@@ -143,12 +154,19 @@ class DamagedSidecarIT {
                     .findFirst().orElseThrow();
         }
         sidecar = backups.resolve(backup.getFileName() + ".sha256");
+        run(List.of("cp", "-a", home.toString(), pristine.toString()));
+    }
+
+    @BeforeEach
+    void theBackupAsTheJarMadeIt() throws Exception {
+        run(List.of("rm", "-rf", home.toString()));
+        run(List.of("cp", "-a", pristine.toString(), home.toString()));
         assertThat(sha256sum()).as("the sidecar the tool wrote passes sha256sum").isZero();
     }
 
-    @AfterEach
-    void giveBack() throws Exception {
-        run(List.of("chmod", "-R", "u+rwX", home.toString()));
+    @AfterAll
+    static void giveBack() throws Exception {
+        run(List.of("chmod", "-R", "u+rwX", base.toString()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -163,9 +181,13 @@ class DamagedSidecarIT {
         damage.apply(sidecar, BackupFolder.sha256(backup), name);
         List<String> before = entries(home);
 
-        JarProcess.Result verify = jar.run("verify");
-        JarProcess.Result verifyAll = jar.run("verify", "--all");
-        JarProcess.Result verifyNamed = jar.run("verify", name);
+        // the three checks only read the folder: they run side by side, the restore after them
+        CompletableFuture<JarProcess.Result> latest = CompletableFuture.supplyAsync(() -> jar.run("verify"));
+        CompletableFuture<JarProcess.Result> all = CompletableFuture.supplyAsync(() -> jar.run("verify", "--all"));
+        CompletableFuture<JarProcess.Result> named = CompletableFuture.supplyAsync(() -> jar.run("verify", name));
+        JarProcess.Result verify = latest.get();
+        JarProcess.Result verifyAll = all.get();
+        JarProcess.Result verifyNamed = named.get();
         JarProcess.Result restore = jar.run("restore", "latest", "--to", "restored.db");
 
         for (JarProcess.Result r : List.of(verify, verifyAll, verifyNamed)) {
@@ -189,8 +211,10 @@ class DamagedSidecarIT {
         Files.writeString(sidecar, form.line(BackupFolder.sha256(backup), name), StandardCharsets.UTF_8);
         assertThat(sha256sum()).as("sha256sum -c --strict accepts the form").isZero();
 
-        JarProcess.Result verify = jar.run("verify");
+        // both only read the folder (the restore writes outside it): they run side by side
+        CompletableFuture<JarProcess.Result> checked = CompletableFuture.supplyAsync(() -> jar.run("verify"));
         JarProcess.Result restore = jar.run("restore", "latest", "--to", "restored.db");
+        JarProcess.Result verify = checked.get();
 
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
         assertThat(verify.out()).as(verify.toString()).contains("ok     " + name).contains("sha256 ok");
@@ -199,7 +223,7 @@ class DamagedSidecarIT {
     }
 
     /** The exit code of {@code sha256sum -c --strict SIDECAR} in the backup folder, as the jar's user. */
-    private int sha256sum() throws Exception {
+    private static int sha256sum() throws Exception {
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("sha256sum", "-c", "--strict", sidecar.getFileName().toString()));
         Process p = new ProcessBuilder(command).directory(backups.toFile()).redirectErrorStream(true).start();

@@ -50,7 +50,7 @@ final class Unprivileged {
     }
 
     /** What the command printed, when it exited 0. */
-    private static Optional<String> output(List<String> command) {
+    static Optional<String> output(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -220,11 +220,11 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
         return e.ours() && (database.isEmpty() || e.database().isEmpty() || e.database().equals(database));
     }
 
-    private static String sha256(byte[] content) {
+    static String sha256(byte[] content) {
         return digest("SHA-256", content);
     }
 
-    private static String md5(byte[] content) {
+    static String md5(byte[] content) {
         return digest("MD5", content);
     }
 

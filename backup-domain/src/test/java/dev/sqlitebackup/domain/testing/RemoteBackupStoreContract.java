@@ -11,10 +11,7 @@ import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -219,18 +216,10 @@ public abstract class RemoteBackupStoreContract {
     }
 
     protected static String sha256(byte[] content) {
-        return digest("SHA-256", content);
+        return InMemoryRemoteBackupStore.sha256(content);
     }
 
     protected static String md5(byte[] content) {
-        return digest("MD5", content);
-    }
-
-    private static String digest(String algorithm, byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return InMemoryRemoteBackupStore.md5(content);
     }
 }

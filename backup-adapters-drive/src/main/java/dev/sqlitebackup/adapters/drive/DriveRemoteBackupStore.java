@@ -16,6 +16,7 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -446,7 +447,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         BackupName name = BackupName.parse(file.getName()).orElseThrow(
                 () -> new BackupFailedException("Drive: unexpected file name " + DriveFailure.oneLine(file.getName())));
         Map<String, String> properties = file.getAppProperties() == null ? Map.of() : file.getAppProperties();
-        return new RemoteBackup(name, file.getId(), file.getSize() == null ? 0 : file.getSize(),
+        return new RemoteBackup(name, StoredForm.PLAIN, file.getId(), file.getSize() == null ? 0 : file.getSize(),
                 Optional.ofNullable(properties.get(SHA256_KEY)), Optional.ofNullable(file.getMd5Checksum()),
                 Optional.ofNullable(file.getWebViewLink()));
     }

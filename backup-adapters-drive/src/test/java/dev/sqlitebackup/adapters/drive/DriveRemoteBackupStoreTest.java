@@ -15,6 +15,7 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
 import java.io.IOException;
@@ -491,7 +492,7 @@ class DriveRemoteBackupStoreTest {
     void deleting_refusesAFileThatIsNotTheTools() throws IOException {
         String foreign = fake.put("backup-2026-01-01-000000.db", "application/vnd.sqlite3", FakeDrive.ROOT_ID,
                 Map.of(), new byte[] {1}).id;
-        RemoteBackup pretend = new RemoteBackup(new BackupName("backup-2026-01-01-000000.db"), foreign, 1,
+        RemoteBackup pretend = new RemoteBackup(new BackupName("backup-2026-01-01-000000.db"), StoredForm.PLAIN, foreign, 1,
                 Optional.empty(), Optional.empty(), Optional.empty());
 
         assertThatThrownBy(() -> store().delete(pretend)).isInstanceOf(BackupFailedException.class)

@@ -5,7 +5,14 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.model.StoredForm;
+import dev.sqlitebackup.domain.port.out.BackupCodec;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * In-memory {@link RemoteBackupStore}: a remote folder holding the tool's copies and, to prove they are never
  * touched, other people's files. Like Drive, it tags each copy with the store's database, so stores of two databases
- * ({@link #forDatabase}) can share the folder. Reads local files from the shared {@link InMemoryFiles}; can fail on
- * demand.
+ * ({@link #forDatabase}) can share the folder. Stores each copy in its codec's form (plain unless given one) and
+ * reads every form back through it. Reads local files from the shared {@link InMemoryFiles}; can fail on demand.
  */
 public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
 
@@ -36,6 +43,7 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
     }
 
     private final InMemoryFiles files;
+    private final BackupCodec codec;
     private final Folder folder;
     private final Optional<DatabaseIdentity> database;
     private final AtomicInteger uploads = new AtomicInteger();
@@ -43,13 +51,20 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
     private boolean downloadsDamaged;
     private String failure = "HTTP 503 Service Unavailable";
 
-    /** The store of every copy of the tool's in a new, empty folder; uploads untagged. */
+    /** The store of every copy of the tool's in a new, empty folder; uploads untagged and plain. */
     public InMemoryRemoteBackupStore(InMemoryFiles files) {
-        this(files, new Folder(), Optional.empty());
+        this(files, InMemoryBackupCodec.plain());
     }
 
-    private InMemoryRemoteBackupStore(InMemoryFiles files, Folder folder, Optional<DatabaseIdentity> database) {
+    /** The store of every copy of the tool's in a new, empty folder; uploads untagged, in {@code codec}'s form. */
+    public InMemoryRemoteBackupStore(InMemoryFiles files, BackupCodec codec) {
+        this(files, codec, new Folder(), Optional.empty());
+    }
+
+    private InMemoryRemoteBackupStore(InMemoryFiles files, BackupCodec codec, Folder folder,
+            Optional<DatabaseIdentity> database) {
         this.files = files;
+        this.codec = codec;
         this.folder = folder;
         this.database = database;
     }
@@ -59,7 +74,12 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
      * as another installation given the same folder would open it.
      */
     public InMemoryRemoteBackupStore forDatabase(Optional<DatabaseIdentity> database) {
-        return new InMemoryRemoteBackupStore(files, folder, database);
+        return new InMemoryRemoteBackupStore(files, codec, folder, database);
+    }
+
+    /** This store's folder and database, written and read through {@code other} (a change of settings). */
+    public InMemoryRemoteBackupStore withCodec(BackupCodec other) {
+        return new InMemoryRemoteBackupStore(files, other, folder, database);
     }
 
     /** The next {@code count} uploads fail with {@code cause}. */
@@ -75,20 +95,28 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
         synchronized (folder) {
             String id = "foreign-" + folder.ids.incrementAndGet();
             Optional<BackupName> asBackup = BackupName.parse(name);
-            RemoteBackup r = new RemoteBackup(asBackup.orElse(BackupName.at(java.time.Instant.EPOCH)), id,
+            RemoteBackup r = new RemoteBackup(asBackup.orElse(BackupName.at(java.time.Instant.EPOCH)), StoredForm.PLAIN, id,
                     content.length, Optional.empty(), Optional.of(md5(content)), Optional.empty());
             folder.entries.put(id, new Entry(r, content.clone(), false, Optional.empty()));
             return id;
         }
     }
 
-    /** Adds a copy of the tool's own (of this store's database), as an earlier run would have uploaded it. */
+    /** Adds a plain copy of the tool's own (of this store's database), as an earlier run would have uploaded it. */
     public RemoteBackup putOwn(BackupName name, byte[] content) {
+        return putOwn(name, StoredForm.PLAIN, content, sha256(content));
+    }
+
+    /**
+     * Adds a copy of the tool's own (of this store's database) whose stored bytes are {@code stored}, in
+     * {@code form}, of a database whose SHA-256 is {@code plainSha256}, as an earlier run would have uploaded it.
+     */
+    public RemoteBackup putOwn(BackupName name, StoredForm form, byte[] stored, String plainSha256) {
         synchronized (folder) {
             String id = "file-" + folder.ids.incrementAndGet();
-            RemoteBackup r = new RemoteBackup(name, id, content.length, Optional.of(sha256(content)),
-                    Optional.of(md5(content)), Optional.of("https://drive.example/file/" + id));
-            folder.entries.put(id, new Entry(r, content.clone(), true, database));
+            RemoteBackup r = new RemoteBackup(name, form, id, stored.length, Optional.of(plainSha256),
+                    Optional.of(md5(stored)), Optional.of("https://drive.example/file/" + id));
+            folder.entries.put(id, new Entry(r, stored.clone(), true, database));
             return r;
         }
     }
@@ -113,7 +141,7 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
             byte[] damaged = e.content().clone();
             damaged[damaged.length / 2] ^= 0x01;
             RemoteBackup b = e.backup();
-            RemoteBackup described = new RemoteBackup(b.name(), b.id(), b.sizeBytes(), b.sha256(),
+            RemoteBackup described = new RemoteBackup(b.name(), b.form(), b.id(), b.sizeBytes(), b.sha256(),
                     Optional.of(md5(damaged)), b.link());
             folder.entries.put(id, new Entry(described, damaged, e.ours(), e.database()));
         }
@@ -129,6 +157,7 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
         return uploads.get();
     }
 
+    /** The stored bytes of the copy {@code id}, in its form. */
     public byte[] content(String id) {
         synchronized (folder) {
             return folder.entries.get(id).content().clone();
@@ -157,6 +186,7 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
                         + backup.name() + " (size or SHA-256 changed); not uploaded");
             }
             for (Entry e : folder.entries.values()) {
+                // one backup is one timestamp, whatever the form its copy is stored in
                 if (isThisDatabases(e) && e.backup().name().equals(backup.name())) {
                     if (!e.backup().sha256().equals(Optional.of(sha))) {
                         // as Drive: never a second file of one name, never replace another backup
@@ -166,8 +196,18 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
                     return e.backup();
                 }
             }
-            return putOwn(backup.name(), content);
+            return putOwn(backup.name(), codec.form(), encoded(content), sha);
         }
+    }
+
+    private byte[] encoded(byte[] plain) {
+        ByteArrayOutputStream stored = new ByteArrayOutputStream();
+        try (OutputStream encoding = codec.encoding(stored)) {
+            encoding.write(plain);
+        } catch (IOException e) {
+            throw new BackupFailedException("Drive: cannot encode " + codec.form().label() + ": " + e.getMessage(), e);
+        }
+        return stored.toByteArray();
     }
 
     @Override
@@ -203,15 +243,27 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
                 throw new BackupFailedException("Drive: download of " + backup.name() + " failed: no remote file "
                         + backup.id());
             }
-            // as Drive: the bytes that arrive are checked against the md5 and SHA-256 known for the copy
+            // as Drive: the stored bytes that arrive are checked against the store's md5, the plain bytes they
+            // decode to against the SHA-256 the copy was tagged with
             boolean md5Ok = backup.md5().or(() -> e.backup().md5()).map(md5(e.content())::equalsIgnoreCase)
                     .orElse(false);
-            boolean shaOk = backup.sha256().map(sha256(e.content())::equalsIgnoreCase).orElse(true);
-            if (downloadsDamaged || !md5Ok || !shaOk) {
-                throw new BackupFailedException("Drive: download of " + backup.name()
+            if (downloadsDamaged || !md5Ok) {
+                throw new BackupFailedException("Drive: download of " + backup.storedName()
                         + " arrived damaged (md5 mismatch)");
             }
-            files.write(target, e.content());
+            byte[] plain;
+            try (InputStream decoded = codec.decoding(new ByteArrayInputStream(e.content()), e.backup().form(),
+                    e.backup().storedName())) {
+                plain = decoded.readAllBytes();
+            } catch (IOException damaged) {
+                throw new BackupFailedException("Drive: download of " + backup.storedName() + " failed: "
+                        + damaged.getMessage(), damaged);
+            }
+            if (!backup.sha256().map(sha256(plain)::equalsIgnoreCase).orElse(true)) {
+                throw new BackupFailedException("Drive: download of " + backup.storedName()
+                        + " arrived damaged (sha256 mismatch)");
+            }
+            files.write(target, plain);
         }
     }
 

@@ -150,7 +150,7 @@ public abstract class RemoteBackupStoreContract {
         putForeignFile(BackupName.at(T0.plusSeconds(60)).value(), bytes("copied in by hand"));
 
         assertThat(store().list()).containsExactly(ours);
-        RemoteBackup pretend = new RemoteBackup(ours.name(), "no-such-id-" + ours.id(), 1, Optional.empty(),
+        RemoteBackup pretend = new RemoteBackup(ours.name(), ours.form(), "no-such-id-" + ours.id(), 1, Optional.empty(),
                 Optional.empty(), Optional.empty());
         store().delete(pretend); // gone or never there: nothing to do
         assertThat(store().list()).containsExactly(ours);

@@ -326,7 +326,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
             Sha256.Digest digest = Sha256.of(staged.file());
             LOG.debug("sha256 of {} ({} bytes) in {} ms", staged.file().getFileName(), digest.sizeBytes(),
                     (System.nanoTime() - started) / 1_000_000);
-            return new StagedBackup(staged.file(), Optional.of(digest.hex()));
+            return new StagedBackup(staged.file(), digest.hex(), digest.sizeBytes());
         } catch (IOException e) {
             throw failure("read " + staged.file(), e);
         }

@@ -94,10 +94,11 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
                 throw new BackupFailedException("the " + store.describe() + " copy of " + remote.name()
                         + " has no recorded SHA-256; nothing restored");
             }
-            // the store checked the transfer against its own checksums; this holds the bytes that arrived to the
-            // SHA-256 recorded when the backup was made
-            String arrived = repository.checksum(scratch).sha256().orElseThrow();
-            Backup backup = new Backup(remote.name(), remote.sizeBytes(), remote.sha256());
+            // the store checked the stored bytes against its own checksum and decoded them; this holds the plain
+            // bytes that arrived to the SHA-256 recorded when the backup was made
+            StagedBackup arrivedBytes = repository.checksum(scratch);
+            String arrived = arrivedBytes.sha256().orElseThrow();
+            Backup backup = new Backup(remote.name(), arrivedBytes.sizeBytes().orElseThrow(), remote.sha256());
             VerificationReport report = new VerificationReport(backup, ChecksumCheck.of(remote.sha256(), arrived),
                     integrity);
             requireOk(report);

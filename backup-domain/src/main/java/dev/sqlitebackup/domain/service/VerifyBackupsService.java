@@ -5,6 +5,7 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DomainException;
 import dev.sqlitebackup.domain.model.IntegrityReport;
+import dev.sqlitebackup.domain.model.NoMatchingIdentityException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
@@ -73,6 +74,9 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
         try {
             try {
                 store.download(remote, scratch.file());
+            } catch (NoMatchingIdentityException noKey) {
+                // not a fault of the copy: without its key nothing can be said about it, and the run says why
+                throw noKey;
             } catch (BackupFailedException damaged) {
                 // a copy that cannot be downloaded intact is a failed verification, not the end of --all
                 Backup backup = new Backup(remote.name(), remote.sizeBytes(), remote.sha256());
@@ -81,10 +85,11 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
             }
             IntegrityReport integrity = snapshotter.check(scratch.file(), level);
             Optional<String> localSidecar = repository.find(remote.name()).flatMap(Backup::recordedSha256);
-            String arrived = repository.checksum(scratch).sha256().orElseThrow();
+            StagedBackup arrivedBytes = repository.checksum(scratch);
+            String arrived = arrivedBytes.sha256().orElseThrow();
             ChecksumCheck checksum = ChecksumCheck.of(localSidecar.or(remote::sha256), arrived);
-            return new VerificationReport(new Backup(remote.name(), remote.sizeBytes(), remote.sha256()), checksum,
-                    integrity);
+            return new VerificationReport(new Backup(remote.name(), arrivedBytes.sizeBytes().orElseThrow(),
+                    remote.sha256()), checksum, integrity);
         } finally {
             repository.discard(scratch);
         }

@@ -11,13 +11,17 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
+import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
+import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.testing.InMemoryBackupCodec;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
 import dev.sqlitebackup.domain.testing.InMemoryNotifier;
@@ -338,6 +342,46 @@ class RunBackupServiceTest {
 
         assertThat(repository.list()).hasSize(2);
         assertThat(drive.list()).hasSize(5);
+    }
+
+    @Test
+    void aMixedFolder_oldPlainCopiesAndNewEncryptedOnes_isRotatedAsOneHistory_onePerTimestamp() {
+        InMemoryBackupCodec owner = InMemoryBackupCodec.encryptedTo(StoredForm.ZSTD_AGE, "owner-key", "owner-key");
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files(), owner);
+        List<BackupName> plain = new ArrayList<>();
+        List<BackupName> encrypted = new ArrayList<>();
+        for (int day = 1; day <= 400; day++) {
+            BackupName name = BackupName.at(clock.instant().minus(Duration.ofDays(day)));
+            byte[] content = {(byte) day, (byte) (day >> 8)};
+            if (day > 5) {
+                drive.putOwn(name, content); // copies made before this change
+                plain.add(name);
+            } else {
+                drive.putOwn(name, StoredForm.ZSTD_AGE, owner.encode(content), InMemoryRemoteBackupStore.sha256(content));
+                encrypted.add(name);
+            }
+        }
+        // the day when forms changed has both: one backup, whatever its forms
+        BackupName both = encrypted.get(encrypted.size() - 1);
+        drive.putOwn(both, new byte[] {5, 0});
+        RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
+
+        RunResult result = withDrive.run(command(RetentionPolicy.DEFAULT).withOffsiteCopy(RetentionPolicy.DEFAULT));
+
+        List<BackupName> all = new ArrayList<>(encrypted);
+        all.addAll(plain);
+        all.add(result.backup().name());
+        List<BackupName> expected = RetentionPolicy.DEFAULT.plan(all, ZoneOffset.UTC, clock.instant()).kept()
+                .stream().map(RetentionPlan.Keep::name).toList();
+        assertThat(expected).as("7 daily, 4 weekly, 12 monthly over 400 days").hasSizeBetween(20, 24);
+        assertThat(drive.list().stream().map(RemoteBackup::name).distinct().toList())
+                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(drive.list().stream().filter(r -> r.name().equals(both)).map(RemoteBackup::form))
+                .as("both forms of the backup of the changeover day are one backup, kept together")
+                .containsExactlyInAnyOrder(StoredForm.PLAIN, StoredForm.ZSTD_AGE);
+        assertThat(result.remote().orElseThrow().form()).isEqualTo(StoredForm.ZSTD_AGE);
+        assertThat(drive.list().stream().filter(r -> r.form() == StoredForm.PLAIN).count())
+                .as("old plain copies keep counting for the weekly and monthly slots").isGreaterThan(12);
     }
 
     @Test

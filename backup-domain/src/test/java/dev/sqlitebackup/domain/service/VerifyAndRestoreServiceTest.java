@@ -9,16 +9,19 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseInUseException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.NoMatchingIdentityException;
 import dev.sqlitebackup.domain.model.NoOffsiteStoreException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RestoreResult;
 import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
+import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase.Overwrite;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
+import dev.sqlitebackup.domain.testing.InMemoryBackupCodec;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
 import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
@@ -229,6 +232,82 @@ class VerifyAndRestoreServiceTest {
         assertThat(result.fromOffsite()).isTrue();
         assertThat(result.backup().name()).isEqualTo(NEW);
         assertThat(repository.files().read(TARGET)).contains(bytes("from drive"));
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void restore_ofEachStoredForm_inOneFolder_writesThePlainDatabase_andReportsItsPlainSize() {
+        byte[] old = bytes("old database, stored plain before copies were encoded");
+        byte[] latest = bytes("newest database, compressed and encrypted");
+        InMemoryBackupCodec owner = InMemoryBackupCodec.encryptedTo(StoredForm.ZSTD_AGE, "owner-key", "owner-key");
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files(), owner);
+        drive.putOwn(OLD, old);
+        drive.putOwn(NEW, StoredForm.ZSTD_AGE, owner.encode(latest), InMemoryRemoteBackupStore.sha256(latest));
+        RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
+                Optional.of(drive));
+
+        RestoreResult newest = withDrive.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER));
+        assertThat(newest.fromOffsite()).isTrue();
+        assertThat(newest.backup().sizeBytes()).as("the database's size, not the stored copy's")
+                .isEqualTo(latest.length);
+        assertThat(repository.files().read(TARGET)).contains(latest);
+
+        Path other = Path.of("/srv/app/old.db");
+        withDrive.restore(new RestoreBackupUseCase.Command(OLD.value(), other, Overwrite.NEVER));
+        assertThat(repository.files().read(other)).contains(old);
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void restore_ofAnEncryptedCopy_withoutItsKey_failsNamingTheCopy_andWritesNothing() {
+        byte[] latest = bytes("secret rows");
+        InMemoryBackupCodec server = InMemoryBackupCodec.encryptedTo(StoredForm.ZSTD_AGE, "owner-key");
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files(), server);
+        drive.putOwn(NEW, StoredForm.ZSTD_AGE, server.encode(latest), InMemoryRemoteBackupStore.sha256(latest));
+        repository.files().write(TARGET, bytes("live"));
+        RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
+                Optional.of(drive));
+
+        assertThatThrownBy(() -> withDrive.restore(new RestoreBackupUseCase.Command("latest", TARGET,
+                Overwrite.UNLESS_OPEN))).isInstanceOf(NoMatchingIdentityException.class)
+                .hasMessage("no identity matches " + NEW.value() + ".zst.age");
+
+        assertThat(repository.files().read(TARGET)).contains(bytes("live"));
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void verifyRemote_withoutTheKey_saysSo_insteadOfCallingTheCopyDamaged() {
+        byte[] latest = bytes("secret rows");
+        InMemoryBackupCodec wrongKey = InMemoryBackupCodec.encryptedTo(StoredForm.AGE, "owner-key", "someone-else");
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files(), wrongKey);
+        drive.putOwn(NEW, StoredForm.AGE, wrongKey.encode(latest), InMemoryRemoteBackupStore.sha256(latest));
+        VerifyBackupsService remote = new VerifyBackupsService(repository, snapshotter, Optional.of(drive));
+
+        assertThatThrownBy(() -> remote.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK, true)))
+                .isInstanceOf(NoMatchingIdentityException.class).hasMessageContaining(NEW.value() + ".age");
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void verifyRemote_ofACompressedCopy_checksThePlainBytes_andAFlippedStoredByteFails() {
+        byte[] latest = bytes("rows rows rows rows");
+        InMemoryBackupCodec zstd = InMemoryBackupCodec.compressed();
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files(), zstd);
+        RemoteBackup copy = drive.putOwn(NEW, StoredForm.ZSTD, zstd.encode(latest),
+                InMemoryRemoteBackupStore.sha256(latest));
+        VerifyBackupsService remote = new VerifyBackupsService(repository, snapshotter, Optional.of(drive));
+
+        VerificationReport good = remote.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK, true))
+                .get(0);
+        assertThat(good.ok()).isTrue();
+        assertThat(good.backup().sizeBytes()).isEqualTo(latest.length);
+
+        drive.damageStored(copy.id());
+        VerificationReport damaged = remote.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.QUICK, true))
+                .get(0);
+        assertThat(damaged.ok()).isFalse();
+        assertThat(damaged.summary()).contains(NEW.value() + ".zst");
         assertThat(repository.scratchFiles()).isEmpty();
     }
 

@@ -228,7 +228,7 @@ public final class InMemoryBackupRepository implements BackupRepository {
     public StagedBackup checksum(StagedBackup stagedBackup) {
         byte[] content = files.read(stagedBackup.file())
                 .orElseThrow(() -> new IllegalStateException("not staged: " + stagedBackup.file()));
-        return new StagedBackup(stagedBackup.file(), Optional.of(sha256(content)));
+        return new StagedBackup(stagedBackup.file(), sha256(content), content.length);
     }
 
     @Override

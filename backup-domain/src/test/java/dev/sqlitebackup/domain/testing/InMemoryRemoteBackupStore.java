@@ -272,7 +272,7 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
         return e.ours() && (database.isEmpty() || e.database().isEmpty() || e.database().equals(database));
     }
 
-    static String sha256(byte[] content) {
+    public static String sha256(byte[] content) {
         return digest("SHA-256", content);
     }
 

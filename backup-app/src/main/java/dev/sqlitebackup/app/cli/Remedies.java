@@ -1,6 +1,7 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.domain.model.DatabaseInUseException;
+import dev.sqlitebackup.domain.model.NoMatchingIdentityException;
 import dev.sqlitebackup.domain.model.NoOffsiteStoreException;
 import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 
@@ -12,6 +13,8 @@ final class Remedies {
 
     /** The setting that configures the off-site store (Drive). */
     static final String OFFSITE_SETTING = "GOOGLE_DRIVE_CREDENTIALS";
+    /** The setting that names the private keys encrypted copies are read back with. */
+    static final String IDENTITY_SETTING = "AGE_IDENTITY_FILE";
 
     private Remedies() {
     }
@@ -23,6 +26,9 @@ final class Remedies {
         }
         if (failure instanceof DatabaseInUseException inUse) {
             return inUse.messageWith("add --even-if-open");
+        }
+        if (failure instanceof NoMatchingIdentityException noKey) {
+            return "no identity in " + IDENTITY_SETTING + " matches " + noKey.storedName();
         }
         if (failure instanceof NoOffsiteStoreException) {
             return failure.getMessage() + ": set " + OFFSITE_SETTING;

@@ -13,6 +13,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,7 @@ public final class Settings {
             c -> c.backupDir().resolve(".sqlite-backup").resolve("state.db"));
 
     public static final Setting<Path> GOOGLE_DRIVE_CREDENTIALS =
-            Setting.optional("GOOGLE_DRIVE_CREDENTIALS", Settings::credentialsPath);
+            Setting.optional("GOOGLE_DRIVE_CREDENTIALS", Settings::path);
     /** Unset: Drive is on when {@link #GOOGLE_DRIVE_CREDENTIALS} is set. */
     public static final Setting<Boolean> DRIVE_ENABLED =
             Setting.of("DRIVE_ENABLED", Settings::bool, true).flag("--no-drive");
@@ -86,6 +87,18 @@ public final class Settings {
     public static final Setting<Integer> DRIVE_KEEP_LAST =
             Setting.derived("DRIVE_KEEP_LAST", Settings::count, c -> c.get(BACKUP_KEEP_LAST));
 
+    /** Whether off-site copies are zstd frames: {@code zstd} (default) or {@code none}. */
+    public static final Setting<Boolean> OFFSITE_COMPRESSION =
+            Setting.of("OFFSITE_COMPRESSION", Settings::compression, true);
+    public static final Setting<Integer> OFFSITE_ZSTD_LEVEL =
+            Setting.of("OFFSITE_ZSTD_LEVEL", Settings::zstdLevel, 3);
+    /** The public keys off-site copies are encrypted to: {@code age1…}, comma separated. */
+    public static final Setting<List<String>> AGE_RECIPIENTS = Setting.optional("AGE_RECIPIENTS", Settings::recipients);
+    /** A file of public keys in age's {@code -R} format. */
+    public static final Setting<Path> AGE_RECIPIENTS_FILE = Setting.optional("AGE_RECIPIENTS_FILE", Settings::path);
+    /** An {@code age-keygen} identity file: needed only to read encrypted copies back. */
+    public static final Setting<Path> AGE_IDENTITY_FILE = Setting.optional("AGE_IDENTITY_FILE", Settings::path);
+
     public static final Setting<URI> NTFY_URL = Setting.of("NTFY_URL", Settings::ntfyServer,
             NtfySettings.DEFAULT_SERVER);
     /** Unset: notifications are off. */
@@ -111,6 +124,7 @@ public final class Settings {
             BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_STATE_DB,
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
+            OFFSITE_COMPRESSION, OFFSITE_ZSTD_LEVEL, AGE_RECIPIENTS, AGE_RECIPIENTS_FILE, AGE_IDENTITY_FILE,
             NTFY_URL, NTFY_TOPIC, NTFY_TOKEN, NTFY_USER, NTFY_PASSWORD, NTFY_NOTIFY);
 
     /**
@@ -124,7 +138,8 @@ public final class Settings {
      * Environment variables with these prefixes are taken for this tool's; one that is not a known key gets a
      * warning (other programs' variables, DATABASE_URL's neighbours included, are none of its business).
      */
-    public static final List<String> OWN_PREFIXES = List.of("BACKUP_", "DRIVE_", "NTFY_", "GOOGLE_DRIVE_");
+    public static final List<String> OWN_PREFIXES = List.of("BACKUP_", "DRIVE_", "NTFY_", "GOOGLE_DRIVE_", "OFFSITE_",
+            "AGE_");
 
     /** The longest {@code BACKUP_SHUTDOWN_GRACE}: systemd and people give up on a stop long before a day. */
     static final Duration LONGEST_SHUTDOWN_GRACE = Duration.ofDays(1);
@@ -230,6 +245,45 @@ public final class Settings {
         };
     }
 
+    private static boolean compression(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "zstd" -> true;
+            case "none" -> false;
+            default -> throw new IllegalArgumentException("must be 'zstd' or 'none', got '" + text + "'");
+        };
+    }
+
+    private static int zstdLevel(String text) {
+        int level;
+        try {
+            level = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            level = 0;
+        }
+        if (level < 1 || level > 19) {
+            throw new IllegalArgumentException("must be a zstd level from 1 to 19, got '" + text + "'");
+        }
+        return level;
+    }
+
+    /** One or more public keys, comma separated; each one is checked when the codec is built. */
+    private static List<String> recipients(String text) {
+        List<String> keys = Arrays.stream(text.split(",")).map(String::strip).filter(k -> !k.isEmpty())
+                .toList();
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("names no public key (age1..., comma separated)");
+        }
+        return keys;
+    }
+
+    private static Path path(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("is not a path: '" + text + "'");
+        }
+    }
+
     private static boolean failuresOnly(String text) {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "all" -> false;
@@ -278,14 +332,6 @@ public final class Settings {
             return Path.of(text).toAbsolutePath().normalize();
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("'" + text + "' is not a valid path");
-        }
-    }
-
-    private static Path credentialsPath(String text) {
-        try {
-            return Path.of(text);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("is not a path: '" + text + "'");
         }
     }
 

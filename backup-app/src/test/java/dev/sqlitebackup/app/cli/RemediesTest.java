@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.DatabaseInUseException;
+import dev.sqlitebackup.domain.model.NoMatchingIdentityException;
 import dev.sqlitebackup.domain.model.NoOffsiteStoreException;
 import dev.sqlitebackup.domain.model.RestoreTargetExistsException;
 import java.nio.file.Path;
@@ -32,6 +33,12 @@ class RemediesTest {
     void noOffsiteStore_namesTheSettingThatConfiguresOne() {
         assertThat(Remedies.messageOf(new NoOffsiteStoreException()))
                 .isEqualTo("no off-site store is configured: set GOOGLE_DRIVE_CREDENTIALS");
+    }
+
+    @Test
+    void noMatchingIdentity_namesTheSettingThatHoldsTheKeys() {
+        assertThat(Remedies.messageOf(new NoMatchingIdentityException("backup-2026-11-26-030000.db.zst.age")))
+                .isEqualTo("no identity in AGE_IDENTITY_FILE matches backup-2026-11-26-030000.db.zst.age");
     }
 
     @Test

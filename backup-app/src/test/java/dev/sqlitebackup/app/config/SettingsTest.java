@@ -81,6 +81,11 @@ class SettingsTest {
         d.put(Settings.DRIVE_KEEP_WEEKLY, 4);
         d.put(Settings.DRIVE_KEEP_MONTHLY, 12);
         d.put(Settings.DRIVE_KEEP_LAST, 7);
+        d.put(Settings.OFFSITE_COMPRESSION, true);
+        d.put(Settings.OFFSITE_ZSTD_LEVEL, 3);
+        d.put(Settings.AGE_RECIPIENTS, NONE);
+        d.put(Settings.AGE_RECIPIENTS_FILE, NONE);
+        d.put(Settings.AGE_IDENTITY_FILE, NONE);
         d.put(Settings.NTFY_URL, URI.create("https://ntfy.sh"));
         d.put(Settings.NTFY_TOPIC, NONE);
         d.put(Settings.NTFY_TOKEN, NONE);
@@ -113,6 +118,11 @@ class SettingsTest {
         s.put(Settings.DRIVE_FOLDER, List.of("Env", "File", "Flag"));
         s.put(Settings.DRIVE_PARENT_ID, List.of("0AbC", "1dEf", "2gHi"));
         s.put(Settings.DRIVE_ROOT_URL, List.of("http://env.example/", "https://file.example/", "http://[::1]:9/"));
+        s.put(Settings.OFFSITE_COMPRESSION, List.of("zstd", "none", "ZSTD"));
+        s.put(Settings.OFFSITE_ZSTD_LEVEL, List.of("1", "19", "7"));
+        s.put(Settings.AGE_RECIPIENTS, List.of("age1env", "age1file, age1second", "age1flag"));
+        s.put(Settings.AGE_RECIPIENTS_FILE, List.of("/etc/env.txt", "/etc/file.txt", "/etc/flag.txt"));
+        s.put(Settings.AGE_IDENTITY_FILE, List.of("/root/env.txt", "/root/file.txt", "/root/flag.txt"));
         s.put(Settings.NTFY_URL, List.of("http://env.example", "https://file.example/ntfy", "http://127.0.0.1:9"));
         s.put(Settings.NTFY_TOPIC, List.of("env", "file-topic", "flag_topic"));
         s.put(Settings.NTFY_TOKEN, List.of("tk_env", "tk_file", "tk_flag"));
@@ -148,6 +158,11 @@ class SettingsTest {
         b.put(Settings.DRIVE_KEEP_WEEKLY, List.of("x", "must be a whole number, got 'x'"));
         b.put(Settings.DRIVE_KEEP_MONTHLY, List.of("-1", "must not be negative, got -1"));
         b.put(Settings.DRIVE_KEEP_LAST, List.of("x", "must be a whole number, got 'x'"));
+        b.put(Settings.OFFSITE_COMPRESSION, List.of("gzip", "must be 'zstd' or 'none', got 'gzip'"));
+        b.put(Settings.OFFSITE_ZSTD_LEVEL, List.of("20", "must be a zstd level from 1 to 19, got '20'"));
+        b.put(Settings.AGE_RECIPIENTS, List.of(" , ", "names no public key (age1..., comma separated)"));
+        b.put(Settings.AGE_RECIPIENTS_FILE, List.of("a\u0000b", "is not a path"));
+        b.put(Settings.AGE_IDENTITY_FILE, List.of("a\u0000b", "is not a path"));
         b.put(Settings.NTFY_URL, List.of("foo", "is not a URL: 'foo'"));
         b.put(Settings.NTFY_TOPIC, List.of("backups/daily", "must be 1 to 64 letters, digits, '-' or '_', was "
                 + "'backups/daily'"));

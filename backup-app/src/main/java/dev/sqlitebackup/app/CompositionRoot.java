@@ -13,6 +13,7 @@ import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
+import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
@@ -58,8 +59,25 @@ public final class CompositionRoot implements UseCases {
         BackupRepository repository = repository(configuration);
         Optional<DatabaseIdentity> database = repository.database();
         warnAboutFormerDefaultFolder(configuration, database);
-        return new RunBackupService(snapshotter(), repository, offsite(configuration, database),
+        RunBackupUseCase service = new RunBackupService(snapshotter(), repository, offsite(configuration, database),
                 notifier(configuration), clock).recordingTo(activityLog(configuration, database));
+        return configuration.unencryptedOffsiteWarning().<RunBackupUseCase>map(w -> new WarnOnEveryRun(service, w))
+                .orElse(service);
+    }
+
+    /** Runs that say the same warning each time one starts (the daemon's scheduled runs included). */
+    private record WarnOnEveryRun(RunBackupUseCase runs, String warning) implements RunBackupUseCase {
+        @Override
+        public RunResult run(Command command) {
+            LOG.warn(warning);
+            return runs.run(command);
+        }
+
+        @Override
+        public RunResult copyOffsite(OffsiteCommand command) {
+            LOG.warn(warning);
+            return runs.copyOffsite(command);
+        }
     }
 
     @Override

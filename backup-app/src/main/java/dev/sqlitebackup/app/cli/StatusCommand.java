@@ -66,6 +66,7 @@ public final class StatusCommand implements Callable<Integer> {
             o.addProperty("stateDbProblem", status.logProblem().orElse(null));
             com.google.gson.JsonArray warnings = new com.google.gson.JsonArray();
             status.warnings().forEach(warnings::add);
+            config.unencryptedOffsiteWarning().ifPresent(warnings::add);
             o.add("warnings", warnings);
             context.out().println(Json.GSON.toJson(o));
         } else {
@@ -83,6 +84,7 @@ public final class StatusCommand implements Callable<Integer> {
                     Formats.size(status.totalBytes()));
             status.logProblem().ifPresent(p -> context.out().printf("Warning:       %s%n", p));
             status.warnings().forEach(w -> context.out().printf("Warning:       %s%n", w));
+            config.unencryptedOffsiteWarning().ifPresent(w -> context.out().printf("Warning:       %s%n", w));
             context.out().println(fresh ? "OK: a backup succeeded within " + age(max)
                     : "STALE: no successful backup within " + age(max));
         }

@@ -295,6 +295,19 @@ public final class Configuration {
     }
 
     /**
+     * What every run and {@code status} say while Drive copies are made without {@code AGE_RECIPIENTS} (or
+     * {@code AGE_RECIPIENTS_FILE}): a third party can read them. Empty when Drive is off or copies are encrypted.
+     */
+    public Optional<String> unencryptedOffsiteWarning() {
+        boolean driveOn = given(GOOGLE_DRIVE_CREDENTIALS).isPresent() && given(DRIVE_ENABLED).orElse(true);
+        boolean encrypted = given(Settings.AGE_RECIPIENTS).isPresent()
+                || given(Settings.AGE_RECIPIENTS_FILE).isPresent();
+        return driveOn && !encrypted
+                ? Optional.of("Drive copies are not encrypted: set " + Settings.AGE_RECIPIENTS.key())
+                : Optional.empty();
+    }
+
+    /**
      * ntfy, when {@code NTFY_TOPIC} is set; empty when notifications are off. Times are shown in {@link #zone()}.
      *
      * @param clock the time notifications tell

@@ -89,7 +89,7 @@ public final class NtfyNotifier implements Notifier {
     public boolean notify(RunReport report) {
         try {
             if (settings.failuresOnly() && report.outcome() == RunReport.Outcome.SUCCESS) {
-                log.debug("ntfy: successful run not sent (NTFY_NOTIFY=failure)");
+                log.debug("ntfy: successful run not sent (only failures are sent)");
                 return true;
             }
             return publish(NtfyMessage.forRun(report, settings.topic(), settings.clock().getZone()));
@@ -172,7 +172,7 @@ public final class NtfyNotifier implements Notifier {
             }
             if (code >= 300 && code < 400) {
                 return Attempt.failed(problem + ", redirected to " + response.header("Location")
-                        + "; set NTFY_URL to the final address", false);
+                        + "; use the final address as the ntfy server URL", false);
             }
             return Attempt.failed(problem, false);
         } catch (IOException e) {

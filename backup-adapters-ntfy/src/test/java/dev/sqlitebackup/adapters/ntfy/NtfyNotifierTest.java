@@ -385,7 +385,8 @@ class NtfyNotifierTest {
 
             assertThat(server.getRequestCount()).isEqualTo(1);
             assertThat(logs.warnings()).singleElement().asString()
-                    .contains("https://ntfy.example.org/").contains("NTFY_URL");
+                    .contains("https://ntfy.example.org/").contains("use the final address as the ntfy server URL")
+                    .as("the adapter knows no setting's name (issue 10)").doesNotContain("NTFY_URL");
         }
     }
 

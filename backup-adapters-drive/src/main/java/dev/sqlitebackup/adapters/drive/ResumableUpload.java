@@ -96,6 +96,7 @@ final class ResumableUpload {
                 }
             } finally {
                 highWater = Math.max(highWater, out.highWater());
+                out.release();
             }
         }
     }

@@ -13,9 +13,6 @@ import com.google.api.services.drive.model.File;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * confirmed, and no more than one chunk and a little: once more than a chunk is held, a chunk goes (so a chunk that
  * goes is never the last, which only {@link #finish} sends). After a 5xx, a timeout or a reset it asks Drive how much
  * it holds ({@code bytes *}{@code /*}) and sends again from there, out of what it still holds; the bytes are never
- * made again, which would change them. The MD5 of the bytes is taken once, as they are written.
+ * made again, which would change them. The MD5 of the bytes is taken once, as they are written, on a thread of
+ * its own.
  */
 final class UploadSession extends OutputStream {
 
@@ -36,6 +34,7 @@ final class UploadSession extends OutputStream {
     private static final Pattern RANGE = Pattern.compile("bytes=0-(\\d+)");
     /** Held beyond a chunk before it goes, so that a chunk that goes is known not to be the last. */
     static final int SLACK = 64 * 1024;
+    private static final int DIGEST_BLOCK = 64 * 1024;
 
     /** Drive no longer knows the session: it must start again, with bytes made afresh. */
     static final class SessionGone extends IOException {
@@ -57,7 +56,8 @@ final class UploadSession extends OutputStream {
     private final byte[] buffer;
     private int held;
     private long confirmed;
-    private final MessageDigest md5 = newMd5();
+    /** The MD5 of the bytes written, taken on a thread of its own (see {@link BesideDigest}). */
+    private final BesideDigest md5 = new BesideDigest("MD5", DIGEST_BLOCK);
     private int retries;
     private int highWater;
     private boolean closed;
@@ -90,7 +90,7 @@ final class UploadSession extends OutputStream {
         while (length > 0) {
             int n = Math.min(length, buffer.length - held);
             System.arraycopy(bytes, offset, buffer, held, n);
-            md5.update(bytes, offset, n);
+            digest(bytes, offset, n);
             held += n;
             highWater = Math.max(highWater, held);
             offset += n;
@@ -98,6 +98,22 @@ final class UploadSession extends OutputStream {
             while (held > chunkSize) {
                 send(false);
             }
+        }
+    }
+
+    /** Hands a copy of the bytes to the MD5's thread, so that it never reads bytes that change. */
+    private void digest(byte[] bytes, int offset, int length) throws IOException {
+        try {
+            for (int done = 0; done < length; ) {
+                byte[] block = md5.block();
+                int n = Math.min(block.length, length - done);
+                System.arraycopy(bytes, offset + done, block, 0, n);
+                md5.update(block, n);
+                done += n;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while digesting the " + what);
         }
     }
 
@@ -121,7 +137,17 @@ final class UploadSession extends OutputStream {
 
     /** The MD5 of every byte written, once written all. */
     String md5() {
-        return HexFormat.of().formatHex(md5.digest());
+        try {
+            return md5.hex();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupFailedException("Drive: " + what + " interrupted", e);
+        }
+    }
+
+    /** Stops the MD5's thread, when the session ends without {@link #md5}. */
+    void release() {
+        md5.close();
     }
 
     /** The most bytes held at once. */
@@ -250,13 +276,5 @@ final class UploadSession extends OutputStream {
                     + (confirmed + held));
         }
         return received;
-    }
-
-    private static MessageDigest newMd5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has MD5", e);
-        }
     }
 }

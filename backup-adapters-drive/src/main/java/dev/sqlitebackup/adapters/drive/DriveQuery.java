@@ -1,5 +1,8 @@
 package dev.sqlitebackup.adapters.drive;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /** The Drive search queries ({@code q}) the store runs, with string literals escaped as Drive wants. */
 final class DriveQuery {
 
@@ -15,8 +18,10 @@ final class DriveQuery {
         return literal(folderId) + " in parents and trashed = false and " + ownTag();
     }
 
-    static String ownFileNamed(String folderId, String name) {
-        return "name = " + literal(name) + " and " + ownFilesIn(folderId);
+    /** The tool's files in the folder named any of {@code names} (one backup's copies in every form). */
+    static String ownFilesNamed(String folderId, List<String> names) {
+        String anyName = names.stream().map(name -> "name = " + literal(name)).collect(Collectors.joining(" or "));
+        return "(" + anyName + ") and " + ownFilesIn(folderId);
     }
 
     private static String ownTag() {

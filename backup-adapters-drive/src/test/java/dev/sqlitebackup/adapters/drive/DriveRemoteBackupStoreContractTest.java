@@ -6,6 +6,7 @@ import static dev.sqlitebackup.adapters.drive.DriveFixture.userCredentials;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.port.out.BackupCodec;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.testing.RemoteBackupStoreContract;
 import java.io.IOException;
@@ -42,8 +43,8 @@ class DriveRemoteBackupStoreContractTest extends RemoteBackupStoreContract {
     }
 
     @Override
-    protected RemoteBackupStore store(Optional<DatabaseIdentity> database) {
-        return new DriveRemoteBackupStore(settings(fake, credentials), database, new RecordingSleeper());
+    protected RemoteBackupStore store(Optional<DatabaseIdentity> database, BackupCodec codec) {
+        return new DriveRemoteBackupStore(settings(fake, credentials), database, codec, new RecordingSleeper());
     }
 
     @Override

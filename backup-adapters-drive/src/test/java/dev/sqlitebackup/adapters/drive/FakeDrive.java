@@ -58,7 +58,9 @@ import java.util.zip.GZIPInputStream;
  * at the host root the way {@code https://www.googleapis.com/} does: the token endpoint (refresh, authorization code
  * with PKCE, service account JWT grants), files.list with a real {@code q} and paging, files.create, files.get (with
  * {@code alt=media}), files.delete, and resumable uploads (POST for a session, PUT chunks with Content-Range, 308
- * with Range, the {@code bytes *}{@code /total} status query). Like Drive it sends int64 fields as JSON strings,
+ * with Range, the {@code bytes *}{@code /total} status query), also of a size not known in advance (no
+ * X-Upload-Content-Length; {@code bytes a-b/*} until the last chunk states the total, {@code bytes *}{@code /*} to
+ * ask). Like Drive it sends int64 fields as JSON strings,
  * accepts gzip request bodies, wants every chunk but the last in multiples of 256 KiB, demands a valid Bearer token
  * on every API call, and answers {@code fields} with just those fields. Faults can be injected per request kind.
  */
@@ -71,8 +73,11 @@ public final class FakeDrive implements AutoCloseable {
     public static final long IN_MEMORY_LIMIT = 64L * 1024 * 1024;
     private static final String FOLDER_MIME = "application/vnd.google-apps.folder";
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
-    private static final Pattern STATUS_RANGE = Pattern.compile("bytes \\*/(\\d+)");
+    /** A chunk: its first and last byte, and the total ({@code *} while the uploader does not know it yet). */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final Pattern STATUS_RANGE = Pattern.compile("bytes \\*/(\\d+|\\*)");
+    /** The total of an upload whose size is not known (yet). */
+    private static final long UNKNOWN = -1;
 
     /** What a request can be made to suffer. */
     public enum Fault {
@@ -170,10 +175,16 @@ public final class FakeDrive implements AutoCloseable {
                 java.util.concurrent.CompletableFuture.completedFuture(null);
         private String md5Hex;
 
-        /** Room for {@code expected} bytes (-1: not known). */
+        /** An upload of a size not known in advance: an array that grows up to {@link #IN_MEMORY_LIMIT}. */
+        private final boolean growing;
+
+        /** Room for {@code expected} bytes ({@link #UNKNOWN}: not known). */
         Stored(long expected) {
+            growing = expected < 0;
             if (expected >= 0 && expected <= IN_MEMORY_LIMIT) {
                 array = new byte[(int) expected];
+            } else if (growing) {
+                array = new byte[CHUNK_GRANULARITY];
             }
         }
 
@@ -182,14 +193,19 @@ public final class FakeDrive implements AutoCloseable {
             array = content;
             size = content.length;
             md5 = null;
+            growing = false;
         }
 
         void append(byte[] data, int offset, int length) throws IOException {
             if (md5Hex != null) {
                 throw new IllegalStateException("a finished file takes no more bytes");
             }
+            if (array != null && growing && size + length > array.length && size + length <= IN_MEMORY_LIMIT) {
+                array = Arrays.copyOf(array, (int) Math.min(IN_MEMORY_LIMIT, Math.max(size + length,
+                        2L * array.length)));
+            }
             if (array != null && size + length > array.length) {
-                spill(); // more than announced: the request is refused later, but keep what Drive would
+                spill(); // more than announced (or than memory takes): keep what Drive would
             }
             if (array != null) {
                 System.arraycopy(data, offset, array, (int) size, length);
@@ -299,7 +315,8 @@ public final class FakeDrive implements AutoCloseable {
 
     private final class Session {
         final JsonObject metadata;
-        final long total;
+        /** The size announced when the session started, or by a chunk since; {@link #UNKNOWN} until then. */
+        long total;
         final String fields;
         final Stored received;
         /** Bytes sent after the file was complete: counted as Drive does, but the file does not change. */
@@ -874,7 +891,7 @@ public final class FakeDrive implements AutoCloseable {
         Matcher status = STATUS_RANGE.matcher(contentRange == null ? "" : contentRange);
         if (status.matches()) {
             body(exchange);
-            if (status.group(1).equals("0")) {
+            if (status.group(1).equals("0") && session.size() == 0) {
                 appendAndRecord(session, new byte[0], 0, 0); // an empty file: done at once
             }
             answerProgress(exchange, session);
@@ -888,7 +905,7 @@ public final class FakeDrive implements AutoCloseable {
         }
         long first = Long.parseLong(m.group(1));
         long last = Long.parseLong(m.group(2));
-        long total = Long.parseLong(m.group(3));
+        long total = m.group(3).equals("*") ? UNKNOWN : Long.parseLong(m.group(3));
         var headers = exchange.getRequestHeaders();
         chunkFraming.add("Content-Length=" + Objects.requireNonNullElse(headers.getFirst("Content-Length"), "-")
                 + " Content-Encoding=" + Objects.requireNonNullElse(headers.getFirst("Content-Encoding"), "-")
@@ -923,7 +940,7 @@ public final class FakeDrive implements AutoCloseable {
             byte[] start = exchange.getRequestBody().readNBytes(CHUNK_GRANULARITY);
             synchronized (this) {
                 if (start.length == CHUNK_GRANULARITY && first == session.size()
-                        && first + start.length < total) {
+                        && (total == UNKNOWN || first + start.length < total)) {
                     session.append(start, 0, start.length);
                 }
             }
@@ -934,7 +951,8 @@ public final class FakeDrive implements AutoCloseable {
         byte[] data = body.bytes();
         boolean isLast = last + 1 == total;
         synchronized (this) {
-            if ((session.total >= 0 && total != session.total) || body.length() != expected || last < first) {
+            if ((session.total != UNKNOWN && total != session.total) || body.length() != expected || last < first
+                    || (total != UNKNOWN && last >= total)) {
                 error(exchange, 400, "badContentRange", "Content-Range does not match the body or the session");
                 return;
             }
@@ -948,6 +966,7 @@ public final class FakeDrive implements AutoCloseable {
                 error(exchange, 400, "badContentRange", "Chunk size must be a multiple of 256 KiB");
                 return;
             }
+            session.total = total; // once stated, every later chunk must state the same
         }
         if (fault == Fault.SERVER_ERROR) {
             int keep = (int) (expected / 2 / CHUNK_GRANULARITY * CHUNK_GRANULARITY);
@@ -1223,7 +1242,8 @@ public final class FakeDrive implements AutoCloseable {
     }
 
     /**
-     * Drive's search grammar, the part a client of folders and tagged files uses: terms joined by {@code and};
+     * Drive's search grammar, the part a client of folders and tagged files uses: terms joined by {@code and} and
+     * {@code or} ({@code and} binds tighter, as in Drive), grouped by parentheses;
      * {@code name}/{@code mimeType} with = != contains, {@code trashed} = true|false, {@code 'id' in parents},
      * {@code appProperties has { key='k' and value='v' }}. Anything else is a 400, as an unknown field is on Drive.
      */
@@ -1254,7 +1274,7 @@ public final class FakeDrive implements AutoCloseable {
                 } else if (c == '!' && i + 1 < q.length() && q.charAt(i + 1) == '=') {
                     tokens.add("!=");
                     i += 2;
-                } else if ("={}".indexOf(c) >= 0) {
+                } else if ("={}()".indexOf(c) >= 0) {
                     tokens.add(String.valueOf(c));
                     i++;
                 } else if (Character.isLetter(c)) {
@@ -1270,9 +1290,26 @@ public final class FakeDrive implements AutoCloseable {
         }
 
         Predicate<FakeFile> parse() {
+            Predicate<FakeFile> all = disjunction();
+            if (at < tokens.size()) {
+                throw new IllegalArgumentException("unexpected '" + tokens.get(at) + "'");
+            }
+            return all;
+        }
+
+        private Predicate<FakeFile> disjunction() {
+            Predicate<FakeFile> any = conjunction();
+            while (at < tokens.size() && tokens.get(at).equals("or")) {
+                at++;
+                any = any.or(conjunction());
+            }
+            return any;
+        }
+
+        private Predicate<FakeFile> conjunction() {
             Predicate<FakeFile> all = term();
-            while (at < tokens.size()) {
-                expect("and");
+            while (at < tokens.size() && tokens.get(at).equals("and")) {
+                at++;
                 all = all.and(term());
             }
             return all;
@@ -1280,6 +1317,11 @@ public final class FakeDrive implements AutoCloseable {
 
         private Predicate<FakeFile> term() {
             String first = next();
+            if (first.equals("(")) {
+                Predicate<FakeFile> inner = disjunction();
+                expect(")");
+                return inner;
+            }
             if (first.startsWith("'")) {
                 String id = first.substring(1);
                 expect("in");

@@ -3,6 +3,7 @@ package dev.sqlitebackup.domain.testing;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.port.out.BackupCodec;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -16,8 +17,8 @@ class InMemoryRemoteBackupStoreTest extends RemoteBackupStoreContract {
     private final AtomicInteger localFiles = new AtomicInteger();
 
     @Override
-    protected RemoteBackupStore store(Optional<DatabaseIdentity> database) {
-        return fake.forDatabase(database);
+    protected RemoteBackupStore store(Optional<DatabaseIdentity> database, BackupCodec codec) {
+        return fake.forDatabase(database).withCodec(codec);
     }
 
     @Override

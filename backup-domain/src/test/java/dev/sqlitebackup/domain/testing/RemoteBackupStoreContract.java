@@ -7,7 +7,10 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
+import dev.sqlitebackup.domain.model.NoMatchingIdentityException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.model.StoredForm;
+import dev.sqlitebackup.domain.port.out.BackupCodec;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,11 +28,20 @@ public abstract class RemoteBackupStoreContract {
     protected static final DatabaseIdentity APP = new DatabaseIdentity(Path.of("/srv/app/app.db"));
     protected static final DatabaseIdentity USERS = new DatabaseIdentity(Path.of("/srv/app/users.db"));
 
+    protected static final String RECIPIENT = "age1contractrecipient";
+    protected static final String IDENTITY = RECIPIENT; // the fake codec's key opens what was encrypted to it
+
     /**
      * A store of {@code database}'s copies (for no database: of every copy of the tool's) over one remote folder that
-     * every store made by this test shares; the folder starts empty.
+     * every store made by this test shares, writing copies in {@code codec}'s form and reading them through it; the
+     * folder starts empty.
      */
-    protected abstract RemoteBackupStore store(Optional<DatabaseIdentity> database);
+    protected abstract RemoteBackupStore store(Optional<DatabaseIdentity> database, BackupCodec codec);
+
+    /** A store of {@code database}'s copies that writes plain copies (and reads plain and compressed ones). */
+    protected RemoteBackupStore store(Optional<DatabaseIdentity> database) {
+        return store(database, InMemoryBackupCodec.plain());
+    }
 
     /** A local file holding {@code content}, as a finished backup is; each call gives a file of its own. */
     protected abstract Path localFile(BackupName name, byte[] content);
@@ -208,6 +220,87 @@ public abstract class RemoteBackupStoreContract {
                 .isEqualTo(untagged.id());
         app.delete(untagged);
         assertThat(app.list()).isEmpty();
+    }
+
+    @Test
+    void anUploadThroughAnEncryptingCodec_isListedOnceInThatForm_withThePlainSha256_andDecodes() {
+        InMemoryBackupCodec encrypting = InMemoryBackupCodec.encryptedTo(StoredForm.ZSTD_AGE, RECIPIENT, IDENTITY);
+        RemoteBackupStore store = store(Optional.empty(), encrypting);
+        byte[] content = bytes("a database nobody else may read");
+        Backup backup = backup(T0, content);
+
+        RemoteBackup copy = store.upload(backup, localFile(backup.name(), content));
+
+        assertThat(copy.form()).isEqualTo(StoredForm.ZSTD_AGE);
+        assertThat(copy.storedName()).isEqualTo(backup.name().value() + ".zst.age");
+        assertThat(copy.sha256()).as("the plain database's, in every form").isEqualTo(backup.recordedSha256());
+        assertThat(copy.md5()).as("the stored bytes', not the plain ones'").isPresent()
+                .isNotEqualTo(Optional.of(md5(content)));
+        assertThat(store.list()).containsExactly(copy);
+        Path target = emptyTarget();
+        store.download(copy, target);
+        assertThat(read(target)).isEqualTo(content);
+    }
+
+    @Test
+    void anEncryptedCopy_withoutItsKey_isNotRead_andLeavesNoBytes() {
+        InMemoryBackupCodec encrypting = InMemoryBackupCodec.encryptedTo(StoredForm.AGE, RECIPIENT, IDENTITY);
+        RemoteBackup copy = upload(store(Optional.empty(), encrypting), T0, "secret");
+        RemoteBackupStore keyless = store(Optional.empty(), InMemoryBackupCodec.compressed("AGE-SECRET-KEY-OTHER"));
+        Path target = emptyTarget();
+
+        assertThatThrownBy(() -> keyless.download(copy, target)).isInstanceOf(NoMatchingIdentityException.class)
+                .satisfies(e -> assertThat(((NoMatchingIdentityException) e).storedName())
+                        .isEqualTo(copy.storedName()));
+
+        assertThat(read(target)).isEmpty();
+        assertThat(keyless.list()).containsExactly(copy);
+    }
+
+    @Test
+    void aFolderOfMixedForms_listsEveryForm_andEachComesBackAsItsDatabase() {
+        RemoteBackup plain = upload(store(Optional.empty(), InMemoryBackupCodec.plain()), T0, "old plain copy");
+        RemoteBackup compressed = upload(store(Optional.empty(), InMemoryBackupCodec.compressed()),
+                T0.plusSeconds(3600), "compressed copy");
+        RemoteBackup encrypted = upload(store(Optional.empty(),
+                InMemoryBackupCodec.encryptedTo(StoredForm.ZSTD_AGE, RECIPIENT)), T0.plusSeconds(7200), "encrypted");
+        RemoteBackup encryptedOnly = upload(store(Optional.empty(),
+                InMemoryBackupCodec.encryptedTo(StoredForm.AGE, RECIPIENT)), T0.plusSeconds(10800), "age only");
+        RemoteBackupStore reader = store(Optional.empty(), InMemoryBackupCodec.compressed(IDENTITY));
+
+        assertThat(reader.list()).containsExactly(encryptedOnly, encrypted, compressed, plain);
+        assertThat(reader.list()).extracting(RemoteBackup::form).containsExactly(StoredForm.AGE,
+                StoredForm.ZSTD_AGE, StoredForm.ZSTD, StoredForm.PLAIN);
+        for (RemoteBackup copy : reader.list()) {
+            Path target = emptyTarget();
+            reader.download(copy, target);
+            assertThat(sha256(read(target))).as(copy.storedName()).isEqualTo(copy.sha256().orElseThrow());
+        }
+        reader.delete(compressed);
+        assertThat(reader.list()).containsExactly(encryptedOnly, encrypted, plain);
+    }
+
+    @Test
+    void anExistingPlainCopyOfTheSameBackup_isReturned_notDuplicatedInTheNewForm() {
+        RemoteBackup plain = upload(store(), T0, "uploaded before forms");
+        RemoteBackupStore encrypting = store(Optional.empty(),
+                InMemoryBackupCodec.encryptedTo(StoredForm.ZSTD_AGE, RECIPIENT));
+
+        RemoteBackup again = upload(encrypting, T0, "uploaded before forms");
+
+        assertThat(again).isEqualTo(plain);
+        assertThat(encrypting.list()).containsExactly(plain);
+    }
+
+    @Test
+    void aDifferentBackupOfTheSameTimestamp_inAnotherForm_isRefused() {
+        RemoteBackup plain = upload(store(), T0, "the first backup of this second");
+        RemoteBackupStore compressing = store(Optional.empty(), InMemoryBackupCodec.compressed());
+
+        assertThatThrownBy(() -> upload(compressing, T0, "another backup of the same second"))
+                .isInstanceOf(BackupFailedException.class).hasMessageContaining(BackupName.at(T0).value());
+
+        assertThat(compressing.list()).containsExactly(plain);
     }
 
     @Test

@@ -44,7 +44,10 @@ public final class ZstdAgeBackupCodec implements BackupCodec {
         return settings.form();
     }
 
-    /** plain → zstd → age → stored: the compressor writes into the encryptor, which writes into {@code stored}. */
+    /**
+     * plain → zstd → age → stored: the compressor writes into the encryptor, which writes into {@code stored}. Close
+     * the stream also when abandoning a copy: closing frees zstd's worker thread and its native buffers.
+     */
     @Override
     public OutputStream encoding(OutputStream stored) throws IOException {
         Objects.requireNonNull(stored, "stored");
@@ -54,8 +57,8 @@ public final class ZstdAgeBackupCodec implements BackupCodec {
             List<RecipientStanzaWriter> writers = settings.recipients().stream().map(AgeRecipient::writer).toList();
             try {
                 // a new file key and a new ephemeral share per recipient: every encoding is a fresh age file
-                out = Channels.newOutputStream(
-                        new StandardEncryptingChannelFactory().newEncryptingChannel(Channels.newChannel(stored), writers));
+                out = Channels.newOutputStream(new StandardEncryptingChannelFactory()
+                        .newEncryptingChannel(Channels.newChannel(stored), writers));
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot start an age file: " + e.getMessage(), e);
             }

@@ -21,9 +21,9 @@ import java.util.zip.Inflater;
 
 /**
  * In-memory {@link BackupCodec} with the behaviour of the real one and none of its cryptography: compressed bytes
- * are the JDK's deflate (so text shrinks, as with zstd), framed with a magic and a length, "encrypted" bytes name the key they are for, are scrambled with a per-copy
- * nonce (two encodings of one backup differ) and are refused without that key; a cut or damaged stored copy fails
- * to decode.
+ * are the JDK's deflate (so text shrinks, as with zstd), framed with a magic and a length; "encrypted" bytes name the
+ * key they are for, are scrambled with a per-copy nonce (two encodings of one backup differ) and are refused without
+ * that key; a cut or damaged stored copy fails to decode.
  */
 public final class InMemoryBackupCodec implements BackupCodec {
 

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.app;
 
+import dev.sqlitebackup.adapters.codec.AgeEncryptionKeys;
 import dev.sqlitebackup.adapters.filesystem.FilesystemBackupRepository;
 import dev.sqlitebackup.adapters.filesystem.FilesystemRestoreDestination;
 import dev.sqlitebackup.adapters.sqlite.SqliteActivityLog;
@@ -15,6 +16,7 @@ import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
+import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
@@ -27,6 +29,7 @@ import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.service.CheckStatusService;
+import dev.sqlitebackup.domain.service.CreateIdentityService;
 import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
@@ -165,6 +168,11 @@ public final class CompositionRoot implements UseCases {
         BackupRepository repository = repository(configuration);
         return new RestoreBackupService(repository, snapshotter(), new FilesystemRestoreDestination(),
                 offsite(configuration, repository.database()));
+    }
+
+    @Override
+    public CreateIdentityUseCase createIdentity() {
+        return new CreateIdentityService(new AgeEncryptionKeys(clock));
     }
 
     @Override

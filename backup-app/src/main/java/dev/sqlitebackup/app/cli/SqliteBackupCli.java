@@ -35,6 +35,7 @@ public final class SqliteBackupCli implements Callable<Integer> {
                 .addSubcommand(new RestoreCommand(context))
                 .addSubcommand(new NotifyTestCommand(context))
                 .addSubcommand(new DriveAuthCommand(context))
+                .addSubcommand(new KeygenCommand(context))
                 .addSubcommand(new SampleCommand(context));
         cl.setOut(context.out());
         cl.setErr(context.err());

@@ -2,6 +2,7 @@ package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
+import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
@@ -48,6 +49,9 @@ public interface UseCases {
      */
     java.nio.file.Path authoriseDrive(java.nio.file.Path clientSecrets, java.util.Optional<java.nio.file.Path> out,
             java.util.Map<String, String> env, java.io.PrintStream prompt);
+
+    /** New age key pairs for encrypted off-site copies; needs no configuration. */
+    CreateIdentityUseCase createIdentity();
 
     /** Writes a small sample database for trying the tool; refuses to overwrite anything. */
     void createSampleDatabase(java.nio.file.Path path);

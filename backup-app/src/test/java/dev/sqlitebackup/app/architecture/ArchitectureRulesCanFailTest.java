@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.sqlitebackup.adapters.codec.ViolatingCodecClass;
 import dev.sqlitebackup.adapters.drive.ViolatingDriveClass;
 import dev.sqlitebackup.adapters.filesystem.ViolatingFilesystemClass;
 import dev.sqlitebackup.adapters.ntfy.ViolatingNtfyClass;
@@ -62,6 +63,25 @@ class ArchitectureRulesCanFailTest {
     void filesystemAdapterRule_failsOnTheFolderAdapterUsingTheSqliteDriver() {
         assertViolation(ArchitectureTest.filesystemAdapterDependsOnDomainAndJdk, ViolatingFilesystemClass.class,
                 "org.sqlite.SQLiteConfig", ViolatingFilesystemClass.class);
+    }
+
+    @Test
+    void codecAdapterRule_failsOnTheCodecUsingTheSqliteDriverOfItsModule() {
+        assertViolation(ArchitectureTest.codecAdapterDependsOnDomainZstdAgeAndJdk, ViolatingCodecClass.class,
+                "org.sqlite.SQLiteConfig", ViolatingCodecClass.class);
+    }
+
+    @Test
+    void codecAdapterRule_failsOnTheCodecUsingALoggingLibrary() {
+        assertViolation(ArchitectureTest.codecAdapterDependsOnDomainZstdAgeAndJdk, ViolatingCodecClass.class,
+                "org.slf4j.LoggerFactory", ViolatingCodecClass.class);
+    }
+
+    @Test
+    void adaptersRule_failsWhenTheCodecUsesTheFolderAdapter() {
+        assertViolation(ArchitectureTest.adaptersDoNotDependOnEachOther, ViolatingCodecClass.class,
+                "dev.sqlitebackup.adapters.filesystem.ViolatingFilesystemClass", ViolatingCodecClass.class,
+                ViolatingFilesystemClass.class);
     }
 
     @Test

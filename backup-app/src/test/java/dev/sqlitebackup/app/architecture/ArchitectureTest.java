@@ -54,6 +54,15 @@ public class ArchitectureTest {
                     "dev.sqlitebackup.adapters.filesystem..", "org.slf4j..")
             .allowEmptyShould(false);
 
+    /** zstd-jni for the frames, jagged for age (and the JDK's javax.crypto key spec it takes). */
+    @ArchTest
+    public static final ArchRule codecAdapterDependsOnDomainZstdAgeAndJdk = classes()
+            .that().resideInAPackage("dev.sqlitebackup.adapters.codec..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..",
+                    "javax.security.auth..", "dev.sqlitebackup.domain..", "dev.sqlitebackup.adapters.codec..",
+                    "com.github.luben.zstd..", "com.exceptionfactory.jagged..")
+            .allowEmptyShould(false);
+
     /** Google's Drive client and auth library; the JDK's HTTP server receives the consent redirect. */
     @ArchTest
     public static final ArchRule driveAdapterDependsOnDomainGoogleClientAndJdk = classes()

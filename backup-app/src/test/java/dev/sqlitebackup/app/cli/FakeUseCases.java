@@ -2,6 +2,7 @@ package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
+import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
@@ -11,6 +12,7 @@ import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.service.CheckStatusService;
+import dev.sqlitebackup.domain.service.CreateIdentityService;
 import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
@@ -22,6 +24,7 @@ import dev.sqlitebackup.domain.service.VerifyBackupsService;
 import dev.sqlitebackup.domain.testing.InMemoryActivityLog;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
+import dev.sqlitebackup.domain.testing.InMemoryEncryptionKeys;
 import dev.sqlitebackup.domain.testing.InMemoryFiles;
 import dev.sqlitebackup.domain.testing.InMemoryNotifier;
 import dev.sqlitebackup.domain.testing.InMemoryRestoreDestination;
@@ -127,6 +130,12 @@ final class FakeUseCases implements UseCases {
         Path target = out.orElse(Path.of("/in-memory/drive-credentials.json"));
         files.write(target, "{\"type\": \"authorized_user\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return target;
+    }
+
+    @Override
+    public CreateIdentityUseCase createIdentity() {
+        asked.add("createIdentity");
+        return new CreateIdentityService(new InMemoryEncryptionKeys(files));
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpTest {
 
     @ParameterizedTest(name = "{0} --help")
-    @ValueSource(strings = {"run", "list", "prune", "verify", "restore", "sample"})
+    @ValueSource(strings = {"run", "list", "prune", "verify", "restore", "sample", "keygen"})
     void help_works_onEveryCommand(String command) {
         Cli cli = new Cli(Clock.systemUTC());
 

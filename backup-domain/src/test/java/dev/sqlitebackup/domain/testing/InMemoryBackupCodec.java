@@ -15,12 +15,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
- * In-memory {@link BackupCodec} with the behaviour of the real one and none of its cryptography: "compressed" bytes
- * are framed with a magic and a length, "encrypted" bytes name the key they are for, are scrambled with a per-copy
- * nonce (two encodings of one backup differ) and are refused without that key; a cut or damaged stored copy fails
- * to decode.
+ * In-memory {@link BackupCodec} with the behaviour of the real one and none of its cryptography: compressed bytes
+ * are the JDK's deflate (so text shrinks, as with zstd), framed with a magic and a length; "encrypted" bytes name the
+ * key they are for, are scrambled with a per-copy nonce (two encodings of one backup differ) and are refused without
+ * that key; a cut or damaged stored copy fails to decode.
  */
 public final class InMemoryBackupCodec implements BackupCodec {
 
@@ -88,7 +91,7 @@ public final class InMemoryBackupCodec implements BackupCodec {
                 closed = true;
                 byte[] bytes = toByteArray();
                 if (form.compressed()) {
-                    bytes = frame(COMPRESSED, new byte[0], bytes);
+                    bytes = frame(COMPRESSED, new byte[0], deflate(bytes));
                 }
                 if (form.encrypted()) {
                     byte[] key = recipient.orElseThrow().getBytes(StandardCharsets.UTF_8);
@@ -119,11 +122,43 @@ public final class InMemoryBackupCodec implements BackupCodec {
             bytes = scramble(rest, nonce);
         }
         if (stores.compressed()) {
-            ByteBuffer body = ByteBuffer.wrap(unframe(COMPRESSED, bytes, storedName));
-            bytes = new byte[body.remaining()];
-            body.get(bytes);
+            bytes = inflate(unframe(COMPRESSED, bytes, storedName), storedName);
         }
         return new ByteArrayInputStream(bytes);
+    }
+
+    private static byte[] deflate(byte[] plain) {
+        Deflater deflater = new Deflater();
+        deflater.setInput(plain);
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        while (!deflater.finished()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        return out.toByteArray();
+    }
+
+    private static byte[] inflate(byte[] compressed, String storedName) throws IOException {
+        Inflater inflater = new Inflater();
+        inflater.setInput(compressed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n == 0 && !inflater.finished() && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new IOException(storedName + " is cut short (its compressed stream ends early)");
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (DataFormatException e) {
+            throw new IOException(storedName + " is damaged (" + e.getMessage() + ")", e);
+        } finally {
+            inflater.end();
+        }
+        return out.toByteArray();
     }
 
     /** magic, the length of header and body, header, body, and a check byte over both. */

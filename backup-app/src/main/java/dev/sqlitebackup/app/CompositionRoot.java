@@ -6,6 +6,7 @@ import dev.sqlitebackup.adapters.filesystem.FilesystemRestoreDestination;
 import dev.sqlitebackup.adapters.sqlite.SqliteActivityLog;
 import dev.sqlitebackup.adapters.sqlite.SqliteSnapshotter;
 import dev.sqlitebackup.app.cli.UseCases;
+import dev.sqlitebackup.adapters.codec.ZstdAgeBackupCodec;
 import dev.sqlitebackup.adapters.drive.DriveConsent;
 import dev.sqlitebackup.adapters.drive.DriveRemoteBackupStore;
 import dev.sqlitebackup.adapters.ntfy.NtfyNotifier;
@@ -200,7 +201,8 @@ public final class CompositionRoot implements UseCases {
      */
     private static Optional<RemoteBackupStore> offsite(Configuration configuration,
             Optional<DatabaseIdentity> database) {
-        return configuration.drive().map(s -> new DriveRemoteBackupStore(s, database));
+        return configuration.drive().map(s -> new DriveRemoteBackupStore(s, database,
+                new ZstdAgeBackupCodec(configuration.offsiteCodec())));
     }
 
     /** ntfy when NTFY_TOPIC is set, otherwise notifications are off. */

@@ -96,24 +96,6 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         this(settings, Optional.empty(), codec);
     }
 
-    /** Like {@link #DriveRemoteBackupStore(DriveSettings, Optional, BackupCodec)}, storing plain copies only. */
-    public DriveRemoteBackupStore(DriveSettings settings, Optional<DatabaseIdentity> database) {
-        this(settings, database, PlainCopies.INSTANCE);
-    }
-
-    /** Like {@link #DriveRemoteBackupStore(DriveSettings, BackupCodec)}, storing plain copies only. */
-    public DriveRemoteBackupStore(DriveSettings settings) {
-        this(settings, Optional.empty());
-    }
-
-    DriveRemoteBackupStore(DriveSettings settings, Sleeper sleeper) {
-        this(settings, Optional.empty(), sleeper);
-    }
-
-    DriveRemoteBackupStore(DriveSettings settings, Optional<DatabaseIdentity> database, Sleeper sleeper) {
-        this(settings, database, PlainCopies.INSTANCE, sleeper);
-    }
-
     DriveRemoteBackupStore(DriveSettings settings, Optional<DatabaseIdentity> database, BackupCodec codec,
             Sleeper sleeper) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -650,38 +632,6 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
     /** The most bytes an upload of this store has held in memory at once (see {@link UploadSession}). */
     int uploadHighWater() {
         return uploads.highWater();
-    }
-
-    /**
-     * Plain copies, the bytes as they are, for the constructors given no codec: the form copies had before forms.
-     * Reads back only plain copies.
-     */
-    private static final class PlainCopies implements BackupCodec {
-        static final PlainCopies INSTANCE = new PlainCopies();
-
-        @Override
-        public StoredForm form() {
-            return StoredForm.PLAIN;
-        }
-
-        @Override
-        public OutputStream encoding(OutputStream stored) {
-            return new java.io.FilterOutputStream(stored) {
-                @Override
-                public void write(byte[] bytes, int offset, int length) throws IOException {
-                    out.write(bytes, offset, length);
-                }
-            };
-        }
-
-        @Override
-        public InputStream decoding(InputStream stored, StoredForm form, String storedName) {
-            if (form != StoredForm.PLAIN) {
-                throw new BackupFailedException("Drive: " + storedName + " is stored as " + form.label()
-                        + ", and this store reads plain copies only");
-            }
-            return stored;
-        }
     }
 
     private static int millis(Duration duration) {

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.adapters.drive;
 
+import static dev.sqlitebackup.adapters.drive.DriveFixture.plainStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -116,7 +117,7 @@ class DriveConsentTest {
 
         // and the file it wrote works
         Backup backup = DriveFixture.backup(dir, Instant.parse("2026-05-01T00:00:00Z"), 1000, 1);
-        new DriveRemoteBackupStore(DriveFixture.settings(fake, out), new RecordingSleeper())
+        plainStore(DriveFixture.settings(fake, out), new RecordingSleeper())
                 .upload(backup, DriveFixture.fileOf(dir, backup));
         assertThat(fake.named(backup.name().value())).hasSize(1);
     }

@@ -2,6 +2,8 @@ package dev.sqlitebackup.adapters.drive;
 
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.DatabaseIdentity;
+import dev.sqlitebackup.domain.testing.InMemoryBackupCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,17 @@ final class DriveFixture {
     static DriveSettings settings(FakeDrive fake, Path credentials, String folder, Duration readTimeout) {
         return new DriveSettings(credentials, folder, Optional.empty(), Optional.of(fake.rootUrl()), CHUNK, 5,
                 Duration.ofMillis(100), Duration.ofSeconds(5), readTimeout);
+    }
+
+    /** A store of plain copies, as every copy was before copies had forms, whose retries wait on {@code sleeper}. */
+    static DriveRemoteBackupStore plainStore(DriveSettings settings, Sleeper sleeper) {
+        return plainStore(settings, Optional.empty(), sleeper);
+    }
+
+    /** The store of {@code database}'s plain copies, whose retries wait on {@code sleeper}. */
+    static DriveRemoteBackupStore plainStore(DriveSettings settings, Optional<DatabaseIdentity> database,
+            Sleeper sleeper) {
+        return new DriveRemoteBackupStore(settings, database, InMemoryBackupCodec.plain(), sleeper);
     }
 
     /** A backup file of {@code size} random bytes taken at {@code at}, and the Backup that describes it. */

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.adapters.drive;
 
+import static dev.sqlitebackup.adapters.drive.DriveFixture.plainStore;
 import static dev.sqlitebackup.adapters.drive.DriveFixture.CHUNK;
 import static dev.sqlitebackup.adapters.drive.DriveFixture.backup;
 import static dev.sqlitebackup.adapters.drive.DriveFixture.fileOf;
@@ -61,7 +62,7 @@ class DriveRemoteBackupStoreTest {
     }
 
     private DriveRemoteBackupStore store() {
-        return new DriveRemoteBackupStore(settings(fake, credentials), sleeper);
+        return plainStore(settings(fake, credentials), sleeper);
     }
 
     private List<FakeDrive.FakeFile> folders() {
@@ -159,7 +160,7 @@ class DriveRemoteBackupStoreTest {
                 Duration.ofSeconds(10));
         fake.failChunk(1, Fault.SERVER_ERROR); // Drive keeps the first 256 KiB of the 512 KiB chunk
 
-        new DriveRemoteBackupStore(twoBlockChunks, sleeper).upload(backup, fileOf(wide, backup));
+        plainStore(twoBlockChunks, sleeper).upload(backup, fileOf(wide, backup));
 
         // the total is stated only by the last chunk: the bytes are made as they are sent
         assertThat(fake.requests()).contains("PUT /upload/drive/v3/files bytes 262144-786431/*");
@@ -174,7 +175,7 @@ class DriveRemoteBackupStoreTest {
         fake.failChunk(1, Fault.STALL);
         DriveSettings impatient = settings(fake, credentials, "SQLite Backups", Duration.ofMillis(500));
 
-        new DriveRemoteBackupStore(impatient, sleeper).upload(backup, fileOf(dir, backup));
+        plainStore(impatient, sleeper).upload(backup, fileOf(dir, backup));
 
         assertThat(fake.named(backup.name().value())).singleElement()
                 .satisfies(f -> assertThat(f.content).isEqualTo(Files.readAllBytes(fileOf(dir, backup))));
@@ -343,7 +344,7 @@ class DriveRemoteBackupStoreTest {
             }
         };
 
-        assertThatThrownBy(() -> new DriveRemoteBackupStore(settings(fake, credentials), changing)
+        assertThatThrownBy(() -> plainStore(settings(fake, credentials), changing)
                 .upload(backup, file))
                 .isInstanceOf(BackupFailedException.class)
                 .hasMessageContaining("not the verified");
@@ -362,7 +363,7 @@ class DriveRemoteBackupStoreTest {
         fake.failChunk(1, Fault.RESET);
         fake.failChunk(3, Fault.SERVER_ERROR);
 
-        RemoteBackup remote = new DriveRemoteBackupStore(mibChunks, sleeper).upload(backup, fileOf(dir, backup));
+        RemoteBackup remote = plainStore(mibChunks, sleeper).upload(backup, fileOf(dir, backup));
 
         byte[] local = Files.readAllBytes(fileOf(dir, backup));
         assertThat(fake.requests()).contains("PUT /upload/drive/v3/files bytes 262144-1310719/*");
@@ -379,7 +380,7 @@ class DriveRemoteBackupStoreTest {
                 Optional.of(fake.rootUrl()), 32 * CHUNK, 5, Duration.ofMillis(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(10));
         fake.failChunk(2, Fault.SERVER_ERROR);
-        DriveRemoteBackupStore store = new DriveRemoteBackupStore(bigChunks, sleeper);
+        DriveRemoteBackupStore store = plainStore(bigChunks, sleeper);
 
         RemoteBackup remote = store.upload(backup, fileOf(dir, backup));
 
@@ -570,7 +571,7 @@ class DriveRemoteBackupStoreTest {
                 Duration.ofSeconds(10));
         Backup backup = backup(dir, T0, 1000, 25);
 
-        new DriveRemoteBackupStore(settings, sleeper).upload(backup, fileOf(dir, backup));
+        plainStore(settings, sleeper).upload(backup, fileOf(dir, backup));
 
         FakeDrive.FakeFile folder = folders().stream().filter(f -> f.name.equals("SQLite Backups")).findFirst()
                 .orElseThrow();
@@ -582,9 +583,9 @@ class DriveRemoteBackupStoreTest {
     void twoDatabasesSharingAFolder_eachSeesListsDedupesAndDeletesOnlyItsOwnCopies() throws IOException {
         DatabaseIdentity app = new DatabaseIdentity(Path.of("/srv/app/app.db"));
         DatabaseIdentity users = new DatabaseIdentity(Path.of("/srv/app/users.db"));
-        DriveRemoteBackupStore appStore = new DriveRemoteBackupStore(settings(fake, credentials), Optional.of(app),
+        DriveRemoteBackupStore appStore = plainStore(settings(fake, credentials), Optional.of(app),
                 sleeper);
-        DriveRemoteBackupStore usersStore = new DriveRemoteBackupStore(settings(fake, credentials),
+        DriveRemoteBackupStore usersStore = plainStore(settings(fake, credentials),
                 Optional.of(users), sleeper);
         Backup appBackup = backup(dir, T0, 1000, 1);
         RemoteBackup appCopy = appStore.upload(appBackup, fileOf(dir, appBackup));
@@ -603,7 +604,7 @@ class DriveRemoteBackupStoreTest {
         assertThat(fake.files()).extracting(f -> f.id).contains(appCopy.id());
         usersStore.delete(usersCopy);
         assertThat(appStore.list()).extracting(RemoteBackup::id).containsExactly(appCopy.id());
-        assertThat(new DriveRemoteBackupStore(settings(fake, credentials), sleeper).list())
+        assertThat(plainStore(settings(fake, credentials), sleeper).list())
                 .as("a store for no database sees every copy of the tool's").extracting(RemoteBackup::id)
                 .containsExactly(appCopy.id());
     }
@@ -615,7 +616,7 @@ class DriveRemoteBackupStoreTest {
         assertThat(fake.named(old.name().value())).singleElement()
                 .satisfies(f -> assertThat(f.appProperties).doesNotContainKey("database"));
 
-        DriveRemoteBackupStore app = new DriveRemoteBackupStore(settings(fake, credentials),
+        DriveRemoteBackupStore app = plainStore(settings(fake, credentials),
                 Optional.of(new DatabaseIdentity(Path.of("/srv/app/app.db"))), sleeper);
 
         assertThat(app.list()).extracting(RemoteBackup::id).containsExactly(untagged.id());

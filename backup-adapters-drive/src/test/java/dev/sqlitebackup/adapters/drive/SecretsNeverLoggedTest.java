@@ -1,5 +1,6 @@
 package dev.sqlitebackup.adapters.drive;
 
+import static dev.sqlitebackup.adapters.drive.DriveFixture.plainStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -139,7 +140,7 @@ class SecretsNeverLoggedTest {
         DriveSettings settings = settings(credentials);
         said.add(settings.toString());
         said.add(DriveCredentials.load(credentials).toString());
-        DriveRemoteBackupStore store = new DriveRemoteBackupStore(settings, new RecordingSleeper());
+        DriveRemoteBackupStore store = plainStore(settings, new RecordingSleeper());
         Backup backup = DriveFixture.backup(dir, Instant.parse("2026-04-01T00:00:00Z"), 3 * 1024 * 1024, 1);
         fake.failChunk(2, Fault.RESET);
         RemoteBackup remote = store.upload(backup, DriveFixture.fileOf(dir, backup));
@@ -151,7 +152,7 @@ class SecretsNeverLoggedTest {
 
         // and a failure: a revoked refresh token
         Files.writeString(credentials, Files.readString(credentials).replace(fake.refreshToken, "1//revoked"));
-        Throwable refused = catchThrowable(() -> new DriveRemoteBackupStore(settings, new RecordingSleeper()).list());
+        Throwable refused = catchThrowable(() -> plainStore(settings, new RecordingSleeper()).list());
         said.add(String.valueOf(refused));
         said.add(refused.getMessage());
 
@@ -178,10 +179,10 @@ class SecretsNeverLoggedTest {
         List<String> said = new ArrayList<>();
 
         fake.failNext(FakeDrive.Op.START_UPLOAD, Fault.ECHO_AUTHORIZATION);
-        Throwable echoedToken = catchThrowable(() -> new DriveRemoteBackupStore(settings, new RecordingSleeper())
+        Throwable echoedToken = catchThrowable(() -> plainStore(settings, new RecordingSleeper())
                 .upload(backup, DriveFixture.fileOf(dir, backup)));
         fake.echoTokenRequests = true;
-        Throwable echoedForm = catchThrowable(() -> new DriveRemoteBackupStore(settings, new RecordingSleeper())
+        Throwable echoedForm = catchThrowable(() -> plainStore(settings, new RecordingSleeper())
                 .list());
         for (Throwable t : List.of(echoedToken, echoedForm)) {
             said.add(String.valueOf(t));

@@ -17,6 +17,9 @@ import static dev.sqlitebackup.app.config.Settings.NTFY_TOKEN;
 import static dev.sqlitebackup.app.config.Settings.NTFY_TOPIC;
 import static dev.sqlitebackup.app.config.Settings.NTFY_USER;
 
+import dev.sqlitebackup.adapters.codec.AgeIdentity;
+import dev.sqlitebackup.adapters.codec.AgeRecipient;
+import dev.sqlitebackup.adapters.codec.CodecSettings;
 import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
@@ -33,10 +36,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings of one invocation: environment variables, overridden by an optional config file ({@code KEY=value},
@@ -45,6 +52,8 @@ import java.util.Optional;
  * typed records the adapters take ({@link #drive()}, {@link #ntfy(Clock)}) are built here.
  */
 public final class Configuration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Configuration.class);
 
     /** A value given for a setting, and where it came from. */
     private record Given(String text, SettingSource source) {
@@ -292,6 +301,36 @@ public final class Configuration {
                 given(Settings.DRIVE_PARENT_ID), given(Settings.DRIVE_ROOT_URL),
                 get(Settings.DRIVE_CHUNK_MB) * 1024 * 1024, defaults.retryAttempts(), defaults.initialBackoff(),
                 defaults.connectTimeout(), defaults.readTimeout()));
+    }
+
+    /**
+     * How off-site copies are stored and read back: {@code OFFSITE_COMPRESSION}, {@code OFFSITE_ZSTD_LEVEL}, the
+     * public keys of {@code AGE_RECIPIENTS} and {@code AGE_RECIPIENTS_FILE}, and the private keys of
+     * {@code AGE_IDENTITY_FILE}. The key files are read now, so that a bad one stops the command before any work;
+     * an identity file that group or others can read gets a warning.
+     */
+    public CodecSettings offsiteCodec() {
+        List<AgeRecipient> recipients = new ArrayList<>(given(Settings.AGE_RECIPIENTS).orElse(List.of()));
+        given(Settings.AGE_RECIPIENTS_FILE).ifPresent(file -> recipients.addAll(
+                keyFile(Settings.AGE_RECIPIENTS_FILE, () -> AgeRecipient.readFile(file))));
+        List<AgeIdentity> identities = given(Settings.AGE_IDENTITY_FILE).map(file -> {
+            List<AgeIdentity> read = keyFile(Settings.AGE_IDENTITY_FILE, () -> AgeIdentity.readFile(file));
+            if (AgeIdentity.readableByOthers(file)) {
+                LOG.warn("{} {} is readable by group or others; it holds private keys: chmod 600 it",
+                        Settings.AGE_IDENTITY_FILE.key(), file);
+            }
+            return read;
+        }).orElse(List.of());
+        return new CodecSettings(get(Settings.OFFSITE_COMPRESSION), get(Settings.OFFSITE_ZSTD_LEVEL), recipients,
+                identities);
+    }
+
+    private <T> List<T> keyFile(Setting<?> setting, Supplier<List<T>> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException unusable) {
+            throw new InvalidSettingException(setting.key(), source(setting), unusable.getMessage());
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.sqlitebackup.app.config;
 
+import dev.sqlitebackup.adapters.codec.AgeRecipient;
+import dev.sqlitebackup.adapters.codec.CodecSettings;
 import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
@@ -13,7 +15,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -91,9 +92,9 @@ public final class Settings {
     public static final Setting<Boolean> OFFSITE_COMPRESSION =
             Setting.of("OFFSITE_COMPRESSION", Settings::compression, true);
     public static final Setting<Integer> OFFSITE_ZSTD_LEVEL =
-            Setting.of("OFFSITE_ZSTD_LEVEL", Settings::zstdLevel, 3);
+            Setting.of("OFFSITE_ZSTD_LEVEL", Settings::zstdLevel, CodecSettings.DEFAULT_LEVEL);
     /** The public keys off-site copies are encrypted to: {@code age1…}, comma separated. */
-    public static final Setting<List<String>> AGE_RECIPIENTS = Setting.optional("AGE_RECIPIENTS", Settings::recipients);
+    public static final Setting<List<AgeRecipient>> AGE_RECIPIENTS = Setting.optional("AGE_RECIPIENTS", Settings::recipients);
     /** A file of public keys in age's {@code -R} format. */
     public static final Setting<Path> AGE_RECIPIENTS_FILE = Setting.optional("AGE_RECIPIENTS_FILE", Settings::path);
     /** An {@code age-keygen} identity file: needed only to read encrypted copies back. */
@@ -260,20 +261,16 @@ public final class Settings {
         } catch (NumberFormatException e) {
             level = 0;
         }
-        if (level < 1 || level > 19) {
-            throw new IllegalArgumentException("must be a zstd level from 1 to 19, got '" + text + "'");
+        if (level < CodecSettings.MIN_LEVEL || level > CodecSettings.MAX_LEVEL) {
+            throw new IllegalArgumentException("must be a zstd level from " + CodecSettings.MIN_LEVEL + " to "
+                    + CodecSettings.MAX_LEVEL + ", got '" + text + "'");
         }
         return level;
     }
 
-    /** One or more public keys, comma separated; each one is checked when the codec is built. */
-    private static List<String> recipients(String text) {
-        List<String> keys = Arrays.stream(text.split(",")).map(String::strip).filter(k -> !k.isEmpty())
-                .toList();
-        if (keys.isEmpty()) {
-            throw new IllegalArgumentException("names no public key (age1..., comma separated)");
-        }
-        return keys;
+    /** One or more age public keys, comma separated. */
+    private static List<AgeRecipient> recipients(String text) {
+        return AgeRecipient.parseList(text);
     }
 
     private static Path path(String text) {

@@ -1,5 +1,7 @@
 package dev.sqlitebackup.app.bench;
 
+import dev.sqlitebackup.adapters.codec.CodecSettings;
+import dev.sqlitebackup.adapters.codec.ZstdAgeBackupCodec;
 import dev.sqlitebackup.adapters.drive.DriveRemoteBackupStore;
 import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.drive.FakeDrive;
@@ -151,7 +153,8 @@ public final class Benchmarks {
             // a warm-up upload of a small file: connection, token, folder, class loading
             Path small = Files.createTempFile("bench-warm", ".db");
             Files.write(small, new byte[1 << 20]);
-            DriveRemoteBackupStore store = new DriveRemoteBackupStore(settings);
+            DriveRemoteBackupStore store = new DriveRemoteBackupStore(settings,
+                    new ZstdAgeBackupCodec(CodecSettings.plain()));
             store.upload(new Backup(BackupName.at(Instant.parse("2020-01-01T00:00:00Z")), 1 << 20, Optional.empty()),
                     small);
             Files.delete(small);

@@ -30,6 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SettingsTest {
 
+    /** Public keys made by age-keygen. */
+    private static final String KEY_1 = "age1jyxz9eutqep3jk3ha2hdth8zue642y38wx9k05rlnddewqhwcfks4tvjv8";
+    private static final String KEY_2 = "age1t0flv09jvnzqy8l4n6dj4ch9mydqvrg3k4p2yjhh5rngh9y2y5xq82a6lh";
+    private static final String KEY_3 = "age1rzlgrveh30tllct8f920vkt63lxvfsze82vl8sv9ztr5r5h4aa0s3t636p";
+    private static final String KEY_4 = "age18kg8ng2qh3p0yh3gesyhelpef52l0lhllk5fjxmgja535t3cpy4qgt6qca";
+
     /** Marks a setting without a default: unset, it is off or missing. */
     private static final Object NONE = new Object();
 
@@ -120,7 +126,7 @@ class SettingsTest {
         s.put(Settings.DRIVE_ROOT_URL, List.of("http://env.example/", "https://file.example/", "http://[::1]:9/"));
         s.put(Settings.OFFSITE_COMPRESSION, List.of("zstd", "none", "ZSTD"));
         s.put(Settings.OFFSITE_ZSTD_LEVEL, List.of("1", "19", "7"));
-        s.put(Settings.AGE_RECIPIENTS, List.of("age1env", "age1file, age1second", "age1flag"));
+        s.put(Settings.AGE_RECIPIENTS, List.of(KEY_1, KEY_2 + ", " + KEY_3, KEY_4));
         s.put(Settings.AGE_RECIPIENTS_FILE, List.of("/etc/env.txt", "/etc/file.txt", "/etc/flag.txt"));
         s.put(Settings.AGE_IDENTITY_FILE, List.of("/root/env.txt", "/root/file.txt", "/root/flag.txt"));
         s.put(Settings.NTFY_URL, List.of("http://env.example", "https://file.example/ntfy", "http://127.0.0.1:9"));
@@ -160,7 +166,8 @@ class SettingsTest {
         b.put(Settings.DRIVE_KEEP_LAST, List.of("x", "must be a whole number, got 'x'"));
         b.put(Settings.OFFSITE_COMPRESSION, List.of("gzip", "must be 'zstd' or 'none', got 'gzip'"));
         b.put(Settings.OFFSITE_ZSTD_LEVEL, List.of("20", "must be a zstd level from 1 to 19, got '20'"));
-        b.put(Settings.AGE_RECIPIENTS, List.of(" , ", "names no public key (age1..., comma separated)"));
+        b.put(Settings.AGE_RECIPIENTS, List.of(KEY_1 + ",age1short", "item 2 of 2: 'age1short' is not a valid age "
+                + "X25519 recipient"));
         b.put(Settings.AGE_RECIPIENTS_FILE, List.of("a\u0000b", "is not a path"));
         b.put(Settings.AGE_IDENTITY_FILE, List.of("a\u0000b", "is not a path"));
         b.put(Settings.NTFY_URL, List.of("foo", "is not a URL: 'foo'"));

@@ -5,6 +5,7 @@ import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.port.out.BackupCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,6 +79,15 @@ public final class InMemoryBackupCodec implements BackupCodec {
     @Override
     public OutputStream encoding(OutputStream stored) {
         Objects.requireNonNull(stored, "stored");
+        if (form == StoredForm.PLAIN) {
+            // as the real codec: plain bytes pass straight through, as they come
+            return new FilterOutputStream(stored) {
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    out.write(bytes, offset, length);
+                }
+            };
+        }
         // Buffers the plain bytes and writes the form on close: a fake needs no streaming, only the bytes of the
         // real thing's shape (a fresh nonce per encoding, a check over everything, a length that finds a cut).
         return new ByteArrayOutputStream() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sqlitebackup.adapters.drive.FakeDrive;
 import dev.sqlitebackup.adapters.drive.FakeDrive.FakeFile;
+import dev.sqlitebackup.adapters.drive.FakeDrive.Fault;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,6 +131,29 @@ class OffsiteFormsIT {
 
         JarProcess.Result verify = run(jar, "verify", "--remote", "--database", "random.db");
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
+    }
+
+    @Test
+    void faultsDuringAnEncryptedUpload_endWithExactlyOneCopy_thatDecryptsToTheBackup() throws Exception {
+        Path random = home.resolve("random.db");
+        Sqlite.exec(random, "CREATE TABLE blobs(b BLOB)",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) "
+                        + "INSERT INTO blobs SELECT randomblob(3000) FROM n");
+        for (Fault fault : List.of(Fault.SERVER_ERROR, Fault.RESET, Fault.SESSION_GONE)) {
+            String dir = "f-" + fault.name().toLowerCase(java.util.Locale.ROOT);
+            fake.failChunk(2, fault);
+            JarProcess jar = drive().env("AGE_RECIPIENTS", recipient).env("BACKUP_DIR", home.resolve(dir).toString())
+                    .env("DRIVE_FOLDER", dir);
+
+            JarProcess.Result run = run(jar, "run", "--database", "random.db");
+
+            assertThat(run.exitCode()).as(fault + ": " + run).isZero();
+            Path local = single(backups(home.resolve(dir)));
+            FakeFile uploaded = single(toolFiles(dir));
+            assertThat(uploaded.size()).as(fault + ": more than two chunks").isGreaterThan(2 * 1024 * 1024);
+            assertThat(standardToolsDecode(uploaded.bytes(), ".zst.age")).as(fault + ": age -d | zstd -d")
+                    .isEqualTo(Files.readAllBytes(local));
+        }
     }
 
     @Test

@@ -77,6 +77,8 @@ public final class ListCommand implements Callable<Integer> {
             for (RemoteBackup b : backups) {
                 JsonObject o = new JsonObject();
                 o.addProperty("name", b.name().value());
+                o.addProperty("storedName", b.storedName());
+                o.addProperty("form", b.form().label());
                 o.addProperty("takenAt", b.name().instant().toString());
                 o.addProperty("id", b.id());
                 o.addProperty("sizeBytes", b.sizeBytes());
@@ -89,10 +91,11 @@ public final class ListCommand implements Callable<Integer> {
         } else if (backups.isEmpty()) {
             context.out().println("No backups on Drive");
         } else {
-            context.out().printf("%-29s  %-25s  %10s  %s%n", "NAME", "TAKEN", "SIZE", "DRIVE FILE ID");
+            context.out().printf("%-29s  %-8s  %-25s  %10s  %s%n", "NAME", "FORM", "TAKEN", "SIZE",
+                    "DRIVE FILE ID");
             for (RemoteBackup b : backups) {
-                context.out().printf("%-29s  %-25s  %10s  %s%n", b.name(), Formats.time(b.name().instant(), zone),
-                        Formats.size(b.sizeBytes()), b.id());
+                context.out().printf("%-29s  %-8s  %-25s  %10s  %s%n", b.name(), b.form().label(),
+                        Formats.time(b.name().instant(), zone), Formats.size(b.sizeBytes()), b.id());
             }
             context.out().printf("%d backup(s) on Drive%n", backups.size());
         }

@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import dev.sqlitebackup.adapters.codec.AgeEncryptionKeys;
+import dev.sqlitebackup.adapters.codec.AgeIdentity;
+import dev.sqlitebackup.adapters.codec.CodecSettings;
+import dev.sqlitebackup.adapters.codec.ZstdAgeBackupCodec;
 import dev.sqlitebackup.adapters.drive.FakeDrive;
 import dev.sqlitebackup.adapters.drive.FakeDrive.FakeFile;
+import dev.sqlitebackup.domain.model.StoredForm;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +80,8 @@ class CrashSafetyIT {
     private static final int PUBLISH_WINDOW_MILLIS = 4;
     /** About 11 MB: eleven 1 MiB chunks, each made to take {@link #CHUNK_DELAY_MILLIS} on the fake Drive. */
     private static final int DRIVE_ROWS = 3_000;
+    /** The form of the Drive copies here: the default compression, encrypted to the owner's key. */
+    private static final StoredForm DRIVE_FORM = StoredForm.ZSTD_AGE;
     private static final long CHUNK_DELAY_MILLIS = 120;
     private static final int DRIVE_KILLS = count("crash.driveKills", DEFAULT_DRIVE_KILLS);
     /** All but one of the Drive kills must land before the upload finished. */
@@ -133,6 +142,10 @@ class CrashSafetyIT {
     static Path shared;
     private static Path bigDb;
     private static Path driveDb;
+    /** The public key Drive copies are encrypted to, its private key's file, and a codec that reads them back. */
+    private static String driveRecipient;
+    private static Path driveIdentity;
+    private static ZstdAgeBackupCodec driveReader;
     private static long seed;
     private static final Map<Mode, Duration> fullRun = new EnumMap<>(Mode.class);
     private static final Map<Mode, Long> backupSize = new EnumMap<>(Mode.class);
@@ -148,6 +161,11 @@ class CrashSafetyIT {
         createBlobs(bigDb, ROWS);
         driveDb = shared.resolve("drive.db");
         createBlobs(driveDb, DRIVE_ROWS);
+        // Drive copies in the most involved form, compressed and encrypted; the key is made as keygen makes it
+        driveIdentity = shared.resolve("owner-identity.txt");
+        driveRecipient = new AgeEncryptionKeys(java.time.Clock.systemUTC()).createIdentity(driveIdentity);
+        driveReader = new ZstdAgeBackupCodec(new CodecSettings(false, CodecSettings.DEFAULT_LEVEL, List.of(),
+                AgeIdentity.readFile(driveIdentity)));
         System.out.printf("CrashSafetyIT: made %s (%d MB) and %s (%d MB) in %d ms%n", bigDb.getFileName(),
                 Files.size(bigDb) / 1_000_000, driveDb.getFileName(), Files.size(driveDb) / 1_000_000,
                 (System.nanoTime() - start) / 1_000_000);
@@ -335,7 +353,7 @@ class CrashSafetyIT {
                 assertThat(published).as(context + ": the local backup is published before the upload")
                         .hasSize(1);
                 checkDrive(fake, folder, context + ", after the kill");
-                if (fake.named(published.get(0)).isEmpty()) {
+                if (fake.named(published.get(0) + DRIVE_FORM.suffix()).isEmpty()) {
                     midUpload++;
                 }
 
@@ -344,7 +362,8 @@ class CrashSafetyIT {
                 assertThat(folder.scratch()).as(context + ", scratch files after the next run").isEmpty();
                 List<String> uploaded = folder.check(context + ", after the next run").newBackups();
                 assertThat(uploaded).hasSize(1);
-                assertThat(fake.named(uploaded.get(0))).as(context + ": the next run's backup is on Drive")
+                assertThat(fake.named(uploaded.get(0) + DRIVE_FORM.suffix()))
+                        .as(context + ": the next run's backup is on Drive")
                         .hasSize(1);
                 checkDrive(fake, folder, context + ", after the next run");
             }
@@ -356,10 +375,10 @@ class CrashSafetyIT {
                 listed.add(e.getAsJsonObject().get("name").getAsString());
             }
             assertThat(listed).as("list --remote shows exactly the tool's files on Drive")
-                    .isEqualTo(toolFiles(fake).stream().map(f -> f.name)
+                    .isEqualTo(toolFiles(fake).stream().map(f -> StoredForm.backupOf(f.name).orElseThrow().value())
                             .collect(Collectors.toCollection(TreeSet::new)));
-            JarProcess.Result verify = jar(home, drive(folder, fake, credentials)).run("verify", "--remote",
-                    "--all");
+            JarProcess.Result verify = jar(home, drive(folder, fake, credentials))
+                    .env("AGE_IDENTITY_FILE", driveIdentity.toString()).run("verify", "--remote", "--all");
             assertThat(verify.exitCode()).as("verify --remote --all\n" + verify).isZero();
         }
         System.out.println("CrashSafetyIT: " + DRIVE_KILLS + " kills during Drive uploads (seed " + seed + ") in "
@@ -413,18 +432,22 @@ class CrashSafetyIT {
                 .doesNotHaveDuplicates();
         for (FakeFile f : files) {
             String what = context + ": " + f.name + " (" + f.id + ") on Drive";
-            assertThat(f.appProperties).as(what).containsEntry("sqlite-backup", "1");
-            Path local = folder.dir().resolve(f.name);
+            assertThat(f.appProperties).as(what).containsEntry("sqlite-backup", "1")
+                    .containsEntry("form", DRIVE_FORM.label());
+            assertThat(f.name).as(what).endsWith(".db" + DRIVE_FORM.suffix());
+            Path local = folder.dir().resolve(StoredForm.backupOf(f.name).orElseThrow().value());
             assertThat(local).as(what + ": its local backup").isRegularFile();
             byte[] bytes;
-            try {
+            byte[] decoded;
+            try (InputStream in = driveReader.decoding(new ByteArrayInputStream(f.content), DRIVE_FORM, f.name)) {
                 bytes = Files.readAllBytes(local);
+                decoded = in.readAllBytes();
             } catch (IOException e) {
-                throw new AssertionError(e);
+                throw new AssertionError(what + ": does not decode", e);
             }
-            assertThat(f.content.length).as(what + ": size").isEqualTo(bytes.length);
-            assertThat(f.content).as(what + ": bytes").isEqualTo(bytes);
-            assertThat(f.md5()).as(what + ": md5").isEqualTo(FakeDrive.hex("MD5", bytes));
+            assertThat(decoded.length).as(what + ": size").isEqualTo(bytes.length);
+            assertThat(decoded).as(what + ": bytes, decrypted and decompressed").isEqualTo(bytes);
+            assertThat(f.md5()).as(what + ": md5 of the stored bytes").isEqualTo(FakeDrive.hex("MD5", f.content));
             assertThat(f.appProperties.get("sha256")).as(what + ": SHA-256 tag")
                     .isEqualTo(FakeDrive.hex("SHA-256", bytes));
         }
@@ -464,6 +487,7 @@ class CrashSafetyIT {
         env.put("GOOGLE_DRIVE_CREDENTIALS", credentials.toString());
         env.put("DRIVE_ROOT_URL", fake.rootUrl().toString());
         env.put("DRIVE_CHUNK_MB", "1");
+        env.put("AGE_RECIPIENTS", driveRecipient);
         return env;
     }
 

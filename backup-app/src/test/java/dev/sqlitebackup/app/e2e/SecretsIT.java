@@ -57,12 +57,26 @@ class SecretsIT {
     private final List<String> published = new CopyOnWriteArrayList<>();
     private URI ntfyUrl;
     private String ntfyToken;
+    private Path identity;
+    private String ageSecret;
+    private String agePublic;
 
     @BeforeEach
     void start() throws Exception {
         drive = new FakeDrive();
         credentials = drive.writeUserCredentials(home.resolve("drive-credentials.json"));
         Sqlite.createNotes(home.resolve("app.db"), 2_000);
+        // Drive copies are encrypted and read back (verify --remote, restore) with a private key kept outside home,
+        // where every file is searched for secrets
+        identity = serverDir.resolve("owner-identity.txt");
+        Process keygen = new ProcessBuilder("age-keygen", "-o", identity.toString()).redirectErrorStream(true)
+                .start();
+        keygen.getInputStream().readAllBytes();
+        assertThat(keygen.waitFor()).as("age-keygen (Debian's age, installed by .ci/run)").isZero();
+        ageSecret = Files.readAllLines(identity).stream().filter(l -> l.startsWith("AGE-SECRET-KEY-1")).findFirst()
+                .orElseThrow();
+        agePublic = Files.readAllLines(identity).stream().filter(l -> l.startsWith("# public key: "))
+                .map(l -> l.substring("# public key: ".length())).findFirst().orElseThrow();
 
         Optional<Path> binary = RealNtfyServer.binary();
         if (binary.isPresent()) {
@@ -238,7 +252,8 @@ class SecretsIT {
     private JarProcess jar() {
         JarProcess jar = new JarProcess(home);
         driveEnv().forEach(jar::env);
-        return jar.env("NTFY_URL", ntfyUrl.toString()).env("NTFY_TOPIC", TOPIC);
+        return jar.env("NTFY_URL", ntfyUrl.toString()).env("NTFY_TOPIC", TOPIC).env("AGE_RECIPIENTS", agePublic)
+                .env("AGE_IDENTITY_FILE", identity.toString());
     }
 
     private JarProcess withToken() {
@@ -267,6 +282,7 @@ class SecretsIT {
         secrets.add(ntfyToken);
         secrets.add(NTFY_PASSWORD);
         secrets.add(basic());
+        secrets.add(ageSecret);
         return secrets;
     }
 

@@ -5,6 +5,7 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.NoOffsiteStoreException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import java.util.List;
@@ -56,7 +57,8 @@ final class BackupSelection {
     }
 
     static BackupName parse(String which) {
-        return BackupName.parse(which).orElseThrow(() -> new InvalidInputException(
+        // a stored copy's name (backup-….db.zst.age, as Drive shows it) names its backup too
+        return StoredForm.backupOf(which).orElseThrow(() -> new InvalidInputException(
                 "'" + which + "' is not a backup name (backup-YYYY-MM-DD-HHMMSS.db) or 'latest'"));
     }
 

@@ -255,6 +255,10 @@ class VerifyAndRestoreServiceTest {
         Path other = Path.of("/srv/app/old.db");
         withDrive.restore(new RestoreBackupUseCase.Command(OLD.value(), other, Overwrite.NEVER));
         assertThat(repository.files().read(other)).contains(old);
+        Path byStoredName = Path.of("/srv/app/by-stored-name.db");
+        withDrive.restore(new RestoreBackupUseCase.Command(NEW.value() + ".zst.age", byStoredName, Overwrite.NEVER));
+        assertThat(repository.files().read(byStoredName)).as("the name Drive shows names the backup")
+                .contains(latest);
         assertThat(repository.scratchFiles()).isEmpty();
     }
 

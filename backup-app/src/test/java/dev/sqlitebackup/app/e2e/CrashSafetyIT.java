@@ -524,9 +524,12 @@ class CrashSafetyIT {
             this.err = err;
         }
 
-        /** Starts the jar the way {@link JarProcess} does, with {@code env} added to a clean environment. */
+        /**
+         * Starts the jar the way {@link JarProcess} does, with {@code env} added to a clean environment, but with the
+         * JVM's default options, as users run it: the phases the kills aim at take their real share of the run.
+         */
         static Child start(Path workDir, Map<String, String> env, String... args) {
-            ProcessBuilder pb = JarProcess.builder(workDir, List.of(), env, args);
+            ProcessBuilder pb = JarProcess.builder(workDir, List.of(), List.of(), env, args);
             try {
                 Path out = Files.createTempFile(workDir, "killed-run-out", ".txt");
                 Path err = Files.createTempFile(workDir, "killed-run-err", ".txt");

@@ -14,6 +14,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +46,7 @@ class OffsiteFormsIT {
     private Path credentials;
     private Path identity;
     private String recipient;
-    private final List<JarProcess.Result> results = new ArrayList<>();
+    private final List<JarProcess.Result> results = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -73,43 +78,70 @@ class OffsiteFormsIT {
         }
     }
 
+    /** A form of the Drive copies: its label (the {@code form} tag), its suffix, and the settings that make it. */
+    private record Form(String label, String suffix, Map<String, String> env) {
+    }
+
     @Test
     void everyForm_roundTrips_andTheStandardToolsReadWhatWasUploaded() throws Exception {
-        record Form(String label, String suffix, Map<String, String> env) {
-        }
         List<Form> forms = List.of(
                 new Form("plain", "", Map.of("OFFSITE_COMPRESSION", "none")),
                 new Form("zstd", ".zst", Map.of()),
                 new Form("zstd+age", ".zst.age", Map.of("AGE_RECIPIENTS", recipient)),
                 new Form("age", ".age", Map.of("OFFSITE_COMPRESSION", "none", "AGE_RECIPIENTS", recipient)));
-        for (Form form : forms) {
-            String dir = "b-" + form.label().replace('+', '-');
-            JarProcess jar = drive().env("BACKUP_DIR", home.resolve(dir).toString()).env("DRIVE_FOLDER", dir);
-            form.env().forEach(jar::env);
-
-            JarProcess.Result run = run(jar, "run", "--database", "app.db");
-
-            assertThat(run.exitCode()).as(run.toString()).isZero();
-            Path local = single(backups(home.resolve(dir)));
-            FakeFile uploaded = single(toolFiles(dir));
-            assertThat(uploaded.name).as(form.label()).isEqualTo(local.getFileName() + form.suffix());
-            assertThat(uploaded.appProperties).as(form.label()).containsEntry("form", form.label())
-                    .containsEntry("sha256", sidecarSha256(local));
-            byte[] decoded = standardToolsDecode(uploaded.bytes(), form.suffix());
-            assertThat(decoded).as(form.label() + ": age -d | zstd -d gives the local backup")
-                    .isEqualTo(Files.readAllBytes(local));
-            if (form.suffix().contains(".zst")) {
-                assertThat(uploaded.size()).as("text compresses").isLessThan(Files.size(local) * 3 / 4);
+        // the four forms are independent (own folders, own Drive folders): their jar runs go side by side
+        ExecutorService pool = Executors.newFixedThreadPool(forms.size());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (Form form : forms) {
+                running.add(pool.submit(() -> {
+                    roundTrip(form);
+                    return null;
+                }));
             }
-
-            Path restored = home.resolve("restored-" + form.label().replace('+', '-') + ".db");
-            JarProcess.Result restore = run(jar.env("BACKUP_DIR", home.resolve(dir + "-empty").toString())
-                    .env("AGE_IDENTITY_FILE", identity.toString()), "restore", "latest", "--to", restored.toString());
-
-            assertThat(restore.exitCode()).as(restore.toString()).isZero();
-            assertThat(Files.readAllBytes(restored)).as(form.label() + " restored from Drive alone")
-                    .isEqualTo(Files.readAllBytes(local));
+            for (Future<?> each : running) {
+                try {
+                    each.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof AssertionError failed) {
+                        throw failed;
+                    }
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
+    }
+
+    /** A run that uploads in {@code form}, what the standard tools make of the copy, and a restore from Drive. */
+    private void roundTrip(Form form) throws Exception {
+        String dir = "b-" + form.label().replace('+', '-');
+        JarProcess jar = drive().env("BACKUP_DIR", home.resolve(dir).toString()).env("DRIVE_FOLDER", dir);
+        form.env().forEach(jar::env);
+
+        JarProcess.Result run = run(jar, "run", "--database", "app.db");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        Path local = single(backups(home.resolve(dir)));
+        FakeFile uploaded = single(toolFiles(dir));
+        assertThat(uploaded.name).as(form.label()).isEqualTo(local.getFileName() + form.suffix());
+        assertThat(uploaded.appProperties).as(form.label()).containsEntry("form", form.label())
+                .containsEntry("sha256", sidecarSha256(local));
+        byte[] decoded = standardToolsDecode(uploaded.bytes(), form.suffix());
+        assertThat(decoded).as(form.label() + ": age -d | zstd -d gives the local backup")
+                .isEqualTo(Files.readAllBytes(local));
+        if (form.suffix().contains(".zst")) {
+            assertThat(uploaded.size()).as("text compresses").isLessThan(Files.size(local) * 3 / 4);
+        }
+
+        Path restored = home.resolve("restored-" + form.label().replace('+', '-') + ".db");
+        JarProcess.Result restore = run(jar.env("BACKUP_DIR", home.resolve(dir + "-empty").toString())
+                .env("AGE_IDENTITY_FILE", identity.toString()), "restore", "latest", "--to", restored.toString());
+
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(Files.readAllBytes(restored)).as(form.label() + " restored from Drive alone")
+                .isEqualTo(Files.readAllBytes(local));
     }
 
     @Test

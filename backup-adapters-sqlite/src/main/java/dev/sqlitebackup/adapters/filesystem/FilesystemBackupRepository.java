@@ -456,16 +456,22 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     /** Writes the codec's form of {@code plain} into a new scratch file {@code target}; the digest of what it wrote. */
     private Sha256.Digest compress(Path plain, Path target) throws IOException {
-        Sha256.Hashing hashing;
         try (InputStream in = Files.newInputStream(plain, LinkOption.NOFOLLOW_LINKS)) {
             OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
-            hashing = new Sha256.Hashing(new BufferedOutputStream(out, Sha256.BUFFER_BYTES));
-            try (OutputStream encoding = codec.orElseThrow().encoding(hashing)) {
+            Sha256.Hashing hashing = new Sha256.Hashing(new BufferedOutputStream(out, Sha256.BUFFER_BYTES));
+            OutputStream encoding;
+            try {
+                encoding = codec.orElseThrow().encoding(hashing);
+            } catch (IOException | RuntimeException e) {
+                out.close();
+                throw e;
+            }
+            try (encoding) { // closing it finishes the frame and closes the file
                 in.transferTo(encoding);
             }
+            return hashing.digest();
         }
-        return hashing.digest();
     }
 
     private static boolean taken(Path path) {
@@ -509,8 +515,8 @@ public final class FilesystemBackupRepository implements BackupRepository {
             throw new BackupFailedException("could not read " + stored + ": this folder was opened without a codec");
         }
         StagedBackup target = stage();
-        try (InputStream in = codec.get().decoding(Files.newInputStream(stored, LinkOption.NOFOLLOW_LINKS),
-                backup.form(), backup.storedName());
+        try (InputStream file = Files.newInputStream(stored, LinkOption.NOFOLLOW_LINKS);
+                InputStream in = codec.get().decoding(file, backup.form(), backup.storedName());
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(target.file(),
                         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS),
                         Sha256.BUFFER_BYTES)) {

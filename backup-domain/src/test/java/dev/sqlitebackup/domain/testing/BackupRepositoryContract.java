@@ -136,6 +136,25 @@ public abstract class BackupRepositoryContract {
     }
 
     @Test
+    void aTimestampInBothForms_isOneBackup_readFromThePlainFile_andDeletedInBoth() {
+        BackupRepository zstd = compressing();
+        zstd.prepare();
+        Backup compressed = publish(zstd, "compressed", T0);
+        copyInByHand(compressed.name(), "decompressed by hand".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(zstd.list()).singleElement().satisfies(b -> {
+            assertThat(b.name()).isEqualTo(compressed.name());
+            assertThat(b.form()).isEqualTo(StoredForm.PLAIN);
+        });
+        assertThat(zstd.locate(compressed.name()).getFileName()).hasToString(compressed.name().value());
+
+        zstd.delete(compressed.name());
+
+        assertThat(zstd.list()).isEmpty();
+        assertThat(zstd.sweepLeftovers()).as("no sidecar of either form left").isZero();
+    }
+
+    @Test
     void aTamperedCompressedBackup_failsItsChecksum_andDoesNotExpand() {
         BackupRepository zstd = compressing();
         zstd.prepare();

@@ -117,10 +117,10 @@ public final class InMemoryBackupRepository implements BackupRepository {
         state.unusable = true;
     }
 
-    /** Adds a backup as if copied in by hand, with or without a sidecar. */
+    /** Adds a plain backup as if copied in by hand, with or without a sidecar. */
     public void put(BackupName name, byte[] content, boolean withSidecar) {
         state.exists = true;
-        files.write(locate(name), content);
+        files.write(folder.resolve(name.value()), content); // a plain backup, whatever else the folder holds
         if (withSidecar) {
             files.write(folder.resolve(name.sidecarName()), sidecarLine(sha256(content), name));
         }

@@ -223,6 +223,7 @@ public final class CompositionRoot implements UseCases {
      * only BACKUP_DIR, the folder for whatever database it records.
      */
     private static BackupRepository repository(Configuration configuration) {
-        return new FilesystemBackupRepository(configuration.backupDir(), configuration.databaseIdentity());
+        return new FilesystemBackupRepository(configuration.backupDir(), configuration.databaseIdentity(),
+                new ZstdAgeBackupCodec(configuration.localCodec()));
     }
 }

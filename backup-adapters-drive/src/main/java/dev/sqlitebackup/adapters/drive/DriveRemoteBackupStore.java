@@ -204,7 +204,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         String got;
         // the SHA-256 is taken beside the encoding, on a thread of its own: one pass at the pace of the slower
         try (BesideDigest digest = new BesideDigest("SHA-256", READ_BLOCK)) {
-            try (InputStream in = openLocal(file); OutputStream encoding = codec.encoding(stored)) {
+            try (InputStream in = openPlain(backup, file); OutputStream encoding = codec.encoding(stored)) {
                 while (true) {
                     byte[] block = digest.block();
                     int n = readLocal(in, block, file);
@@ -223,8 +223,30 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
             throw new BackupFailedException("Drive: upload of " + codec.form().fileName(backup.name())
                     + " interrupted", e);
         }
-        if (read != backup.sizeBytes() || !sha256.equalsIgnoreCase(got)) {
+        // a compressed local backup's stored size was checked before; its SHA-256 covers the plain bytes read
+        if ((backup.form() == StoredForm.PLAIN && read != backup.sizeBytes()) || !sha256.equalsIgnoreCase(got)) {
             throw notTheVerified(file, backup.name());
+        }
+    }
+
+    /**
+     * The plain database bytes of a local backup: its file, or, for a compressed one, its file decoded through the
+     * codec (which reads every unencrypted form), so that Drive gets the database in the form Drive copies take.
+     */
+    private InputStream openPlain(Backup backup, Path file) {
+        InputStream in = openLocal(file);
+        if (backup.form() == StoredForm.PLAIN) {
+            return in;
+        }
+        try {
+            return codec.decoding(in, backup.form(), backup.storedName());
+        } catch (IOException | RuntimeException e) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the decoding's failure is the one to report
+            }
+            throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -245,16 +267,19 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         }
     }
 
-    /** The digests of the whole local file, once they match what was verified at publish (size and SHA-256). */
-    private static Digests.Result localDigests(Backup backup, Path file) {
+    /**
+     * The digests of the whole local backup's plain bytes, once they match what was verified at publish (size and
+     * SHA-256).
+     */
+    private Digests.Result localDigests(Backup backup, Path file) {
         Digests digests = new Digests();
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = openPlain(backup, file)) {
             in.transferTo(digests.teeTo(OutputStream.nullOutputStream()));
         } catch (IOException e) {
             throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
         }
         Digests.Result local = digests.result();
-        if (local.size() != backup.sizeBytes()
+        if ((backup.form() == StoredForm.PLAIN && local.size() != backup.sizeBytes())
                 || backup.recordedSha256().filter(sha -> !sha.equalsIgnoreCase(local.sha256())).isPresent()) {
             throw notTheVerified(file, backup.name());
         }

@@ -15,6 +15,7 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.NoMatchingIdentityException;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.port.out.BackupCodec;
 import dev.sqlitebackup.domain.testing.InMemoryBackupCodec;
@@ -105,6 +106,60 @@ class DriveStoredFormsTest {
         assertThat(puts.get(puts.size() - 1)).endsWith("/" + stored.size());
         assertThat(fake.requests()).filteredOn(r -> r.startsWith("POST /upload")).hasSize(1);
         assertThat(sleeper.delays()).isEmpty();
+    }
+
+    /** A local backup stored compressed ({@code .db.zst}), as LOCAL_COMPRESSION=zstd keeps them. */
+    private Backup compressedLocal(byte[] plain) throws IOException {
+        BackupName name = BackupName.at(T0);
+        byte[] stored = InMemoryBackupCodec.compressed().encode(plain);
+        Files.write(dir.resolve(name.value() + ".zst"), stored);
+        return new Backup(name, StoredForm.ZSTD, stored.length, new Sidecar.Recorded(FakeDrive.hex("SHA-256", stored),
+                Optional.of(FakeDrive.hex("SHA-256", plain))));
+    }
+
+    @Test
+    void aCompressedLocalBackup_reachesDriveAsThePlainDatabase_inDrivesOwnForm() throws IOException {
+        byte[] plain = "a mostly text database; ".repeat(3 * CHUNK / 20).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Backup backup = compressedLocal(plain);
+        Path local = dir.resolve(backup.storedName());
+
+        RemoteBackup copy = store(encrypting()).upload(backup, local);
+        RemoteBackup again = store(InMemoryBackupCodec.plain()).upload(backup, local);
+
+        FakeDrive.FakeFile stored = fake.named(backup.name().value() + ".zst.age").get(0);
+        assertThat(decoded(stored)).isEqualTo(plain);
+        assertThat(stored.appProperties).containsEntry("sha256", FakeDrive.hex("SHA-256", plain));
+        assertThat(again).as("one copy per backup, whatever the local form").isEqualTo(copy);
+        assertThat(fake.files()).filteredOn(f -> !f.isFolder()).hasSize(1);
+    }
+
+    @Test
+    void aCompressedLocalBackup_besideAPlainDriveCopy_isCheckedOnItsDatabaseMd5_andNotUploadedAgain()
+            throws IOException {
+        byte[] plain = "another database; ".repeat(1000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Backup backup = compressedLocal(plain);
+        Path local = dir.resolve(backup.storedName());
+        RemoteBackup first = store(InMemoryBackupCodec.plain()).upload(backup, local);
+
+        RemoteBackup second = store(encrypting()).upload(backup, local);
+
+        assertThat(fake.named(backup.name().value()).get(0).bytes()).isEqualTo(plain);
+        assertThat(second).isEqualTo(first);
+        assertThat(fake.count("POST /upload/drive/v3/files")).isEqualTo(1);
+    }
+
+    @Test
+    void aDamagedCompressedLocalBackup_isNotUploaded() throws IOException {
+        byte[] plain = "precious; ".repeat(1000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Backup backup = compressedLocal(plain);
+        Path local = dir.resolve(backup.storedName());
+        byte[] stored = Files.readAllBytes(local);
+        stored[stored.length / 2] ^= 0x01;
+        Files.write(local, stored);
+
+        assertThatThrownBy(() -> store(encrypting()).upload(backup, local))
+                .isInstanceOf(BackupFailedException.class).hasMessageContaining(backup.name().value());
+        assertThat(fake.files()).filteredOn(f -> !f.isFolder()).isEmpty();
     }
 
     @ParameterizedTest

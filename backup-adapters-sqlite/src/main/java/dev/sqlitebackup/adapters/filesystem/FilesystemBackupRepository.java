@@ -8,10 +8,15 @@ import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.Sidecar;
+import dev.sqlitebackup.domain.model.StoredForm;
+import dev.sqlitebackup.domain.port.out.BackupCodec;
 import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +38,21 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Adapter: the local backup folder, where a backup's name appears only once it and its sidecar are on disk. */
+/**
+ * Adapter: the local backup folder, where a backup's name appears only once it and its sidecar are on disk. Backups
+ * are stored as the plain database ({@code backup-….db}) or, with a compressing codec, as a zstd frame of it
+ * ({@code backup-….db.zst}); the folder may hold both, and one timestamp is one backup whatever its form.
+ */
 // Published by hard links, never renames: link(2) fails on an existing name, rename(2) would silently replace it.
 public final class FilesystemBackupRepository implements BackupRepository {
+
+    /** The forms a backup folder holds; the plain one first, as the one a timestamp stored in both is read from. */
+    static final List<StoredForm> LOCAL_FORMS = List.of(StoredForm.PLAIN, StoredForm.ZSTD);
 
     private static final Logger LOG = LoggerFactory.getLogger(FilesystemBackupRepository.class);
 
@@ -58,9 +71,32 @@ public final class FilesystemBackupRepository implements BackupRepository {
     private final Path record;
     private final Optional<DatabaseIdentity> database;
     private final BackupFolderLock folderLock;
+    /** Stores new backups in its form and decodes compressed ones; empty: stores plain and decodes none. */
+    private final Optional<BackupCodec> codec;
 
-    /** The folder of {@code database}'s backups; for no database, whatever the folder holds (nothing is recorded). */
+    /**
+     * The folder of {@code database}'s backups (for no database, whatever the folder holds: nothing is recorded),
+     * storing new backups in {@code codec}'s form (plain or zstd) and reading compressed ones through it.
+     */
+    public FilesystemBackupRepository(Path folder, Optional<DatabaseIdentity> database, BackupCodec codec) {
+        this(folder, database, Optional.of(codec));
+        if (!LOCAL_FORMS.contains(codec.form())) {
+            throw new IllegalArgumentException("a backup folder stores backups plain or zstd, not "
+                    + codec.form().label());
+        }
+    }
+
+    /**
+     * The folder of {@code database}'s backups, storing new backups plain; it lists and checks compressed ones but
+     * cannot decode them.
+     */
     public FilesystemBackupRepository(Path folder, Optional<DatabaseIdentity> database) {
+        this(folder, database, Optional.empty());
+    }
+
+    private FilesystemBackupRepository(Path folder, Optional<DatabaseIdentity> database,
+            Optional<BackupCodec> codec) {
+        this.codec = codec;
         this.folder = Objects.requireNonNull(folder, "folder").toAbsolutePath().normalize();
         this.scratch = this.folder.resolve(SCRATCH_DIR);
         this.record = scratch.resolve(DATABASE_FILE);
@@ -287,14 +323,20 @@ public final class FilesystemBackupRepository implements BackupRepository {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "backup-*" + BackupName.SIDECAR_SUFFIX)) {
             for (Path entry : entries) {
                 String fileName = entry.getFileName().toString();
-                Optional<BackupName> name = BackupName.parse(
-                        fileName.substring(0, fileName.length() - BackupName.SIDECAR_SUFFIX.length()));
-                if (name.isEmpty() || taken(locate(name.get()))) {
+                String storedName = fileName.substring(0, fileName.length() - BackupName.SIDECAR_SUFFIX.length());
+                Optional<StoredForm> form = StoredForm.ofFileName(storedName).filter(LOCAL_FORMS::contains);
+                if (form.isEmpty() || taken(folder.resolve(storedName))) {
                     continue;
                 }
-                Optional<String> sha = readSidecar(name.get()).sha256();
-                if (sha.isPresent() && Files.size(entry) == (sha.get() + "  " + name.get() + "\n").length()
-                        && Files.readString(entry, StandardCharsets.UTF_8).equals(sha.get() + "  " + name.get() + "\n")
+                BackupName name = StoredForm.backupOf(storedName).orElseThrow();
+                Sidecar sidecar = readSidecar(name, form.get());
+                if (sidecar.sha256().isEmpty()) {
+                    continue;
+                }
+                String ours = Sidecar.written(name, form.get(), sidecar.sha256().get(),
+                        sidecar.databaseSha256().orElse(""));
+                if (Files.size(entry) == ours.length()
+                        && Files.readString(entry, StandardCharsets.UTF_8).equals(ours)
                         && DurableFiles.deleteQuietly(entry)) {
                     LOG.debug("removed {}, a sidecar whose backup an interrupted run never named", fileName);
                     removed++;
@@ -334,17 +376,28 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     @Override
     public Backup publish(StagedBackup staged, Instant takenAt) {
-        Path file = staged.file();
+        Path plain = staged.file();
+        StoredForm form = codec.map(BackupCodec::form).orElse(StoredForm.PLAIN);
+        Path compressed = null;
         Path scratchSidecar = null;
         Path orphanSidecar = null;
         try {
             long started = System.nanoTime();
             // the folder is this database's before it holds any backup of it
             claim();
+            Sha256.Digest database = staged.sha256().isPresent()
+                    ? new Sha256.Digest(staged.sha256().get(), Files.size(plain)) : Sha256.of(plain);
+            Path file = plain;
+            Sha256.Digest digest = database;
+            if (form.compressed()) {
+                // the verified plain copy, compressed into a second scratch file; its own SHA-256 taken on the way
+                compressed = scratch.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + random() + ".db"
+                        + form.suffix());
+                digest = compress(plain, compressed);
+                file = compressed;
+            }
             // (a) the bytes are on disk before any name points at them
             DurableFiles.fsync(file);
-            Sha256.Digest digest = staged.sha256().isPresent()
-                    ? new Sha256.Digest(staged.sha256().get(), Files.size(file)) : Sha256.of(file);
             Files.setPosixFilePermissions(file, DurableFiles.OWNER_READ_WRITE);
 
             BackupName name = BackupName.at(takenAt);
@@ -353,14 +406,14 @@ public final class FilesystemBackupRepository implements BackupRepository {
                     throw new BackupFailedException("backup dir " + folder + " has no free backup name after "
                             + BackupName.at(takenAt));
                 }
-                // (b) a symlink or directory with the name is taken as well
-                if (taken(folder.resolve(name.value())) || taken(folder.resolve(name.sidecarName()))) {
+                // (b) a symlink or directory with the name is taken as well, in any form
+                if (taken(name)) {
                     continue;
                 }
                 // (c) the sidecar is complete and durable before it gets its name; link(2) never overwrites
                 DurableFiles.deleteQuietly(scratchSidecar);
-                scratchSidecar = writeScratchSidecar(digest.hex(), name);
-                Path sidecar = folder.resolve(name.sidecarName());
+                scratchSidecar = writeScratchSidecar(Sidecar.written(name, form, digest.hex(), database.hex()));
+                Path sidecar = sidecarOf(name, form);
                 try {
                     Files.createLink(sidecar, scratchSidecar);
                 } catch (FileAlreadyExistsException race) {
@@ -370,7 +423,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 DurableFiles.fsyncDirectory(folder);
                 // (d) only now the backup's name
                 try {
-                    Files.createLink(folder.resolve(name.value()), file);
+                    Files.createLink(folder.resolve(form.fileName(name)), file);
                 } catch (FileAlreadyExistsException race) {
                     Files.deleteIfExists(sidecar);
                     orphanSidecar = null;
@@ -381,9 +434,12 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 DurableFiles.fsyncDirectory(folder);
                 Files.deleteIfExists(scratchSidecar);
                 Files.deleteIfExists(file);
+                Files.deleteIfExists(plain);
                 DurableFiles.fsyncDirectory(scratch);
-                LOG.debug("published {} in {} ms", name, (System.nanoTime() - started) / 1_000_000);
-                return new Backup(name, digest.sizeBytes(), Optional.of(digest.hex()));
+                LOG.debug("published {} in {} ms", form.fileName(name), (System.nanoTime() - started) / 1_000_000);
+                return new Backup(name, form, digest.sizeBytes(), form.compressed()
+                        ? new Sidecar.Recorded(digest.hex(), Optional.of(database.hex()))
+                        : new Sidecar.Recorded(digest.hex()));
             }
         } catch (UnsupportedOperationException e) {
             throw new BackupFailedException("backup dir " + folder + " does not support hard links, which publishing "
@@ -394,6 +450,27 @@ public final class FilesystemBackupRepository implements BackupRepository {
             // a sidecar whose backup never got its name would only block that name
             DurableFiles.deleteQuietly(orphanSidecar);
             DurableFiles.deleteQuietly(scratchSidecar);
+            DurableFiles.deleteQuietly(compressed); // the staged plain copy is the caller's to discard
+        }
+    }
+
+    /** Writes the codec's form of {@code plain} into a new scratch file {@code target}; the digest of what it wrote. */
+    private Sha256.Digest compress(Path plain, Path target) throws IOException {
+        try (InputStream in = Files.newInputStream(plain, LinkOption.NOFOLLOW_LINKS)) {
+            OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            Sha256.Hashing hashing = new Sha256.Hashing(new BufferedOutputStream(out, Sha256.BUFFER_BYTES));
+            OutputStream encoding;
+            try {
+                encoding = codec.orElseThrow().encoding(hashing);
+            } catch (IOException | RuntimeException e) {
+                out.close();
+                throw e;
+            }
+            try (encoding) { // closing it finishes the frame and closes the file
+                in.transferTo(encoding);
+            }
+            return hashing.digest();
         }
     }
 
@@ -401,9 +478,23 @@ public final class FilesystemBackupRepository implements BackupRepository {
         return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }
 
-    private Path writeScratchSidecar(String sha256, BackupName name) throws IOException {
+    /** Whether {@code name} is taken in any form, by its stored file or its sidecar. */
+    private boolean taken(BackupName name) {
+        return LOCAL_FORMS.stream().anyMatch(f -> taken(folder.resolve(f.fileName(name))) || taken(sidecarOf(name, f)));
+    }
+
+    private Path sidecarOf(BackupName name, StoredForm form) {
+        return folder.resolve(form.fileName(name) + BackupName.SIDECAR_SUFFIX);
+    }
+
+    /** The form the backup's stored file is in: the file {@link #locate} finds. */
+    private StoredForm formOf(BackupName name) {
+        return StoredForm.ofFileName(locate(name).getFileName().toString()).orElseThrow();
+    }
+
+    private Path writeScratchSidecar(String content) throws IOException {
         Path file = scratch.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + random() + ".sha256");
-        byte[] line = (sha256 + "  " + name.value() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = content.getBytes(StandardCharsets.UTF_8);
         try (FileChannel out = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), DurableFiles.ownerReadWrite())) {
             ByteBuffer buffer = ByteBuffer.wrap(line);
@@ -414,6 +505,37 @@ public final class FilesystemBackupRepository implements BackupRepository {
         }
         Files.setPosixFilePermissions(file, DurableFiles.OWNER_READ_WRITE);
         return file;
+    }
+
+    @Override
+    public StagedBackup expand(Backup backup) {
+        checkOwner();
+        Path stored = folder.resolve(backup.storedName());
+        if (codec.isEmpty()) {
+            throw new BackupFailedException("could not read " + stored + ": this folder was opened without a codec");
+        }
+        StagedBackup target = stage();
+        try (InputStream file = Files.newInputStream(stored, LinkOption.NOFOLLOW_LINKS);
+                InputStream in = codec.get().decoding(file, backup.form(), backup.storedName());
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(target.file(),
+                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS),
+                        Sha256.BUFFER_BYTES)) {
+            Sha256.Digest digest = Sha256.copy(in, out);
+            out.flush();
+            return new StagedBackup(target.file(), digest.hex(), digest.sizeBytes());
+        } catch (IOException e) {
+            discard(target);
+            if (e instanceof NoSuchFileException) {
+                throw new InvalidInputException("no backup " + backup.storedName() + " in " + folder);
+            }
+            if (DurableFiles.isNoSpace(e)) {
+                throw new BackupFailedException("could not decode " + stored + ": no space left on device", e);
+            }
+            throw new BackupFailedException("could not decode " + stored + ": " + reason(e), e);
+        } catch (RuntimeException e) {
+            discard(target);
+            throw e;
+        }
     }
 
     @Override
@@ -431,14 +553,19 @@ public final class FilesystemBackupRepository implements BackupRepository {
             return List.of();
         }
         checkOwner();
-        List<Backup> backups = new ArrayList<>();
+        Set<BackupName> names = new TreeSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
             for (Path entry : entries) {
-                BackupName.parse(entry.getFileName().toString()).flatMap(this::findUnchecked).ifPresent(backups::add);
+                String fileName = entry.getFileName().toString();
+                if (StoredForm.ofFileName(fileName).filter(LOCAL_FORMS::contains).isPresent()) {
+                    names.add(StoredForm.backupOf(fileName).orElseThrow());
+                }
             }
         } catch (IOException e) {
             throw failure("list backup dir " + folder, e);
         }
+        List<Backup> backups = new ArrayList<>();
+        names.forEach(name -> findUnchecked(name).ifPresent(backups::add));
         backups.sort(Comparator.comparing(Backup::name).reversed());
         return backups;
     }
@@ -456,7 +583,8 @@ public final class FilesystemBackupRepository implements BackupRepository {
             if (!attributes.isRegularFile()) {
                 return Optional.empty();
             }
-            return Optional.of(new Backup(name, attributes.size(), readSidecar(name)));
+            StoredForm form = formOf(name);
+            return Optional.of(new Backup(name, form, attributes.size(), readSidecar(name, form)));
         } catch (NoSuchFileException gone) {
             return Optional.empty();
         } catch (IOException e) {
@@ -464,9 +592,11 @@ public final class FilesystemBackupRepository implements BackupRepository {
         }
     }
 
+    /** The backup's stored file: the first form there is an entry of (the plain one when, by hand, both are). */
     @Override
     public Path locate(BackupName name) {
-        return folder.resolve(name.value());
+        return LOCAL_FORMS.stream().map(f -> folder.resolve(f.fileName(name))).filter(FilesystemBackupRepository::taken)
+                .findFirst().orElse(folder.resolve(name.value()));
     }
 
     /**
@@ -474,8 +604,8 @@ public final class FilesystemBackupRepository implements BackupRepository {
      * that exists is never taken for a missing one: a symlink, a directory, an unreadable or oversized file is
      * damaged, and says why.
      */
-    private Sidecar readSidecar(BackupName name) {
-        Path sidecar = folder.resolve(name.sidecarName());
+    private Sidecar readSidecar(BackupName name, StoredForm form) {
+        Path sidecar = sidecarOf(name, form);
         try {
             BasicFileAttributes attributes = Files.readAttributes(sidecar, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
@@ -497,7 +627,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
             if (buffer.position() > MAX_SIDECAR_BYTES) {
                 return new Sidecar.Damaged("grew past " + MAX_SIDECAR_BYTES + " bytes while it was read");
             }
-            return Sidecar.parse(name, Arrays.copyOf(buffer.array(), buffer.position()));
+            return Sidecar.parse(name, form, Arrays.copyOf(buffer.array(), buffer.position()));
         } catch (NoSuchFileException none) {
             return Sidecar.MISSING;
         } catch (IOException e) {
@@ -518,7 +648,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
     public ChecksumCheck checkChecksum(BackupName name) {
         checkOwner();
         try {
-            return ChecksumCheck.of(readSidecar(name), Sha256.of(locate(name)).hex());
+            return ChecksumCheck.of(readSidecar(name, formOf(name)), Sha256.of(locate(name)).hex());
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("no backup " + name + " in " + folder);
         } catch (IOException e) {
@@ -529,22 +659,24 @@ public final class FilesystemBackupRepository implements BackupRepository {
     @Override
     public void delete(BackupName name) {
         checkOwner();
-        Path backup = locate(name);
-        if (!Files.isRegularFile(backup, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try {
-            // The backup goes first: a crash in between leaves a lone sidecar (a name skipped later), never a
-            // backup without its sidecar.
-            Files.deleteIfExists(backup);
-            DurableFiles.fsyncDirectory(folder);
-            Path sidecar = folder.resolve(name.sidecarName());
-            if (Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
-                Files.deleteIfExists(sidecar);
+        for (StoredForm form : LOCAL_FORMS) {
+            Path backup = folder.resolve(form.fileName(name));
+            if (!Files.isRegularFile(backup, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
             }
-            DurableFiles.fsyncDirectory(folder);
-        } catch (IOException e) {
-            throw failure("delete " + backup, e);
+            try {
+                // The backup goes first: a crash in between leaves a lone sidecar (a name skipped later), never a
+                // backup without its sidecar.
+                Files.deleteIfExists(backup);
+                DurableFiles.fsyncDirectory(folder);
+                Path sidecar = sidecarOf(name, form);
+                if (Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(sidecar);
+                }
+                DurableFiles.fsyncDirectory(folder);
+            } catch (IOException e) {
+                throw failure("delete " + backup, e);
+            }
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.sqlitebackup.adapters.filesystem;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
@@ -46,6 +49,47 @@ final class Sha256 {
             buffer.clear();
         }
         return new Digest(HexFormat.of().formatHex(digest.digest()), size);
+    }
+
+    /** Streams {@code in} into {@code out}, hashing every byte that passes; closes neither. */
+    static Digest copy(InputStream in, OutputStream out) throws IOException {
+        MessageDigest digest = newDigest();
+        byte[] buffer = new byte[BUFFER_BYTES];
+        long size = 0;
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            digest.update(buffer, 0, n);
+            out.write(buffer, 0, n);
+            size += n;
+        }
+        return new Digest(HexFormat.of().formatHex(digest.digest()), size);
+    }
+
+    /** A stream that hashes what is written to it on its way into {@code out}; {@link #digest()} once closed. */
+    static final class Hashing extends FilterOutputStream {
+        private final MessageDigest digest = newDigest();
+        private long size;
+
+        Hashing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            digest.update((byte) b);
+            size++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            digest.update(b, off, len);
+            size += len;
+        }
+
+        Digest digest() {
+            return new Digest(HexFormat.of().formatHex(digest.digest()), size);
+        }
     }
 
     private static MessageDigest newDigest() {

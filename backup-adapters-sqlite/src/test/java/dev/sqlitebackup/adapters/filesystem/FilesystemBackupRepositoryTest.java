@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.sqlitebackup.adapters.codec.CodecSettings;
+import dev.sqlitebackup.adapters.codec.ZstdAgeBackupCodec;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
@@ -47,7 +49,8 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     @Override
     protected BackupRepository newRepository() {
         folder = temp.resolve("backups");
-        return new FilesystemBackupRepository(folder);
+        // stores plain, reads zstd too, as the tool's own repository does
+        return new FilesystemBackupRepository(folder, Optional.empty(), new ZstdAgeBackupCodec(CodecSettings.plain()));
     }
 
     @Override
@@ -76,14 +79,30 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
 
     @Override
     protected void writeSidecar(BackupName name, String content) {
-        write(folder.resolve(name.sidecarName()), content.getBytes(StandardCharsets.UTF_8));
+        write(folder.resolve(stored(name).getFileName() + ".sha256"), content.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     protected void tamper(BackupName name) {
+        Path stored = stored(name);
         byte[] content = read(name);
-        content[0] ^= 0x01;
-        write(folder.resolve(name.value()), content);
+        // in a zstd frame, a byte of the data (not of the header, which a decoder may not need)
+        content[stored.getFileName().toString().endsWith(".zst") ? content.length / 2 : 0] ^= 0x01;
+        write(stored, content);
+    }
+
+    @Override
+    protected BackupRepository compressing() {
+        return new FilesystemBackupRepository(folder, Optional.empty(), zstd());
+    }
+
+    private static ZstdAgeBackupCodec zstd() {
+        return new ZstdAgeBackupCodec(new CodecSettings(true, CodecSettings.DEFAULT_LEVEL, List.of(), List.of()));
+    }
+
+    /** The backup's stored file, in whatever form. */
+    private Path stored(BackupName name) {
+        return new FilesystemBackupRepository(folder).locate(name);
     }
 
     @Override
@@ -98,7 +117,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
     @Override
     protected byte[] read(BackupName name) {
         try {
-            return Files.readAllBytes(folder.resolve(name.value()));
+            return Files.readAllBytes(stored(name));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -478,6 +497,87 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         Files.writeString(folder.resolve(backup.name().sidecarName()), "0".repeat(64) + "  " + name + "\n");
         assertThat(sha256sumCheck(backup.name().sidecarName())).isFalse();
         assertThat(repository.checkChecksum(backup.name()).status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+    }
+
+    @Test
+    void aCompressedBackup_isChecked_bySha256sumStrict_andZstdDRestoresTheExactDatabaseBytes() throws Exception {
+        Assumptions.assumeTrue(sha256sumAvailable(), "sha256sum (coreutils) is not installed");
+        Assumptions.assumeTrue(zstdAvailable(), "zstd is not installed (.ci/run installs it)");
+        BackupRepository zstd = compressing();
+        zstd.prepare();
+        byte[] plain = "a database, mostly text; ".repeat(5000).getBytes(StandardCharsets.UTF_8);
+        StagedBackup staged = zstd.stage();
+        fill(staged, plain);
+
+        Backup backup = zstd.publish(zstd.checksum(staged), T0);
+
+        String storedName = BackupName.at(T0) + ".zst";
+        Path sidecar = folder.resolve(storedName + ".sha256");
+        assertThat(Files.readString(sidecar)).isEqualTo(sha256(Files.readAllBytes(folder.resolve(storedName)))
+                + "  " + storedName + "\n# sha256 of the database: " + sha256(plain) + "\n");
+        assertThat(namesIn(folder)).containsExactly(".sqlite-backup", storedName, storedName + ".sha256");
+        assertThat(namesIn(folder.resolve(".sqlite-backup"))).as("the plain scratch copy is gone").isEmpty();
+        assertThat(mode(folder.resolve(storedName))).isEqualTo("rw-------");
+        assertThat(backup.recordedSha256()).contains(sha256(plain));
+
+        // GNU sha256sum skips the comment line, also with --strict, and checks the stored file
+        Process check = new ProcessBuilder("sha256sum", "-c", "--strict", storedName + ".sha256")
+                .directory(folder.toFile()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor()).as(output).isZero();
+        assertThat(output).isEqualTo(storedName + ": OK\n");
+
+        Process unzstd = new ProcessBuilder("zstd", "-d", "-q", storedName, "-o", "restored.db")
+                .directory(folder.toFile()).redirectErrorStream(true).start();
+        String said = new String(unzstd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(unzstd.waitFor()).as(said).isZero();
+        assertThat(folder.resolve("restored.db")).hasBinaryContent(plain);
+
+        // and a flipped byte fails both sha256sum and the tool
+        tamper(backup.name());
+        assertThat(sha256sumCheck(storedName + ".sha256")).isFalse();
+        assertThat(zstd.checkChecksum(backup.name()).status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+    }
+
+    @Test
+    void aCompressedBackupsDatabaseLine_isOnlyTheOneCommentLineTheToolReads() throws Exception {
+        BackupRepository zstd = compressing();
+        zstd.prepare();
+        Backup backup = publish(zstd, "content", T0);
+        String line = backup.sidecar().sha256().orElseThrow() + "  " + backup.storedName() + "\n";
+        String database = "# sha256 of the database: " + backup.recordedSha256().orElseThrow() + "\n";
+
+        writeSidecar(backup.name(), "# made by hand\n" + database + line);
+        assertThat(zstd.checkChecksum(backup.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+        writeSidecar(backup.name(), line + database + database);
+        assertThat(zstd.find(backup.name()).orElseThrow().sidecar()).isInstanceOf(Sidecar.Damaged.class);
+        writeSidecar(backup.name(), line + "# sha256 of the database: 1234\n");
+        assertThat(zstd.find(backup.name()).orElseThrow().sidecar())
+                .isEqualTo(new Sidecar.Damaged("line 2 is not a SHA-256 of the database"));
+        writeSidecar(backup.name(), backup.sidecar().sha256().orElseThrow() + "  " + backup.name() + "\n" + database);
+        assertThat(zstd.find(backup.name()).orElseThrow().sidecar()).as("names the plain file, not the stored one")
+                .isInstanceOf(Sidecar.Damaged.class);
+    }
+
+    @Test
+    void sweep_removesAnOrphanSidecarOfACompressedBackup_asOfAPlainOne() throws Exception {
+        BackupRepository zstd = compressing();
+        zstd.prepare();
+        Backup backup = publish(zstd, "content", T0);
+        Files.delete(folder.resolve(backup.storedName())); // what a crash between the two unlinks of delete leaves
+
+        assertThat(zstd.sweepLeftovers()).isEqualTo(1);
+        assertThat(namesIn(folder)).containsExactly(".sqlite-backup");
+    }
+
+    private static boolean zstdAvailable() {
+        try {
+            Process p = new ProcessBuilder("zstd", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
     }
 
     private boolean sha256sumCheck(String sidecar) throws Exception {

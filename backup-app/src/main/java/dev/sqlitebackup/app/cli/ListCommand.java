@@ -46,6 +46,8 @@ public final class ListCommand implements Callable<Integer> {
             for (Backup b : backups) {
                 JsonObject o = new JsonObject();
                 o.addProperty("name", b.name().value());
+                o.addProperty("storedName", b.storedName());
+                o.addProperty("form", b.form().label());
                 o.addProperty("takenAt", b.takenAt().toString());
                 o.addProperty("sizeBytes", b.sizeBytes());
                 o.addProperty("sha256", b.recordedSha256().orElse(null));
@@ -57,9 +59,10 @@ public final class ListCommand implements Callable<Integer> {
         } else if (backups.isEmpty()) {
             context.out().println("No backups in " + config.backupDir());
         } else {
-            context.out().printf("%-29s  %-25s  %10s  %s%n", "NAME", "TAKEN", "SIZE", "CHECKSUM");
+            context.out().printf("%-29s  %-5s  %-25s  %10s  %s%n", "NAME", "FORM", "TAKEN", "SIZE", "CHECKSUM");
             for (Backup b : backups) {
-                context.out().printf("%-29s  %-25s  %10s  %s%n", b.name(), Formats.time(b.takenAt(), zone),
+                context.out().printf("%-29s  %-5s  %-25s  %10s  %s%n", b.name(), b.form().label(),
+                        Formats.time(b.takenAt(), zone),
                         Formats.size(b.sizeBytes()),
                         b.sidecar() instanceof Sidecar.Damaged d ? "sidecar DAMAGED: " + d.problem()
                                 : b.recordedSha256().isPresent() ? "sha256 recorded" : "no sidecar");

@@ -304,6 +304,14 @@ public final class Configuration {
     }
 
     /**
+     * How local backups are stored: plain, or zstd frames ({@code LOCAL_COMPRESSION}) at zstd's default level; read
+     * back in either form (compressed local backups are never encrypted, so no key is involved).
+     */
+    public CodecSettings localCodec() {
+        return new CodecSettings(get(Settings.LOCAL_COMPRESSION), CodecSettings.DEFAULT_LEVEL, List.of(), List.of());
+    }
+
+    /**
      * How off-site copies are stored and read back: {@code OFFSITE_COMPRESSION}, {@code OFFSITE_ZSTD_LEVEL}, the
      * public keys of {@code AGE_RECIPIENTS} and {@code AGE_RECIPIENTS_FILE}, and the private keys of
      * {@code AGE_IDENTITY_FILE}. The key files are read now, so that a bad one stops the command before any work;

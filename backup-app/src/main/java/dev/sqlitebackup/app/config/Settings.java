@@ -88,6 +88,12 @@ public final class Settings {
     public static final Setting<Integer> DRIVE_KEEP_LAST =
             Setting.derived("DRIVE_KEEP_LAST", Settings::count, c -> c.get(BACKUP_KEEP_LAST));
 
+    /**
+     * Whether local backups are stored as zstd frames ({@code .db.zst}, at zstd's default level): {@code none}
+     * (default) or {@code zstd}.
+     */
+    public static final Setting<Boolean> LOCAL_COMPRESSION =
+            Setting.of("LOCAL_COMPRESSION", Settings::compression, false);
     /** Whether off-site copies are zstd frames: {@code zstd} (default) or {@code none}. */
     public static final Setting<Boolean> OFFSITE_COMPRESSION =
             Setting.of("OFFSITE_COMPRESSION", Settings::compression, true);
@@ -125,7 +131,7 @@ public final class Settings {
             BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_STATE_DB,
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
-            OFFSITE_COMPRESSION, OFFSITE_ZSTD_LEVEL, AGE_RECIPIENTS, AGE_RECIPIENTS_FILE, AGE_IDENTITY_FILE,
+            LOCAL_COMPRESSION, OFFSITE_COMPRESSION, OFFSITE_ZSTD_LEVEL, AGE_RECIPIENTS, AGE_RECIPIENTS_FILE, AGE_IDENTITY_FILE,
             NTFY_URL, NTFY_TOPIC, NTFY_TOKEN, NTFY_USER, NTFY_PASSWORD, NTFY_NOTIFY);
 
     /**

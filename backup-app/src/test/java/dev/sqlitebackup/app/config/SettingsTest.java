@@ -87,6 +87,7 @@ class SettingsTest {
         d.put(Settings.DRIVE_KEEP_WEEKLY, 4);
         d.put(Settings.DRIVE_KEEP_MONTHLY, 12);
         d.put(Settings.DRIVE_KEEP_LAST, 7);
+        d.put(Settings.LOCAL_COMPRESSION, false);
         d.put(Settings.OFFSITE_COMPRESSION, true);
         d.put(Settings.OFFSITE_ZSTD_LEVEL, 3);
         d.put(Settings.AGE_RECIPIENTS, NONE);
@@ -124,6 +125,7 @@ class SettingsTest {
         s.put(Settings.DRIVE_FOLDER, List.of("Env", "File", "Flag"));
         s.put(Settings.DRIVE_PARENT_ID, List.of("0AbC", "1dEf", "2gHi"));
         s.put(Settings.DRIVE_ROOT_URL, List.of("http://env.example/", "https://file.example/", "http://[::1]:9/"));
+        s.put(Settings.LOCAL_COMPRESSION, List.of("zstd", "none", "ZSTD"));
         s.put(Settings.OFFSITE_COMPRESSION, List.of("zstd", "none", "ZSTD"));
         s.put(Settings.OFFSITE_ZSTD_LEVEL, List.of("1", "19", "7"));
         s.put(Settings.AGE_RECIPIENTS, List.of(KEY_1, KEY_2 + ", " + KEY_3, KEY_4));
@@ -164,6 +166,7 @@ class SettingsTest {
         b.put(Settings.DRIVE_KEEP_WEEKLY, List.of("x", "must be a whole number, got 'x'"));
         b.put(Settings.DRIVE_KEEP_MONTHLY, List.of("-1", "must not be negative, got -1"));
         b.put(Settings.DRIVE_KEEP_LAST, List.of("x", "must be a whole number, got 'x'"));
+        b.put(Settings.LOCAL_COMPRESSION, List.of("xz", "must be 'zstd' or 'none', got 'xz'"));
         b.put(Settings.OFFSITE_COMPRESSION, List.of("gzip", "must be 'zstd' or 'none', got 'gzip'"));
         b.put(Settings.OFFSITE_ZSTD_LEVEL, List.of("20", "must be a zstd level from 1 to 19, got '20'"));
         b.put(Settings.AGE_RECIPIENTS, List.of(KEY_1 + ",age1short", "item 2 of 2: 'age1short' is not a valid age "

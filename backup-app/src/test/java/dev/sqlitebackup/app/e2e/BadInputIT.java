@@ -201,6 +201,8 @@ class BadInputIT {
         cases.add(c("credentials file without its refresh token", h -> credentials(h,
                 "{\"type\": \"authorized_user\", \"client_id\": \"a\", \"client_secret\": \"b\"}"),
                 List.of("run"), 2, "GOOGLE_DRIVE_CREDENTIALS", "creds.json", "without \"refresh_token\""));
+        cases.add(c("local compression unknown", h -> goodDbAnd(h, "LOCAL_COMPRESSION", "gzip"), List.of("run"), 2,
+                "LOCAL_COMPRESSION", "must be 'zstd' or 'none', got 'gzip'"));
         cases.add(c("ntfy URL not a URL", h -> goodDbAnd(h, "NTFY_TOPIC", "backups", "NTFY_URL", "not a url"),
                 List.of("run"), 2, "NTFY_URL", "is not a URL", "not a url"));
         cases.add(c("ntfy URL of another scheme",

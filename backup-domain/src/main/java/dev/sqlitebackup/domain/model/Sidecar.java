@@ -18,14 +18,26 @@ import java.util.regex.Pattern;
  * {@code HASH  NAME} (text), {@code HASH *NAME} (binary), {@code HASH NAME}, or {@code SHA256 (NAME) = HASH}, with
  * 64 hex digits of either case, an optional CR before the line end and no line end needed at the end of the file;
  * and NAME is exactly the backup's file name.
+ *
+ * <p>A compressed backup's sidecar checks the stored file ({@code backup-….db.zst}) and keeps the SHA-256 of the
+ * plain database on a comment line, {@code # sha256 of the database: HASH}, which {@code sha256sum} skips: exactly
+ * one such line, needed for restore checks.
  */
 public sealed interface Sidecar {
 
     /** No sidecar: a hand-copied backup. Reported, not failed. */
     Sidecar MISSING = new Missing();
 
-    /** The SHA-256 the sidecar records, when it records one. */
+    /** The comment line on which a compressed backup's sidecar keeps the SHA-256 of the plain database. */
+    String DATABASE_SHA256_COMMENT = "# sha256 of the database: ";
+
+    /** The SHA-256 of the stored file the sidecar records, when it records one. */
     default Optional<String> sha256() {
+        return Optional.empty();
+    }
+
+    /** The SHA-256 of the plain database a compressed backup's sidecar records on its comment line. */
+    default Optional<String> databaseSha256() {
         return Optional.empty();
     }
 
@@ -33,8 +45,11 @@ public sealed interface Sidecar {
     record Missing() implements Sidecar {
     }
 
-    /** A well-formed sidecar for exactly this backup: the SHA-256 it records, kept in lower case. */
-    record Recorded(String hex) implements Sidecar {
+    /**
+     * A well-formed sidecar for exactly this backup: the SHA-256 of the stored file it records and, for a compressed
+     * backup, the SHA-256 of the plain database; kept in lower case.
+     */
+    record Recorded(String hex, Optional<String> databaseHex) implements Sidecar {
         private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
         public Recorded {
@@ -42,11 +57,26 @@ public sealed interface Sidecar {
                 throw new IllegalArgumentException("not a SHA-256: " + hex);
             }
             hex = hex.toLowerCase(Locale.ROOT);
+            Objects.requireNonNull(databaseHex, "databaseHex");
+            if (databaseHex.isPresent() && !HEX.matcher(databaseHex.get()).matches()) {
+                throw new IllegalArgumentException("not a SHA-256: " + databaseHex.get());
+            }
+            databaseHex = databaseHex.map(h -> h.toLowerCase(Locale.ROOT));
+        }
+
+        /** A plain backup's sidecar: the stored file is the database. */
+        public Recorded(String hex) {
+            this(hex, Optional.empty());
         }
 
         @Override
         public Optional<String> sha256() {
             return Optional.of(hex);
+        }
+
+        @Override
+        public Optional<String> databaseSha256() {
+            return databaseHex;
         }
     }
 
@@ -69,9 +99,28 @@ public sealed interface Sidecar {
                 : new Damaged("records \"" + printable(sha256.get()) + "\", not a SHA-256");
     }
 
-    /** The SHA-256 the sidecar records, or why it is damaged: {@code content} is the whole sidecar file. */
+    /**
+     * The sidecar this tool writes for {@code backup} stored in {@code form}: the {@code sha256sum} line of the
+     * stored file and, for a compressed backup, the SHA-256 of the plain database on its comment line.
+     */
+    static String written(BackupName backup, StoredForm form, String storedHex, String databaseHex) {
+        String line = storedHex + "  " + form.fileName(backup) + "\n";
+        return form.compressed() ? line + DATABASE_SHA256_COMMENT + databaseHex + "\n" : line;
+    }
+
+    /** What a plain backup's sidecar records, or why it is damaged: {@code content} is the whole sidecar file. */
     static Sidecar parse(BackupName backup, byte[] content) {
+        return parse(backup, StoredForm.PLAIN, content);
+    }
+
+    /**
+     * What the sidecar of {@code backup} stored in {@code form} records, or why it is damaged: {@code content} is the
+     * whole sidecar file. Its checksum line names the stored file; a compressed backup's also has exactly one
+     * {@link #DATABASE_SHA256_COMMENT} line.
+     */
+    static Sidecar parse(BackupName backup, StoredForm form, byte[] content) {
         Objects.requireNonNull(backup, "backup");
+        Objects.requireNonNull(form, "form");
         if (content.length == 0) {
             return new Damaged("is empty");
         }
@@ -79,11 +128,20 @@ public sealed interface Sidecar {
         String text = new String(content, StandardCharsets.ISO_8859_1);
         List<String> checksumLines = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
+        List<String> databaseHexes = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             if (line.endsWith("\r")) {
                 line = line.substring(0, line.length() - 1);
+            }
+            if (form.compressed() && line.startsWith(DATABASE_SHA256_COMMENT)) {
+                String hex = line.substring(DATABASE_SHA256_COMMENT.length());
+                if (!Recorded.HEX.matcher(hex).matches()) {
+                    return new Damaged("line " + (i + 1) + " is not a SHA-256 of the database");
+                }
+                databaseHexes.add(hex);
+                continue;
             }
             if (line.isEmpty() || line.startsWith("#")) {
                 continue; // sha256sum skips blank lines and comments
@@ -106,10 +164,17 @@ public sealed interface Sidecar {
             return new Damaged("has " + parsed.size() + " checksum lines, not one");
         }
         SidecarLine line = parsed.get(0);
-        if (!line.fileName().equals(backup.value())) {
+        if (!line.fileName().equals(form.fileName(backup))) {
             return new Damaged("names \"" + printable(line.fileName()) + "\", not this backup");
         }
-        return new Recorded(line.hex());
+        if (!form.compressed()) {
+            return new Recorded(line.hex());
+        }
+        if (databaseHexes.size() != 1) {
+            return new Damaged(databaseHexes.isEmpty() ? "has no \"" + DATABASE_SHA256_COMMENT.strip() + "\" line"
+                    : "has " + databaseHexes.size() + " \"" + DATABASE_SHA256_COMMENT.strip() + "\" lines, not one");
+        }
+        return new Recorded(line.hex(), Optional.of(databaseHexes.get(0)));
     }
 
     /** The text with anything but printable ASCII as '?', cut at 80 characters: fit for a one-line message. */

@@ -10,6 +10,6 @@ public record VerificationReport(Backup backup, ChecksumCheck checksum, Integrit
     }
 
     public String summary() {
-        return (ok() ? "ok     " : "FAILED ") + backup.name() + ": " + checksum.summary() + ", " + integrity.summary();
+        return (ok() ? "ok     " : "FAILED ") + backup.storedName() + ": " + checksum.summary() + ", " + integrity.summary();
     }
 }

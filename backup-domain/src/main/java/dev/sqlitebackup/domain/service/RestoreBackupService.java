@@ -54,13 +54,14 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
         }
         Backup backup = BackupSelection.select(repository, command.which(), false).get(0);
         boolean exists = refuseToClobber(command);
-        VerificationReport report = new VerifyBackupsService(repository, snapshotter)
-                .verify(backup, VerifyLevel.QUICK);
-        requireOk(report);
-        refuseWhileOpen(command, exists);
-        destination.install(repository.locate(backup.name()), report.checksum().actual().orElseThrow(),
-                command.target(), command.replaces());
-        return new RestoreResult(backup, command.target(), exists, report, false);
+        // a compressed backup is decoded into scratch space and checked there; nothing is installed before that
+        return new VerifyBackupsService(repository, snapshotter).verify(backup, VerifyLevel.QUICK, (report, plain) -> {
+            requireOk(report);
+            refuseWhileOpen(command, exists);
+            destination.install(plain, report.checksum().actual().orElseThrow(), command.target(),
+                    command.replaces());
+            return new RestoreResult(backup, command.target(), exists, report, false);
+        });
     }
 
     /** The off-site copy to restore, when the wanted backup is (or the latest one is) only off-site. */

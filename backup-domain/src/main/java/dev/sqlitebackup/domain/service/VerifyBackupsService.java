@@ -14,8 +14,10 @@ import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /** Checks stored backups: the bytes against the sidecar, then SQLite's own integrity check; locally or off-site. */
 public final class VerifyBackupsService implements VerifyBackupsUseCase {
@@ -53,14 +55,47 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
      * so that checking all of them reports every one.
      */
     VerificationReport verify(Backup backup, VerifyLevel level) {
+        return verify(backup, level, (report, plain) -> report);
+    }
+
+    /**
+     * Checks one backup and hands the report and the plain database it checked to {@code then}: the stored file of
+     * a plain backup; for a compressed one, its stored bytes are checked against the sidecar first, then decoded
+     * into scratch space, where the SHA-256 of the database and its integrity are checked, and the scratch file is
+     * removed once {@code then} returns. A compressed backup whose stored bytes fail is not decoded at all.
+     */
+    <T> T verify(Backup backup, VerifyLevel level, BiFunction<VerificationReport, Path, T> then) {
         ChecksumCheck checksum;
         try {
             checksum = repository.checkChecksum(backup.name());
         } catch (DomainException unreadable) {
             checksum = ChecksumCheck.unreadable(backup.sidecar(), unreadable.getMessage());
         }
-        IntegrityReport integrity = snapshotter.check(repository.locate(backup.name()), level);
-        return new VerificationReport(backup, checksum, integrity);
+        if (!backup.form().compressed()) {
+            Path file = repository.locate(backup.name());
+            return then.apply(new VerificationReport(backup, checksum, snapshotter.check(file, level)), file);
+        }
+        if (!checksum.passed()) {
+            return then.apply(new VerificationReport(backup, checksum, new IntegrityReport(level,
+                    List.of("not checked: the stored " + backup.storedName() + " failed its checksum"))), null);
+        }
+        StagedBackup plain;
+        try {
+            repository.prepare(); // its scratch space
+            plain = repository.expand(backup);
+        } catch (DomainException damaged) {
+            return then.apply(new VerificationReport(backup, ChecksumCheck.unreadable(backup.sidecar(),
+                    damaged.getMessage()), new IntegrityReport(level, List.of("not checked: not decoded"))), null);
+        }
+        try {
+            // the stored bytes are as recorded; now the database they decode to, against the SHA-256 taken at publish
+            ChecksumCheck database = checksum.status() == ChecksumCheck.Status.NO_SIDECAR ? checksum
+                    : ChecksumCheck.of(backup.recordedSha256(), plain.sha256().orElseThrow());
+            IntegrityReport integrity = snapshotter.check(plain.file(), level);
+            return then.apply(new VerificationReport(backup, database, integrity), plain.file());
+        } finally {
+            repository.discard(plain);
+        }
     }
 
     /**

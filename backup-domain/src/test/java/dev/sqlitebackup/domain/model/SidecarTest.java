@@ -79,4 +79,42 @@ class SidecarTest {
         assertThat(Sidecar.of(java.util.Optional.of(SHA.toUpperCase()))).isEqualTo(new Sidecar.Recorded(SHA));
         assertThat(Sidecar.of(java.util.Optional.of("ab"))).isInstanceOf(Sidecar.Damaged.class);
     }
+
+    private static final String DB_SHA = "cd".repeat(32);
+    private static final String ZST = NAME + ".zst";
+
+    private static Sidecar parseCompressed(String content) {
+        return Sidecar.parse(NAME, StoredForm.ZSTD, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aCompressedBackupsSidecar_checksTheStoredFile_andKeepsTheDatabasesShaOnItsCommentLine() {
+        String written = Sidecar.written(NAME, StoredForm.ZSTD, SHA, DB_SHA);
+
+        assertThat(written).isEqualTo(SHA + "  " + ZST + "\n# sha256 of the database: " + DB_SHA + "\n");
+        assertThat(parseCompressed(written)).isEqualTo(new Sidecar.Recorded(SHA, java.util.Optional.of(DB_SHA)));
+        assertThat(parseCompressed("# made by hand\n# sha256 of the database: " + DB_SHA.toUpperCase() + "\r\n\n"
+                + SHA + " *" + ZST)).isEqualTo(new Sidecar.Recorded(SHA, java.util.Optional.of(DB_SHA)));
+        assertThat(Sidecar.written(NAME, StoredForm.PLAIN, SHA, DB_SHA)).isEqualTo(SHA + "  " + NAME + "\n");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+        "no database line      | '%1$s  %2$s\n'                                                  | has no",
+        "two database lines    | '%1$s  %2$s\n# sha256 of the database: %3$s\n# sha256 of the database: %3$s\n' | lines, not one",
+        "a short database sha  | '%1$s  %2$s\n# sha256 of the database: abc\n'                   | line 2 is not a SHA-256 of the database",
+        "names the plain file  | '%1$s  backup-2026-08-18-030000.db\n# sha256 of the database: %3$s\n' | not this backup",
+        "no checksum line      | '# sha256 of the database: %3$s\n'                             | has no checksum line"})
+    void aCompressedBackupsSidecar_isOtherwiseAsStrictAsAPlainOnes(String form, String format, String problem) {
+        Sidecar sidecar = parseCompressed(String.format(unescape(format), SHA, ZST, DB_SHA));
+
+        assertThat(sidecar).as(form).isInstanceOf(Sidecar.Damaged.class);
+        assertThat(((Sidecar.Damaged) sidecar).problem()).as(form).contains(problem);
+    }
+
+    @Test
+    void aPlainBackupsSidecar_takesTheDatabaseLineForAnyComment() {
+        assertThat(parse("# sha256 of the database: " + DB_SHA + "\n" + SHA + "  " + NAME + "\n"))
+                .isEqualTo(new Sidecar.Recorded(SHA));
+    }
 }

@@ -328,6 +328,34 @@ class RunBackupServiceTest {
     }
 
     @Test
+    void aCompressingFolder_publishesAZstdBackup_prunesAcrossForms_andTheStoreGetsThePlainDatabase() {
+        InMemoryBackupRepository zstd = repository.compressing();
+        for (int day = 10; day >= 1; day--) {
+            repository.put(BackupName.at(clock.instant().minus(Duration.ofDays(day))), new byte[] {1}, true);
+        }
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        database.commit();
+        byte[] stateAtBackup = database.currentState();
+        RunBackupService withDrive = new RunBackupService(database, zstd, Optional.of(drive), notifier, clock);
+
+        RunResult result = withDrive.run(offsiteCommand(new RetentionPolicy(3, 0, 0, 0)));
+
+        assertThat(result.backup().form()).isEqualTo(StoredForm.ZSTD);
+        assertThat(result.file().getFileName()).hasToString(result.backup().name() + ".zst");
+        assertThat(repository.files().read(result.file()).orElseThrow()).isNotEqualTo(stateAtBackup);
+        assertThat(result.backup().recordedSha256()).contains(InMemoryRemoteBackupStore.sha256(stateAtBackup));
+        assertThat(repository.list()).extracting(Backup::form)
+                .containsExactly(StoredForm.ZSTD, StoredForm.PLAIN, StoredForm.PLAIN);
+        assertThat(result.retention().deleted()).hasSize(8);
+        assertThat(result.remote()).hasValueSatisfying(r -> {
+            assertThat(drive.content(r.id())).as("the plain database, in the store's own form")
+                    .isEqualTo(stateAtBackup);
+            assertThat(r.sha256()).isEqualTo(result.backup().recordedSha256());
+        });
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
     void theLocalAndTheRemotePolicy_areEachApplied_whereTheyBelong() {
         InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
         seedTwentyOldBackups();

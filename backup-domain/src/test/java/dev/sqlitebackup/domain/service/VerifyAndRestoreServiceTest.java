@@ -21,6 +21,7 @@ import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase.Overwrite;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
+import dev.sqlitebackup.domain.port.out.StagedBackup;
 import dev.sqlitebackup.domain.testing.InMemoryBackupCodec;
 import dev.sqlitebackup.domain.testing.InMemoryBackupRepository;
 import dev.sqlitebackup.domain.testing.InMemoryDatabaseSnapshotter;
@@ -46,6 +47,15 @@ class VerifyAndRestoreServiceTest {
     private final VerifyBackupsService verify = new VerifyBackupsService(repository, snapshotter);
     private final RestoreBackupService restore = new RestoreBackupService(repository, snapshotter, destination);
 
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
@@ -66,6 +76,85 @@ class VerifyAndRestoreServiceTest {
         assertThat(all).extracting(VerificationReport::ok).containsExactly(true, false);
         assertThat(all.get(1).checksum().status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
         assertThat(all.get(1).summary()).startsWith("FAILED").contains("MISMATCH");
+    }
+
+    /** A backup published by a repository that stores new backups compressed, into the same folder. */
+    private Backup putCompressed(BackupName name, byte[] plain) {
+        InMemoryBackupRepository zstd = repository.compressing();
+        zstd.prepare();
+        StagedBackup staged = zstd.stage();
+        repository.files().write(staged.file(), plain);
+        return zstd.publish(staged, name.instant());
+    }
+
+    @Test
+    void aCompressedBackup_isVerifiedOnItsStoredBytesAndItsDatabase_andRestoredAsThePlainDatabase() {
+        repository.put(OLD, bytes("old, plain"), true);
+        Backup compressed = putCompressed(NEW, bytes("new, compressed"));
+
+        List<VerificationReport> all = verify.verify(new VerifyBackupsUseCase.Command("all", VerifyLevel.FULL));
+        RestoreResult result = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER));
+
+        assertThat(compressed.form()).isEqualTo(StoredForm.ZSTD);
+        assertThat(all).extracting(VerificationReport::ok).containsExactly(true, true);
+        assertThat(all.get(0).checksum().actual()).as("the database's SHA-256, not the stored file's")
+                .isEqualTo(compressed.recordedSha256());
+        assertThat(result.backup()).isEqualTo(compressed);
+        assertThat(repository.files().read(TARGET)).contains(bytes("new, compressed"));
+        assertThat(repository.scratchFiles()).as("the decoded copy is discarded").isEmpty();
+    }
+
+    @Test
+    void aFlippedByteInACompressedBackup_failsVerify_andRestoreInstallsNothing() {
+        putCompressed(NEW, bytes("precious"));
+        repository.tamper(NEW);
+
+        VerificationReport report = verify.verify(new VerifyBackupsUseCase.Command("latest", VerifyLevel.QUICK))
+                .get(0);
+
+        assertThat(report.ok()).isFalse();
+        assertThat(report.checksum().status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER)))
+                .isInstanceOf(BackupFailedException.class).hasMessageContaining("nothing restored");
+        assertThat(repository.files().exists(TARGET)).isFalse();
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void aCompressedBackupThatDoesNotDecode_orDecodesToAnotherDatabase_orACorruptOne_failsAndIsNotRestored() {
+        Backup backup = putCompressed(NEW, bytes("precious"));
+        String line = backup.sidecar().sha256().orElseThrow() + "  " + backup.storedName() + "\n";
+        String otherDatabase = "# sha256 of the database: " + "ab".repeat(32) + "\n";
+        repository.writeSidecar(NEW, line + otherDatabase);
+        assertFailsAndRestoresNothing(ChecksumCheck.Status.MISMATCH);
+
+        // a sidecar that matches damaged stored bytes: the frame itself fails to decode
+        repository.tamper(NEW);
+        String damagedSha = sha256(repository.stored(NEW));
+        repository.writeSidecar(NEW, damagedSha + "  " + backup.storedName() + "\n"
+                + "# sha256 of the database: " + backup.recordedSha256().orElseThrow() + "\n");
+        assertFailsAndRestoresNothing(ChecksumCheck.Status.UNREADABLE);
+
+        Backup corrupt = putCompressed(OLD, bytes("CORRUPT pages"));
+        VerificationReport report = verify.verify(new VerifyBackupsUseCase.Command(OLD.value(), VerifyLevel.QUICK))
+                .get(0);
+        assertThat(report.checksum().status()).isEqualTo(ChecksumCheck.Status.MATCH);
+        assertThat(report.integrity().ok()).as("checked on the decoded database").isFalse();
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command(corrupt.name().value(), TARGET,
+                Overwrite.NEVER))).isInstanceOf(BackupFailedException.class);
+        assertThat(repository.files().exists(TARGET)).isFalse();
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    private void assertFailsAndRestoresNothing(ChecksumCheck.Status status) {
+        VerificationReport report = verify.verify(new VerifyBackupsUseCase.Command(NEW.value(), VerifyLevel.QUICK))
+                .get(0);
+        assertThat(report.ok()).isFalse();
+        assertThat(report.checksum().status()).isEqualTo(status);
+        assertThatThrownBy(() -> restore.restore(new RestoreBackupUseCase.Command(NEW.value(), TARGET,
+                Overwrite.NEVER))).isInstanceOf(BackupFailedException.class).hasMessageContaining("nothing restored");
+        assertThat(repository.files().exists(TARGET)).isFalse();
+        assertThat(repository.scratchFiles()).isEmpty();
     }
 
     @Test

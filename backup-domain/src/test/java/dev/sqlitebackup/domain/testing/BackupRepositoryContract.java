@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.Sidecar;
+import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
@@ -59,8 +61,14 @@ public abstract class BackupRepositoryContract {
     /** Leaves a scratch file behind, as a run killed half-way would. */
     protected abstract void leaveLeftover();
 
-    /** The bytes of a stored backup. */
+    /** The bytes of a stored backup, in whatever form it is stored. */
     protected abstract byte[] read(BackupName name);
+
+    /**
+     * Another repository over the folder of {@link #newRepository()}, for whatever database it holds, that stores
+     * new backups compressed (zstd).
+     */
+    protected abstract BackupRepository compressing();
 
     @BeforeEach
     void createRepository() {
@@ -68,9 +76,111 @@ public abstract class BackupRepositoryContract {
     }
 
     protected Backup publish(String content, Instant takenAt) {
-        StagedBackup staged = repository.stage();
+        return publish(repository, content, takenAt);
+    }
+
+    protected Backup publish(BackupRepository into, String content, Instant takenAt) {
+        StagedBackup staged = into.stage();
         fill(staged, content.getBytes(StandardCharsets.UTF_8));
-        return repository.publish(staged, takenAt);
+        return into.publish(staged, takenAt);
+    }
+
+    @Test
+    void compressed_publishStoresAZstdFile_whoseSidecarChecksTheStoredBytes_andKeepsTheDatabaseSha() {
+        BackupRepository zstd = compressing();
+        zstd.prepare();
+        byte[] plain = "mostly text, ".repeat(2000).getBytes(StandardCharsets.UTF_8);
+        StagedBackup staged = zstd.stage();
+        fill(staged, plain);
+        StagedBackup summed = zstd.checksum(staged);
+
+        Backup backup = zstd.publish(summed, T0);
+
+        assertThat(backup.form()).isEqualTo(StoredForm.ZSTD);
+        assertThat(backup.storedName()).isEqualTo(BackupName.at(T0) + ".zst");
+        assertThat(zstd.locate(backup.name()).getFileName()).hasToString(backup.storedName());
+        assertThat(backup.recordedSha256()).isEqualTo(summed.sha256());
+        assertThat(backup.sidecar().sha256()).isNotEqualTo(summed.sha256());
+        assertThat(backup.sizeBytes()).isEqualTo(read(backup.name()).length).isLessThan(plain.length);
+        assertThat(zstd.list()).containsExactly(backup);
+        assertThat(repository.find(backup.name())).as("read whatever form new backups take").contains(backup);
+        assertThat(zstd.checkChecksum(backup.name()).status()).isEqualTo(ChecksumCheck.Status.MATCH);
+
+        StagedBackup expanded = repository.expand(backup);
+        assertThat(expanded.sha256()).isEqualTo(summed.sha256());
+        assertThat(expanded.sizeBytes()).hasValue(plain.length);
+        repository.discard(expanded);
+        assertThat(zstd.sweepLeftovers()).as("neither publish nor expand leaves a scratch file").isZero();
+    }
+
+    @Test
+    void aMixedFolder_listsOneBackupPerTimestampInItsForm_takenNamesHoldAcrossForms_andDeleteRemovesEither() {
+        repository.prepare();
+        Backup plain = publish("plain", T0.minusSeconds(120));
+        Backup compressed = publish(compressing(), "compressed", T0);
+        Backup next = publish("next", T0);
+
+        assertThat(next.name()).as("a second taken in any form is taken").isEqualTo(BackupName.at(T0.plusSeconds(1)));
+        assertThat(repository.list()).containsExactly(next, compressed, plain);
+        assertThat(compressing().list()).containsExactly(next, compressed, plain);
+        assertThat(repository.list()).extracting(Backup::form)
+                .containsExactly(StoredForm.PLAIN, StoredForm.ZSTD, StoredForm.PLAIN);
+
+        repository.delete(compressed.name());
+        compressing().delete(plain.name());
+
+        assertThat(repository.list()).containsExactly(next);
+        assertThat(repository.sweepLeftovers()).as("no sidecar left behind").isZero();
+        Backup again = publish(compressing(), "again", T0);
+        assertThat(again.name()).as("the freed name, in any form").isEqualTo(compressed.name());
+    }
+
+    @Test
+    void aTimestampInBothForms_isOneBackup_readFromThePlainFile_andDeletedInBoth() {
+        BackupRepository zstd = compressing();
+        zstd.prepare();
+        Backup compressed = publish(zstd, "compressed", T0);
+        copyInByHand(compressed.name(), "decompressed by hand".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(zstd.list()).singleElement().satisfies(b -> {
+            assertThat(b.name()).isEqualTo(compressed.name());
+            assertThat(b.form()).isEqualTo(StoredForm.PLAIN);
+        });
+        assertThat(zstd.locate(compressed.name()).getFileName()).hasToString(compressed.name().value());
+
+        zstd.delete(compressed.name());
+
+        assertThat(zstd.list()).isEmpty();
+        assertThat(zstd.sweepLeftovers()).as("no sidecar of either form left").isZero();
+    }
+
+    @Test
+    void aTamperedCompressedBackup_failsItsChecksum_andDoesNotExpand() {
+        BackupRepository zstd = compressing();
+        zstd.prepare();
+        Backup backup = publish(zstd, "precious ".repeat(100), T0);
+        tamper(backup.name());
+
+        ChecksumCheck check = zstd.checkChecksum(backup.name());
+
+        assertThat(check.status()).isEqualTo(ChecksumCheck.Status.MISMATCH);
+        assertThat(check.recorded()).isEqualTo(backup.sidecar().sha256());
+        assertThatThrownBy(() -> zstd.expand(zstd.find(backup.name()).orElseThrow()))
+                .isInstanceOf(BackupFailedException.class).hasMessageContaining(backup.storedName());
+        assertThat(zstd.sweepLeftovers()).as("a failed expand leaves no scratch file").isZero();
+    }
+
+    @Test
+    void aCompressedBackupsSidecar_withoutTheDatabasesSha_isDamaged() {
+        BackupRepository zstd = compressing();
+        zstd.prepare();
+        Backup backup = publish(zstd, "content", T0);
+        writeSidecar(backup.name(), backup.sidecar().sha256().orElseThrow() + "  " + backup.storedName() + "\n");
+
+        Sidecar sidecar = zstd.find(backup.name()).orElseThrow().sidecar();
+
+        assertThat(sidecar).isInstanceOf(Sidecar.Damaged.class);
+        assertThat(zstd.checkChecksum(backup.name()).status()).isEqualTo(ChecksumCheck.Status.DAMAGED_SIDECAR);
     }
 
     @Test

@@ -11,6 +11,9 @@ import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
+import dev.sqlitebackup.domain.model.StoredForm;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * In-memory {@link BackupRepository}: a folder of backups with sidecars and a scratch space, held in memory; the
@@ -47,14 +51,17 @@ public final class InMemoryBackupRepository implements BackupRepository {
     private final Folder state;
     private final Optional<DatabaseIdentity> database;
     private final BackupFolderLock folderLock;
+    /** The form new backups are stored in; it reads every form. */
+    private final InMemoryBackupCodec codec;
 
     /** A repository for whatever the folder holds: it checks and records no database. */
     public InMemoryBackupRepository(InMemoryFiles files, Path folder) {
-        this(files, folder, new Folder(), Optional.empty());
+        this(files, folder, new Folder(), Optional.empty(), InMemoryBackupCodec.plain());
     }
 
     private InMemoryBackupRepository(InMemoryFiles files, Path folder, Folder state,
-            Optional<DatabaseIdentity> database) {
+            Optional<DatabaseIdentity> database, InMemoryBackupCodec codec) {
+        this.codec = codec;
         this.files = files;
         this.folder = folder.normalize();
         this.scratch = this.folder.resolve(".sqlite-backup");
@@ -66,7 +73,12 @@ public final class InMemoryBackupRepository implements BackupRepository {
 
     /** Another repository over the same folder, for {@code database} (or, when empty, for whatever it holds). */
     public InMemoryBackupRepository forDatabase(Optional<DatabaseIdentity> of) {
-        return new InMemoryBackupRepository(files, folder, state, of);
+        return new InMemoryBackupRepository(files, folder, state, of, codec);
+    }
+
+    /** Another repository over the same folder, for the same database, that stores new backups compressed. */
+    public InMemoryBackupRepository compressing() {
+        return new InMemoryBackupRepository(files, folder, state, database, InMemoryBackupCodec.compressed());
     }
 
     /** The database the folder records, if any. */
@@ -105,25 +117,32 @@ public final class InMemoryBackupRepository implements BackupRepository {
         state.unusable = true;
     }
 
-    /** Adds a backup as if copied in by hand, with or without a sidecar. */
+    /** Adds a plain backup as if copied in by hand, with or without a sidecar. */
     public void put(BackupName name, byte[] content, boolean withSidecar) {
         state.exists = true;
-        files.write(locate(name), content);
+        files.write(folder.resolve(name.value()), content); // a plain backup, whatever else the folder holds
         if (withSidecar) {
             files.write(folder.resolve(name.sidecarName()), sidecarLine(sha256(content), name));
         }
     }
 
-    /** Flips the first byte of a backup, leaving its sidecar as it was. */
+    /** Flips a byte of a backup's stored file (the last: a compressed one's data), leaving its sidecar as it was. */
     public void tamper(BackupName name) {
         byte[] content = files.read(locate(name)).orElseThrow();
-        content[0] ^= 0x01;
+        content[StoredForm.ofFileName(locate(name).getFileName().toString()).orElseThrow().compressed()
+                ? content.length - 1 : 0] ^= 0x01;
         files.write(locate(name), content);
+    }
+
+    /** The stored bytes of a backup, in whatever form. */
+    public byte[] stored(BackupName name) {
+        return files.read(locate(name)).orElseThrow();
     }
 
     /** Replaces a backup's sidecar with {@code content}, as a person or a broken disk might. */
     public void writeSidecar(BackupName name, String content) {
-        files.write(folder.resolve(name.sidecarName()), content.getBytes(StandardCharsets.UTF_8));
+        files.write(sidecarOf(name, storedFile(name).isPresent() ? formOf(name) : StoredForm.PLAIN),
+                content.getBytes(StandardCharsets.UTF_8));
     }
 
     /** From now on the backup's bytes cannot be read (its checksum check fails as the real folder's does). */
@@ -214,14 +233,20 @@ public final class InMemoryBackupRepository implements BackupRepository {
             files.write(record, (database.get().value() + "\n").getBytes(StandardCharsets.UTF_8));
         }
         BackupName name = BackupName.at(takenAt);
-        while (files.exists(locate(name)) || files.exists(folder.resolve(name.sidecarName()))) {
+        while (storedFile(name).isPresent() || files.exists(sidecarOf(name, StoredForm.PLAIN))
+                || files.exists(sidecarOf(name, StoredForm.ZSTD))) {
             name = name.nextSecond();
         }
         String sha = stagedBackup.sha256().orElseGet(() -> sha256(content));
-        files.write(folder.resolve(name.sidecarName()), sidecarLine(sha, name));
-        files.write(locate(name), content);
+        StoredForm form = codec.form();
+        byte[] stored = codec.encode(content);
+        String storedSha = form.compressed() ? sha256(stored) : sha;
+        files.write(sidecarOf(name, form), Sidecar.written(name, form, storedSha, sha)
+                .getBytes(StandardCharsets.UTF_8));
+        files.write(folder.resolve(form.fileName(name)), stored);
         files.delete(stagedBackup.file());
-        return new Backup(name, content.length, Optional.of(sha));
+        return new Backup(name, form, stored.length, form.compressed()
+                ? new Sidecar.Recorded(storedSha, Optional.of(sha)) : new Sidecar.Recorded(sha));
     }
 
     @Override
@@ -229,6 +254,24 @@ public final class InMemoryBackupRepository implements BackupRepository {
         byte[] content = files.read(stagedBackup.file())
                 .orElseThrow(() -> new IllegalStateException("not staged: " + stagedBackup.file()));
         return new StagedBackup(stagedBackup.file(), sha256(content), content.length);
+    }
+
+    @Override
+    public StagedBackup expand(Backup backup) {
+        checkOwner();
+        Path file = locate(backup.name());
+        byte[] stored = files.read(file).orElseThrow(() -> new InvalidInputException("no backup " + backup.name()
+                + " in " + folder));
+        byte[] plain;
+        try {
+            plain = codec.decoding(new ByteArrayInputStream(stored), backup.form(), backup.storedName())
+                    .readAllBytes();
+        } catch (IOException e) {
+            throw new BackupFailedException("could not decode " + file + ": " + e.getMessage(), e);
+        }
+        StagedBackup staged = stage();
+        files.write(staged.file(), plain);
+        return new StagedBackup(staged.file(), sha256(plain), plain.length);
     }
 
     @Override
@@ -242,7 +285,8 @@ public final class InMemoryBackupRepository implements BackupRepository {
         List<Backup> backups = new ArrayList<>();
         for (Path p : files.under(folder)) {
             if (p.getParent().equals(folder)) {
-                BackupName.parse(p.getFileName().toString()).ifPresent(name -> backups.add(toBackup(name)));
+                StoredForm.backupOf(p.getFileName().toString()).filter(name -> locate(name).equals(p))
+                        .ifPresent(name -> backups.add(toBackup(name)));
             }
         }
         backups.sort(Comparator.comparing(Backup::name).reversed());
@@ -252,12 +296,22 @@ public final class InMemoryBackupRepository implements BackupRepository {
     @Override
     public Optional<Backup> find(BackupName name) {
         checkOwner();
-        return files.exists(locate(name)) ? Optional.of(toBackup(name)) : Optional.empty();
+        return storedFile(name).isPresent() ? Optional.of(toBackup(name)) : Optional.empty();
     }
 
     @Override
     public Path locate(BackupName name) {
-        return folder.resolve(name.value());
+        return storedFile(name).orElse(folder.resolve(name.value()));
+    }
+
+    /** The backup's stored file: the plain one when (by some hand) there is both. */
+    private Optional<Path> storedFile(BackupName name) {
+        return Stream.of(StoredForm.PLAIN, StoredForm.ZSTD).map(f -> folder.resolve(f.fileName(name)))
+                .filter(files::exists).findFirst();
+    }
+
+    private Path sidecarOf(BackupName name, StoredForm form) {
+        return folder.resolve(form.fileName(name) + BackupName.SIDECAR_SUFFIX);
     }
 
     @Override
@@ -274,16 +328,24 @@ public final class InMemoryBackupRepository implements BackupRepository {
     @Override
     public void delete(BackupName name) {
         checkOwner();
-        files.delete(folder.resolve(name.sidecarName()));
-        files.delete(locate(name));
+        for (StoredForm form : List.of(StoredForm.PLAIN, StoredForm.ZSTD)) {
+            files.delete(sidecarOf(name, form));
+            files.delete(folder.resolve(form.fileName(name)));
+        }
     }
 
     private Backup toBackup(BackupName name) {
-        return new Backup(name, files.read(locate(name)).orElseThrow().length, sidecar(name));
+        StoredForm form = formOf(name);
+        return new Backup(name, form, files.read(locate(name)).orElseThrow().length, sidecar(name));
+    }
+
+    private StoredForm formOf(BackupName name) {
+        return StoredForm.ofFileName(locate(name).getFileName().toString()).orElseThrow();
     }
 
     private Sidecar sidecar(BackupName name) {
-        return files.read(folder.resolve(name.sidecarName())).map(content -> Sidecar.parse(name, content))
+        StoredForm form = formOf(name);
+        return files.read(sidecarOf(name, form)).map(content -> Sidecar.parse(name, form, content))
                 .orElse(Sidecar.MISSING);
     }
 

@@ -53,6 +53,11 @@ class InMemoryBackupRepositoryTest extends BackupRepositoryContract {
     }
 
     @Override
+    protected BackupRepository compressing() {
+        return fake.compressing().forDatabase(Optional.empty());
+    }
+
+    @Override
     protected byte[] read(BackupName name) {
         return fake.files().read(fake.locate(name)).orElseThrow();
     }

@@ -177,10 +177,12 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
                 failuresToInject--;
                 throw new BackupFailedException(failure);
             }
-            byte[] content = files.read(file)
+            byte[] stored = files.read(file)
                     .orElseThrow(() -> new BackupFailedException(file + " does not exist"));
+            // a compressed local backup is decoded first: the store gets the plain database through its own codec
+            byte[] content = decoded(backup, stored);
             String sha = sha256(content);
-            if (content.length != backup.sizeBytes()
+            if (stored.length != backup.sizeBytes()
                     || backup.recordedSha256().filter(recorded -> !recorded.equalsIgnoreCase(sha)).isPresent()) {
                 throw new BackupFailedException("Drive: local backup " + file + " is not the verified "
                         + backup.name() + " (size or SHA-256 changed); not uploaded");
@@ -197,6 +199,16 @@ public final class InMemoryRemoteBackupStore implements RemoteBackupStore {
                 }
             }
             return putOwn(backup.name(), codec.form(), encoded(content), sha);
+        }
+    }
+
+    private byte[] decoded(Backup backup, byte[] stored) {
+        try {
+            return codec.decoding(new java.io.ByteArrayInputStream(stored), backup.form(), backup.storedName())
+                    .readAllBytes();
+        } catch (IOException e) {
+            throw new BackupFailedException("Drive: cannot read local backup " + backup.storedName() + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -73,23 +73,37 @@ public interface BackupRepository {
 
     /**
      * Makes a verified staged copy a backup: checksum, sidecar, owner-only mode, durably on disk, then the name of
-     * {@code takenAt}, or the next free second after it: an existing backup is never overwritten.
+     * {@code takenAt}, or the next free second after it (in any form): an existing backup is never overwritten. The
+     * repository stores it in its own form: as it is, or compressed (then the sidecar checks the stored file and
+     * keeps the staged copy's SHA-256 as the database's).
      */
     Backup publish(StagedBackup staged, Instant takenAt);
 
     /** Removes a staged copy that will not become a backup. Never fails. */
     void discard(StagedBackup staged);
 
-    /** The backups, newest first, each with what its sidecar says. */
+    /**
+     * The plain database of a compressed backup, decoded into a new scratch file whose SHA-256 and size are
+     * recorded; {@link #discard} it when done. Nothing in the folder changes.
+     *
+     * @throws dev.sqlitebackup.domain.model.BackupFailedException naming the stored file when it cannot be read or
+     *                                                             is damaged or cut short
+     */
+    StagedBackup expand(Backup backup);
+
+    /**
+     * The backups, newest first, one per timestamp whatever the form it is stored in (a folder may hold both), each
+     * with what its sidecar says.
+     */
     List<Backup> list();
 
     Optional<Backup> find(BackupName name);
 
-    /** Where a backup's bytes are, for reading. */
+    /** Where a backup's stored file is, in whatever form it is stored, for reading. */
     Path locate(BackupName name);
 
     /**
-     * Reads the backup and compares its SHA-256 with what its sidecar says: a sidecar that exists but is not exactly
+     * Reads the backup's stored file and compares its SHA-256 with what its sidecar says: a sidecar that exists but is not exactly
      * one {@code sha256sum} line for exactly this backup is {@link dev.sqlitebackup.domain.model.Sidecar.Damaged},
      * never taken for a missing one.
      *
@@ -97,7 +111,10 @@ public interface BackupRepository {
      */
     ChecksumCheck checkChecksum(BackupName name);
 
-    /** Deletes a backup, then its sidecar (so a crash in between never leaves a backup without one). */
+    /**
+     * Deletes a backup, in every form it is stored in, then its sidecar (so a crash in between never leaves a backup
+     * without one).
+     */
     void delete(BackupName name);
 
     /** The folders {@link #prepare()} created, outermost first; none when the folder was ready already. */

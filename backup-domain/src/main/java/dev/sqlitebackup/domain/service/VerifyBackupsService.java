@@ -89,8 +89,8 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
         }
         try {
             // the stored bytes are as recorded; now the database they decode to, against the SHA-256 taken at publish
-            ChecksumCheck database = checksum.status() == ChecksumCheck.Status.NO_SIDECAR ? checksum
-                    : ChecksumCheck.of(backup.recordedSha256(), plain.sha256().orElseThrow());
+            // (without a sidecar there is no SHA-256 to hold it to: reported as such, with the database's own)
+            ChecksumCheck database = ChecksumCheck.of(backup.recordedSha256(), plain.sha256().orElseThrow());
             IntegrityReport integrity = snapshotter.check(plain.file(), level);
             return then.apply(new VerificationReport(backup, database, integrity), plain.file());
         } finally {

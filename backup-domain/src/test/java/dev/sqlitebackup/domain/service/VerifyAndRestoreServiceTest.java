@@ -105,6 +105,23 @@ class VerifyAndRestoreServiceTest {
     }
 
     @Test
+    void aCompressedBackupWithoutItsSidecar_isReported_andStillRestoresThePlainDatabase() {
+        putCompressed(NEW, bytes("new, compressed, sidecar lost"));
+        Path stored = repository.locate(NEW);
+        repository.files().delete(Path.of(stored + BackupName.SIDECAR_SUFFIX));
+
+        VerificationReport report = verify.verify(new VerifyBackupsUseCase.Command("latest", VerifyLevel.QUICK))
+                .get(0);
+        RestoreResult result = restore.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER));
+
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.summary()).contains("no sidecar");
+        assertThat(result.backup().name()).isEqualTo(NEW);
+        assertThat(repository.files().read(TARGET)).contains(bytes("new, compressed, sidecar lost"));
+        assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
     void aFlippedByteInACompressedBackup_failsVerify_andRestoreInstallsNothing() {
         putCompressed(NEW, bytes("precious"));
         repository.tamper(NEW);

@@ -21,10 +21,11 @@
 #      /dev/shm) through the real DriveRemoteBackupStore and ZstdAgeBackupCodec, timed inside its JVM after a
 #      warm-up copy, vs `zstd -N -T1 FILE | age -r KEY > /dev/null` timed around the pipeline; rates in MB/s of
 #      database; target: the tool's at least 0.8x the pipeline's
-#   3. memory: peak RSS (GNU time) of the uploading JVM, default heap settings, for each of --rss-sizes; target:
-#      flat. The 4 GiB-class databases are the --size-mb database's rows copied (cheaper than drawing new words;
+#   3. memory: peak RSS (GNU time) of the uploading JVM, default heap settings (--runs runs) and with -Xmx64m (one
+#      run), for each of --rss-sizes; target: flat. The 4 GiB-class databases are the --size-mb database's rows copied (cheaper than drawing new words;
 #      zstd's window at these levels is a few MiB, so the copies compress like the original)
-# The harness is dev.sqlitebackup.app.bench.Benchmarks (modes fake-drive and offsite) from backup-app's test
+# Also, untimed in the table: CPU seconds of each side, and the copy's parts alone (Benchmarks offsite-parts).
+# The harness is dev.sqlitebackup.app.bench.Benchmarks (modes fake-drive, offsite, offsite-parts) from backup-app's test
 # sources, built once with `mvn -pl backup-app -am test-compile dependency:build-classpath` and copied.
 set -euo pipefail
 
@@ -35,6 +36,7 @@ SIZE_MB=1024
 RSS_SIZES="100 1024 4096"
 RUNS=3
 LEVEL=3
+FIXED_HEAP_MB=64
 WORK=""
 KEEP=0
 
@@ -225,23 +227,37 @@ exec 4>"$WORK/fake.fifo"   # the fake serves until this closes
 for _ in $(seq 300); do [[ -f "$WORK/fake.info" ]] && break; sleep 0.1; done
 [[ -f "$WORK/fake.info" ]] || { cat "$WORK/logs/fake" >&2; die "FakeDrive did not start"; }
 
-# offsite LABEL FILE: one off-site copy in a fresh JVM; appends "seconds MB/s stored_bytes rss_kib" to results/LABEL
+# CPU seconds (user + system) the fake has used so far
+fake_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$FAKE_PID/stat"; }
+# offsite LABEL FILE [JVM FLAGS...]: one off-site copy in a fresh JVM; appends "seconds MB/s stored_bytes rss_kib
+# jvm_cpu_s fake_cpu_s" to results/LABEL (CPU of the whole JVM, start and warm-up copy included)
 offsite() {
-  local label="$1" file="$2" log="$WORK/logs/offsite.$1" rc=0
-  /usr/bin/time -v -o "$WORK/logs/time.$label" java -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks \
+  local label="$1" file="$2" log="$WORK/logs/offsite.$1" rc=0 f0 f1; shift 2
+  f0=$(fake_cpu)
+  /usr/bin/time -v -o "$WORK/logs/time.$label" java "$@" -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks \
     offsite "$file" "$WORK/fake.info" "$RECIPIENT" "$LEVEL" >"$log" 2>&1 || rc=$?
+  f1=$(fake_cpu)
   [[ $rc -eq 0 ]] || { tail -n 30 "$log" >&2; die "the off-site copy failed ($rc)"; }
   echo "$(awk '/^offsite_s/ {print $2}' "$log") $(awk '/^offsite_mb_s/ {print $2}' "$log")" \
        "$(awk '/^stored_bytes/ {print $2}' "$log")" \
-       "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/logs/time.$label")" >>"$WORK/results/$label"
+       "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/logs/time.$label")" \
+       "$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$WORK/logs/time.$label")" \
+       "$(awk -v a="$f0" -v b="$f1" 'BEGIN {printf "%.2f", b - a}')" >>"$WORK/results/$label"
 }
-# pipeline FILE: `zstd -N -T1 FILE | age -r KEY > /dev/null`, timed around the pipeline; appends "seconds MB/s"
+# pipeline FILE: `zstd -N -T1 FILE | age -r KEY > /dev/null`, timed around the pipeline; appends "seconds MB/s
+# cpu_s" (CPU of both processes, from bash's times)
 pipeline() {
-  local t0 t1
+  local t0 t1 c0 c1
+  times >"$WORK/logs/times0"   # a builtin in this shell: $(times) would be a fresh subshell's, children none
   t0=$(date +%s%N)
   zstd "-$LEVEL" -T1 -q -c "$1" | age -r "$RECIPIENT" >/dev/null
   t1=$(date +%s%N)
-  awk -v ns=$((t1 - t0)) -v b="$DB_BYTES" 'BEGIN {printf "%.3f %.1f\n", ns / 1e9, b / 1e6 / (ns / 1e9)}' \
+  times >"$WORK/logs/times1"
+  c0=$(tail -n1 "$WORK/logs/times0"); c1=$(tail -n1 "$WORK/logs/times1")
+  awk -v ns=$((t1 - t0)) -v b="$DB_BYTES" -v c0="$c0" -v c1="$c1" '
+    function s(t) { split(t, p, "m"); sub(/s$/, "", p[2]); return p[1] * 60 + p[2] }
+    BEGIN { split(c0, a, " "); split(c1, z, " ")
+            printf "%.3f %.1f %.2f\n", ns / 1e9, b / 1e6 / (ns / 1e9), s(z[1]) + s(z[2]) - s(a[1]) - s(a[2]) }' \
     >>"$WORK/results/pipeline"
 }
 
@@ -273,12 +289,18 @@ TOOL_S=$(awk '{print $1}' "$WORK/results/main" | median)
 TOOL_RATE=$(awk '{print $2}' "$WORK/results/main" | median)
 MAIN_RSS=$(awk '{print $4}' "$WORK/results/main" | sort -n | tail -n1)
 
+# ---------------------------------------------------------------- where the time goes
+echo "The off-site copy's parts alone, one pass each after a warm-up pass (load before: $(loadavg)) ..."
+java -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks offsite-parts "$DB" "$RECIPIENT" "$LEVEL" \
+  >"$WORK/logs/parts" 2>&1 || { cat "$WORK/logs/parts" >&2; die "offsite-parts failed"; }
+
 # ---------------------------------------------------------------- 3. memory by size
 echo "Peak RSS by database size: $RSS_SIZES MiB ..."
 RSS_ROWS=()
 for s in $RSS_SIZES; do
   if [[ "$s" -eq "$SIZE_MB" ]]; then
-    RSS_ROWS+=("| $s | $(file_mib "$DB") | $(mib "$MAIN_RSS") | $RUNS (the throughput runs above) | $(secs "$(awk "BEGIN {print $TOOL_S * 1000}")") |")
+    sync; offsite "main-xmx$FIXED_HEAP_MB" "$DB" "-Xmx${FIXED_HEAP_MB}m"
+    RSS_ROWS+=("| $s | $(file_mib "$DB") | $(mib "$MAIN_RSS") | $RUNS (the throughput runs above) | $TOOL_S | $(mib "$(awk '{print $4}' "$WORK/results/main-xmx$FIXED_HEAP_MB")") |")
     continue
   fi
   other="$WORK/text-$s.db"
@@ -287,7 +309,8 @@ for s in $RSS_SIZES; do
   cat "$other" >/dev/null
   rm -f "$WORK/results/rss-$s"
   for ((i = 1; i <= RUNS; i++)); do sync; offsite "rss-$s" "$other"; done
-  RSS_ROWS+=("| $s | $(file_mib "$other") | $(mib "$(awk '{print $4}' "$WORK/results/rss-$s" | sort -n | tail -n1)") | $RUNS | $(awk '{print $1}' "$WORK/results/rss-$s" | median) |")
+  sync; offsite "rss-$s-xmx$FIXED_HEAP_MB" "$other" "-Xmx${FIXED_HEAP_MB}m"
+  RSS_ROWS+=("| $s | $(file_mib "$other") | $(mib "$(awk '{print $4}' "$WORK/results/rss-$s" | sort -n | tail -n1)") | $RUNS | $(awk '{print $1}' "$WORK/results/rss-$s" | median) | $(mib "$(awk '{print $4}' "$WORK/results/rss-$s-xmx$FIXED_HEAP_MB")") |")
   rm -f -- "$other" "$other.sha256"
 done
 
@@ -311,10 +334,20 @@ echo "Load average after each interleaved run (1, 5, 15 min): $LOADS."
 echo
 echo "Peak RSS of the uploading JVM (default heap settings) by database size:"
 echo
-echo "| database (requested MiB) | database (actual MiB) | peak RSS MiB (max of runs) | runs | median copy s |"
-echo "|---:|---:|---:|---:|---:|"
+echo "| database (requested MiB) | database (actual MiB) | peak RSS MiB (max of runs) | runs | median copy s | peak RSS MiB with -Xmx${FIXED_HEAP_MB}m (1 run) |"
+echo "|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${RSS_ROWS[@]}"
 echo
-echo "Raw runs (pipeline: s MB/s; off-site: s MB/s stored_bytes rss_kib):"
+echo "CPU seconds (user + system), median of the interleaved runs: pipeline $(awk '{print $3}' "$WORK/results/pipeline" | median)," \
+     "uploading JVM $(awk '{print $5}' "$WORK/results/main" | median) (JVM start and a 1 MiB warm-up copy included)," \
+     "FakeDrive's JVM during a copy $(awk '{print $6}' "$WORK/results/main" | median)."
+echo
+echo "The off-site copy's parts alone, each one pass over the database in one JVM (best of 2, warm):"
+echo
+echo '```'
+sed -n 's/^part //p' "$WORK/logs/parts"
+echo '```'
+echo
+echo "Raw runs (pipeline: s MB/s cpu_s; off-site: s MB/s stored_bytes rss_kib jvm_cpu_s fake_cpu_s):"
 for f in "$WORK"/results/*; do echo "  $(basename "$f"): $(tr '\n' ';' <"$f" | sed 's/;$//; s/;/; /g')"; done
 echo "Load average at the end: $(loadavg)"

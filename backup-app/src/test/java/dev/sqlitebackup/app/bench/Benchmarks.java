@@ -41,6 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *                                 the off-site copy of FILE: zstd at LEVEL and age to RECIPIENT (age1...), digested
  *                                 and uploaded to that fake in one pass; print seconds, plain MB/s and stored bytes,
  *                                 then delete the copy from the fake (untimed)
+ *   offsite-parts FILE RECIPIENT LEVEL
+ *                                 the off-site copy's parts alone, each a pass over FILE in this JVM (after a warm-up
+ *                                 pass): zstd as the codec runs it and as zstd -T1 does, zstd + age, SHA-256, MD5
  *   writer DB LOG                 commit "insert a row, count it" in a loop on DB until stdin ends; per commit, write
  *                                 "end-epoch-micros duration-micros" to LOG
  *   load DIR                      ten backups back to back in-process while a writer commits, in WAL and in DELETE
@@ -63,6 +66,7 @@ public final class Benchmarks {
                     args.length > 3 ? Integer.parseInt(args[3]) : DriveSettings.DEFAULT_CHUNK_MB);
             case "offsite" -> offsite(Path.of(arg(args, 1)), Path.of(arg(args, 2)), arg(args, 3),
                     Integer.parseInt(arg(args, 4)));
+            case "offsite-parts" -> offsiteParts(Path.of(arg(args, 1)), arg(args, 2), Integer.parseInt(arg(args, 3)));
             case "writer" -> writer(Path.of(arg(args, 1)), Path.of(arg(args, 2)));
             case "load" -> load(Path.of(arg(args, 1)));
             default -> usage();
@@ -78,7 +82,7 @@ public final class Benchmarks {
 
     private static void usage() {
         System.err.println("usage: Benchmarks plan | fake-drive INFO | upload FILE INFO [CHUNK_MB]"
-                + " | offsite FILE INFO RECIPIENT LEVEL | writer DB LOG"
+                + " | offsite FILE INFO RECIPIENT LEVEL | offsite-parts FILE RECIPIENT LEVEL | writer DB LOG"
                 + " | load DIR");
         System.exit(2);
     }
@@ -234,6 +238,61 @@ public final class Benchmarks {
                     100.0 * remote.sizeBytes() / size);
         } finally {
             Files.deleteIfExists(credentials);
+        }
+    }
+
+    /** Where the off-site copy's time goes: each part alone, one pass over the file each, in MB/s of database. */
+    private static void offsiteParts(Path file, String recipient, int level) throws Exception {
+        long size = Files.size(file);
+        CodecSettings zstdOnly = new CodecSettings(true, level, List.of(), List.of());
+        CodecSettings zstdAge = new CodecSettings(true, level, List.of(AgeRecipient.parse(recipient)), List.of());
+        CodecSettings ageOnly = new CodecSettings(false, level, List.of(AgeRecipient.parse(recipient)), List.of());
+        java.util.Map<String, ThrowingSink> parts = new java.util.LinkedHashMap<>();
+        parts.put("codec zstd (1 worker, 1 MiB jobs)", out -> new ZstdAgeBackupCodec(zstdOnly).encoding(out));
+        parts.put("zstd-jni, no worker (as zstd -T1)", out -> new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(
+                out, level).setChecksum(true));
+        parts.put("codec zstd+age", out -> new ZstdAgeBackupCodec(zstdAge).encoding(out));
+        parts.put("codec age alone (no zstd)", out -> new ZstdAgeBackupCodec(ageOnly).encoding(out));
+        parts.put("SHA-256", out -> new java.security.DigestOutputStream(out,
+                java.security.MessageDigest.getInstance("SHA-256")));
+        parts.put("MD5", out -> new java.security.DigestOutputStream(out, java.security.MessageDigest.getInstance("MD5")));
+        for (var part : parts.entrySet()) {
+            long[] stored = new long[1];
+            double best = Double.MAX_VALUE;
+            for (int run = 0; run < 2; run++) { // the first pass warms up
+                CountingSink sink = new CountingSink();
+                long t0 = System.nanoTime();
+                try (var in = Files.newInputStream(file); var out = part.getValue().open(sink)) {
+                    byte[] block = new byte[64 * 1024];
+                    for (int n; (n = in.read(block)) > 0; ) {
+                        out.write(block, 0, n);
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                best = Math.min(best, seconds);
+                stored[0] = sink.count;
+            }
+            System.out.printf("part %-40s %6.2f s %7.1f MB/s -> %d bytes%n", part.getKey(), best, size / 1e6 / best,
+                    stored[0]);
+        }
+    }
+
+    private interface ThrowingSink {
+        java.io.OutputStream open(java.io.OutputStream out) throws Exception;
+    }
+
+    /** Counts and discards. */
+    private static final class CountingSink extends java.io.OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
         }
     }
 

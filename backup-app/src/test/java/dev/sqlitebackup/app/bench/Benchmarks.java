@@ -1,5 +1,6 @@
 package dev.sqlitebackup.app.bench;
 
+import dev.sqlitebackup.adapters.codec.AgeRecipient;
 import dev.sqlitebackup.adapters.codec.CodecSettings;
 import dev.sqlitebackup.adapters.codec.ZstdAgeBackupCodec;
 import dev.sqlitebackup.adapters.drive.DriveRemoteBackupStore;
@@ -10,6 +11,7 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
+import dev.sqlitebackup.domain.model.StoredForm;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -35,6 +37,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   plan                          time RetentionPolicy.DEFAULT.plan over 100,000 hourly backups (best of 5, warm)
  *   fake-drive INFO               serve a FakeDrive on loopback, write its address and secrets to INFO, until stdin ends
  *   upload FILE INFO [CHUNK_MB]   upload FILE through the real DriveRemoteBackupStore to that fake; print MB/s
+ *   offsite FILE INFO RECIPIENT LEVEL
+ *                                 the off-site copy of FILE: zstd at LEVEL and age to RECIPIENT (age1...), digested
+ *                                 and uploaded to that fake in one pass; print seconds, plain MB/s and stored bytes,
+ *                                 then delete the copy from the fake (untimed)
+ *   offsite-parts FILE RECIPIENT LEVEL
+ *                                 the off-site copy's parts alone, each a pass over FILE in this JVM (after a warm-up
+ *                                 pass): zstd as the codec runs it and as zstd -T1 does, zstd + age, SHA-256, MD5
  *   writer DB LOG                 commit "insert a row, count it" in a loop on DB until stdin ends; per commit, write
  *                                 "end-epoch-micros duration-micros" to LOG
  *   load DIR                      ten backups back to back in-process while a writer commits, in WAL and in DELETE
@@ -55,6 +64,9 @@ public final class Benchmarks {
             case "fake-drive" -> fakeDrive(Path.of(arg(args, 1)));
             case "upload" -> upload(Path.of(arg(args, 1)), Path.of(arg(args, 2)),
                     args.length > 3 ? Integer.parseInt(args[3]) : DriveSettings.DEFAULT_CHUNK_MB);
+            case "offsite" -> offsite(Path.of(arg(args, 1)), Path.of(arg(args, 2)), arg(args, 3),
+                    Integer.parseInt(arg(args, 4)));
+            case "offsite-parts" -> offsiteParts(Path.of(arg(args, 1)), arg(args, 2), Integer.parseInt(arg(args, 3)));
             case "writer" -> writer(Path.of(arg(args, 1)), Path.of(arg(args, 2)));
             case "load" -> load(Path.of(arg(args, 1)));
             default -> usage();
@@ -69,7 +81,8 @@ public final class Benchmarks {
     }
 
     private static void usage() {
-        System.err.println("usage: Benchmarks plan | fake-drive INFO | upload FILE INFO [CHUNK_MB] | writer DB LOG"
+        System.err.println("usage: Benchmarks plan | fake-drive INFO | upload FILE INFO [CHUNK_MB]"
+                + " | offsite FILE INFO RECIPIENT LEVEL | offsite-parts FILE RECIPIENT LEVEL | writer DB LOG"
                 + " | load DIR");
         System.exit(2);
     }
@@ -130,22 +143,27 @@ public final class Benchmarks {
         }
     }
 
-    private static void upload(Path file, Path info, int chunkMb) throws Exception {
+    /** Settings that reach the fake described by {@code info}, with its credentials written to {@code credentials}. */
+    private static DriveSettings fakeDriveSettings(Path info, Path credentials, int chunkMb) throws IOException {
         Properties p = new Properties();
         try (var in = Files.newBufferedReader(info)) {
             p.load(in);
         }
+        Files.writeString(credentials, """
+                {"type": "authorized_user", "client_id": "%s", "client_secret": "%s", "refresh_token": "%s",
+                 "token_uri": "%s"}
+                """.formatted(p.getProperty("clientId"), p.getProperty("clientSecret"),
+                p.getProperty("refreshToken"), p.getProperty("tokenUri")));
+        return new DriveSettings(credentials, DriveSettings.DEFAULT_FOLDER, Optional.empty(),
+                Optional.of(URI.create(p.getProperty("rootUrl"))), chunkMb * 1024 * 1024,
+                DriveSettings.DEFAULT_RETRY_ATTEMPTS, DriveSettings.DEFAULT_INITIAL_BACKOFF,
+                DriveSettings.DEFAULT_CONNECT_TIMEOUT, DriveSettings.DEFAULT_READ_TIMEOUT);
+    }
+
+    private static void upload(Path file, Path info, int chunkMb) throws Exception {
         Path credentials = Files.createTempFile("bench-drive-credentials", ".json");
         try {
-            Files.writeString(credentials, """
-                    {"type": "authorized_user", "client_id": "%s", "client_secret": "%s", "refresh_token": "%s",
-                     "token_uri": "%s"}
-                    """.formatted(p.getProperty("clientId"), p.getProperty("clientSecret"),
-                    p.getProperty("refreshToken"), p.getProperty("tokenUri")));
-            DriveSettings settings = new DriveSettings(credentials, DriveSettings.DEFAULT_FOLDER, Optional.empty(),
-                    Optional.of(URI.create(p.getProperty("rootUrl"))), chunkMb * 1024 * 1024,
-                    DriveSettings.DEFAULT_RETRY_ATTEMPTS, DriveSettings.DEFAULT_INITIAL_BACKOFF,
-                    DriveSettings.DEFAULT_CONNECT_TIMEOUT, DriveSettings.DEFAULT_READ_TIMEOUT);
+            DriveSettings settings = fakeDriveSettings(info, credentials, chunkMb);
             long size = Files.size(file);
             Optional<String> sha = sidecar(file);
             double mb = size / 1e6;
@@ -175,6 +193,106 @@ public final class Benchmarks {
                     mb / seconds);
         } finally {
             Files.deleteIfExists(credentials);
+        }
+    }
+
+    /**
+     * The off-site copy as the tool makes it: the local file read once, SHA-256 beside it, zstd, age, MD5 of the
+     * stored bytes and the upload in one pass. The SHA-256 comes from the sidecar, as the tool has it recorded at
+     * publish; without one the store would digest the whole file first, which the tool never does.
+     */
+    private static void offsite(Path file, Path info, String recipient, int level) throws Exception {
+        Path credentials = Files.createTempFile("bench-drive-credentials", ".json");
+        try {
+            DriveSettings settings = fakeDriveSettings(info, credentials, DriveSettings.DEFAULT_CHUNK_MB);
+            long size = Files.size(file);
+            Optional<String> sha = sidecar(file);
+            if (sha.isEmpty()) {
+                throw new IllegalStateException("no sidecar " + file + BackupName.SIDECAR_SUFFIX + " with its SHA-256");
+            }
+            DriveRemoteBackupStore store = new DriveRemoteBackupStore(settings, new ZstdAgeBackupCodec(
+                    new CodecSettings(true, level, List.of(AgeRecipient.parse(recipient)), List.of())));
+
+            // a warm-up copy of a small file through the same codec: connection, token, folder, classes, zstd's
+            // native library; then deleted, so the fake holds nothing else
+            Path small = Files.createTempFile("bench-warm", ".db");
+            Files.write(small, new byte[1 << 20]);
+            store.delete(store.upload(new Backup(BackupName.at(Instant.parse("2020-01-01T00:00:00Z")), 1 << 20,
+                    Optional.empty()), small));
+            Files.delete(small);
+
+            Backup backup = new Backup(BackupName.at(Instant.now().truncatedTo(ChronoUnit.SECONDS)), size, sha);
+            long t0 = System.nanoTime();
+            RemoteBackup remote = store.upload(backup, file);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (remote.form() != StoredForm.ZSTD_AGE || !remote.sha256().equals(sha)) {
+                throw new IllegalStateException("uploaded " + remote + ", not a zstd+age copy of " + file);
+            }
+            store.delete(remote);
+            System.out.printf("offsite_s %.3f%n", seconds);
+            System.out.printf("offsite_mb_s %.1f%n", size / 1e6 / seconds);
+            System.out.printf("stored_bytes %d%n", remote.sizeBytes());
+            System.out.printf("off-site copy of %s (%d bytes, zstd -%d, age to 1 recipient, %d MiB chunks) in %.2f s:"
+                    + " %.1f MB/s of database, %d bytes stored (%.2f %% of the database)%n", file.getFileName(), size,
+                    level, DriveSettings.DEFAULT_CHUNK_MB, seconds, size / 1e6 / seconds, remote.sizeBytes(),
+                    100.0 * remote.sizeBytes() / size);
+        } finally {
+            Files.deleteIfExists(credentials);
+        }
+    }
+
+    /** Where the off-site copy's time goes: each part alone, one pass over the file each, in MB/s of database. */
+    private static void offsiteParts(Path file, String recipient, int level) throws Exception {
+        long size = Files.size(file);
+        CodecSettings zstdOnly = new CodecSettings(true, level, List.of(), List.of());
+        CodecSettings zstdAge = new CodecSettings(true, level, List.of(AgeRecipient.parse(recipient)), List.of());
+        CodecSettings ageOnly = new CodecSettings(false, level, List.of(AgeRecipient.parse(recipient)), List.of());
+        java.util.Map<String, ThrowingSink> parts = new java.util.LinkedHashMap<>();
+        parts.put("codec zstd (1 worker, 1 MiB jobs)", out -> new ZstdAgeBackupCodec(zstdOnly).encoding(out));
+        parts.put("zstd-jni, no worker (as zstd -T1)", out -> new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(
+                out, level).setChecksum(true));
+        parts.put("codec zstd+age", out -> new ZstdAgeBackupCodec(zstdAge).encoding(out));
+        parts.put("codec age alone (no zstd)", out -> new ZstdAgeBackupCodec(ageOnly).encoding(out));
+        parts.put("SHA-256", out -> new java.security.DigestOutputStream(out,
+                java.security.MessageDigest.getInstance("SHA-256")));
+        parts.put("MD5", out -> new java.security.DigestOutputStream(out, java.security.MessageDigest.getInstance("MD5")));
+        for (var part : parts.entrySet()) {
+            long[] stored = new long[1];
+            double best = Double.MAX_VALUE;
+            for (int run = 0; run < 2; run++) { // the first pass warms up
+                CountingSink sink = new CountingSink();
+                long t0 = System.nanoTime();
+                try (var in = Files.newInputStream(file); var out = part.getValue().open(sink)) {
+                    byte[] block = new byte[64 * 1024];
+                    for (int n; (n = in.read(block)) > 0; ) {
+                        out.write(block, 0, n);
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                best = Math.min(best, seconds);
+                stored[0] = sink.count;
+            }
+            System.out.printf("part %-40s %6.2f s %7.1f MB/s -> %d bytes%n", part.getKey(), best, size / 1e6 / best,
+                    stored[0]);
+        }
+    }
+
+    private interface ThrowingSink {
+        java.io.OutputStream open(java.io.OutputStream out) throws Exception;
+    }
+
+    /** Counts and discards. */
+    private static final class CountingSink extends java.io.OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
         }
     }
 

@@ -9,24 +9,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The standard tools that must agree with the codec: {@code age}, {@code age-keygen} and {@code zstd} (Debian's
- * packages {@code age} and {@code zstd}, which {@code .ci/run} installs). Missing in CI ({@code CI=true}) fails the
+ * The standard tools that must agree with the tool's files: {@code age}, {@code age-keygen}, {@code zstd} and
+ * {@code sha256sum} (Debian's packages {@code age}, {@code zstd} and {@code coreutils}, which {@code .ci/run}
+ * installs). Missing in CI ({@code CI=true}) fails the
  * test; elsewhere it is skipped, saying why.
  */
-final class StandardTools {
+public final class StandardTools {
+
+    /** The Debian package of a tool whose package is named otherwise. */
+    private static final Map<String, String> PACKAGES = Map.of("age-keygen", "age", "sha256sum", "coreutils");
 
     private StandardTools() {
     }
 
-    static void require(String... tools) {
+    public static void require(String... tools) {
         for (String tool : tools) {
             if (!onPath(tool)) {
-                String reason = tool + " is not installed (Debian package '" + (tool.startsWith("age") ? "age" : tool)
-                        + "', which .ci/run installs), so the codec is not checked against it";
+                String reason = tool + " is not installed (Debian package '" + PACKAGES.getOrDefault(tool, tool)
+                        + "', which .ci/run installs), so the tool's files are not checked against it";
                 if ("true".equals(System.getenv("CI"))) {
                     fail(reason + "; in CI it must be there");
                 }
@@ -43,7 +48,7 @@ final class StandardTools {
     }
 
     /** Runs {@code command} in {@code dir}; it must exit 0. Returns what it printed on stdout, stripped. */
-    static String run(Path dir, String... command) {
+    public static String run(Path dir, String... command) {
         try {
             Path out = Files.createTempFile(dir, "tool-out", ".txt");
             Path err = Files.createTempFile(dir, "tool-err", ".txt");

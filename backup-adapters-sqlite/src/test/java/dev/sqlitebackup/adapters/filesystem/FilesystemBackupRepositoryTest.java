@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.sqlitebackup.adapters.codec.CodecSettings;
+import dev.sqlitebackup.adapters.codec.StandardTools;
 import dev.sqlitebackup.adapters.codec.ZstdAgeBackupCodec;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupName;
@@ -34,7 +35,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -464,7 +464,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
      */
     @Test
     void theSidecarRule_agreesWithTheRealSha256sum_onEveryForm() throws Exception {
-        Assumptions.assumeTrue(sha256sumAvailable(), "sha256sum (coreutils) is not installed");
+        StandardTools.require("sha256sum");
         repository.prepare();
         Backup backup = publish("agreement", T0);
         String sha = backup.recordedSha256().orElseThrow();
@@ -501,8 +501,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
 
     @Test
     void aCompressedBackup_isChecked_bySha256sumStrict_andZstdDRestoresTheExactDatabaseBytes() throws Exception {
-        Assumptions.assumeTrue(sha256sumAvailable(), "sha256sum (coreutils) is not installed");
-        Assumptions.assumeTrue(zstdAvailable(), "zstd is not installed (.ci/run installs it)");
+        StandardTools.require("sha256sum", "zstd");
         BackupRepository zstd = compressing();
         zstd.prepare();
         byte[] plain = "a database, mostly text; ".repeat(5000).getBytes(StandardCharsets.UTF_8);
@@ -527,10 +526,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         assertThat(check.waitFor()).as(output).isZero();
         assertThat(output).isEqualTo(storedName + ": OK\n");
 
-        Process unzstd = new ProcessBuilder("zstd", "-d", "-q", storedName, "-o", "restored.db")
-                .directory(folder.toFile()).redirectErrorStream(true).start();
-        String said = new String(unzstd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(unzstd.waitFor()).as(said).isZero();
+        StandardTools.run(folder, "zstd", "-d", "-q", storedName, "-o", "restored.db");
         assertThat(folder.resolve("restored.db")).hasBinaryContent(plain);
 
         // and a flipped byte fails both sha256sum and the tool
@@ -570,31 +566,11 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         assertThat(namesIn(folder)).containsExactly(".sqlite-backup");
     }
 
-    private static boolean zstdAvailable() {
-        try {
-            Process p = new ProcessBuilder("zstd", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
     private boolean sha256sumCheck(String sidecar) throws Exception {
         Process p = new ProcessBuilder("sha256sum", "-c", "--strict", sidecar).directory(folder.toFile())
                 .redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         return p.waitFor() == 0;
-    }
-
-    private static boolean sha256sumAvailable() {
-        try {
-            Process p = new ProcessBuilder("sha256sum", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.sqlitebackup.app.e2e;
 
+import static dev.sqlitebackup.app.e2e.DriveCopies.sidecarSha256;
+import static dev.sqlitebackup.app.e2e.DriveCopies.single;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonArray;
@@ -11,15 +13,12 @@ import dev.sqlitebackup.adapters.drive.FakeDrive.FakeFile;
 import dev.sqlitebackup.adapters.drive.FakeDrive.Fault;
 import dev.sqlitebackup.adapters.drive.FakeDrive.Op;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DriveJarIT {
 
-    private static final Pattern BACKUP = Pattern.compile("backup-\\d{4}-\\d{2}-\\d{2}-\\d{6}\\.db");
     private static final String FOLDER = "SQLite Backups";
     private static final String NOT_ENCRYPTED = "Drive copies are not encrypted: set AGE_RECIPIENTS";
     /** About 2.5 MB of database: three chunks of DRIVE_CHUNK_MB=1. */
@@ -276,29 +274,16 @@ class DriveJarIT {
     }
 
     private List<Path> backups() throws IOException {
-        Path dir = home.resolve("backups").resolve("app.db");
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> BACKUP.matcher(p.getFileName().toString()).matches()).sorted().toList();
-        }
+        return DriveCopies.backups(home.resolve("backups").resolve("app.db"));
     }
 
     private List<FakeFile> folders() {
-        return fake.files().stream().filter(FakeFile::isFolder).filter(f -> f.name.equals(FOLDER)).toList();
+        return DriveCopies.folders(fake, FOLDER);
     }
 
     /** The tool's files in its folder. */
     private List<FakeFile> toolFiles() {
-        return folders().stream().flatMap(folder -> fake.childrenOf(folder.id).stream())
-                .filter(f -> "1".equals(f.appProperties.get("sqlite-backup"))).toList();
-    }
-
-    private static <T> T single(List<T> list) {
-        assertThat(list).hasSize(1);
-        return list.get(0);
-    }
-
-    private static String sidecarSha256(Path backup) throws IOException {
-        return Files.readString(Path.of(backup + ".sha256"), StandardCharsets.UTF_8).strip().split("\\s+")[0];
+        return DriveCopies.toolFiles(fake, FOLDER);
     }
 
     private static String string(JsonObject o, String field) {

@@ -1,5 +1,8 @@
 package dev.sqlitebackup.app.e2e;
 
+import static dev.sqlitebackup.app.e2e.DriveCopies.backups;
+import static dev.sqlitebackup.app.e2e.DriveCopies.sidecarSha256;
+import static dev.sqlitebackup.app.e2e.DriveCopies.single;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sqlitebackup.adapters.drive.FakeDrive;
@@ -147,9 +150,7 @@ class OffsiteFormsIT {
     @Test
     void aDatabaseOfRandomPages_roundTripsCompressedAndEncrypted() throws Exception {
         Path random = home.resolve("random.db");
-        Sqlite.exec(random, "CREATE TABLE blobs(b BLOB)",
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
-                        + "INSERT INTO blobs SELECT randomblob(3000) FROM n");
+        randomPages(random, 1000);
         JarProcess jar = drive().env("AGE_RECIPIENTS", recipient).env("AGE_IDENTITY_FILE", identity.toString());
 
         JarProcess.Result run = run(jar, "run", "--database", "random.db");
@@ -168,9 +169,7 @@ class OffsiteFormsIT {
     @Test
     void faultsDuringAnEncryptedUpload_endWithExactlyOneCopy_thatDecryptsToTheBackup() throws Exception {
         Path random = home.resolve("random.db");
-        Sqlite.exec(random, "CREATE TABLE blobs(b BLOB)",
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) "
-                        + "INSERT INTO blobs SELECT randomblob(3000) FROM n");
+        randomPages(random, 1200);
         for (Fault fault : List.of(Fault.SERVER_ERROR, Fault.RESET, Fault.SESSION_GONE)) {
             String dir = "f-" + fault.name().toLowerCase(java.util.Locale.ROOT);
             fake.failChunk(2, fault);
@@ -359,11 +358,11 @@ class OffsiteFormsIT {
         }
     }
 
-    private static List<Path> backups(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().matches("backup-\\d{4}-\\d{2}-\\d{2}-\\d{6}\\.db"))
-                    .sorted().toList();
-        }
+    /** A database of {@code rows} random 3000-byte blobs, a page each: about 4 KiB of incompressible page per row. */
+    private static void randomPages(Path db, int rows) {
+        Sqlite.exec(db, "CREATE TABLE blobs(b BLOB)",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "
+                        + "INSERT INTO blobs SELECT randomblob(3000) FROM n");
     }
 
     /** Every file under {@code dir} but the folder's own records (its lock, state and identity). */
@@ -378,21 +377,10 @@ class OffsiteFormsIT {
     }
 
     private List<FakeFile> folders() {
-        return fake.files().stream().filter(FakeFile::isFolder).filter(f -> f.name.equals(FOLDER)).toList();
+        return DriveCopies.folders(fake, FOLDER);
     }
 
     private List<FakeFile> toolFiles(String folderName) {
-        return fake.files().stream().filter(FakeFile::isFolder).filter(f -> f.name.equals(folderName))
-                .flatMap(folder -> fake.childrenOf(folder.id).stream())
-                .filter(f -> "1".equals(f.appProperties.get("sqlite-backup"))).toList();
-    }
-
-    private static <T> T single(List<T> list) {
-        assertThat(list).hasSize(1);
-        return list.get(0);
-    }
-
-    private static String sidecarSha256(Path backup) throws IOException {
-        return Files.readString(Path.of(backup + ".sha256"), StandardCharsets.UTF_8).strip().split("\\s+")[0];
+        return DriveCopies.toolFiles(fake, folderName);
     }
 }

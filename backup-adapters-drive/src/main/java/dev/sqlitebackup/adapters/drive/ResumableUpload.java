@@ -53,8 +53,9 @@ final class ResumableUpload {
     }
 
     /**
-     * Uploads what {@code producer} writes as a new Drive file with {@code metadata}. The producer may throw to stop
-     * the upload before Drive makes a file of it: the chunk that completes the file goes only after it has returned.
+     * Uploads what {@code producer} writes as a new Drive file with {@code metadata}. The producer runs on a thread
+     * of its own (see {@link HandOff}), a few MiB ahead of the chunks being sent. It may throw to stop the upload
+     * before Drive makes a file of it: the chunk that completes the file goes only after it has returned.
      * When Drive loses the session, {@code alreadyThere} is asked first (the lost session may have finished), then
      * the producer runs again from the start, for a new session.
      */
@@ -67,10 +68,11 @@ final class ResumableUpload {
                     backoff, what);
             try {
                 try {
-                    producer.writeTo(out);
+                    // the producer makes the bytes on a thread of its own while this one sends them
+                    HandOff.run(producer, out, what);
                     return new Sent(out.finish(), Optional.of(out.md5()));
                 } catch (IOException | RuntimeException e) {
-                    // what the session threw may reach here wrapped by the producer's encoders: its own word counts
+                    // what the session threw is the session's word, whatever reached here
                     out.failure().ifPresent(failure -> {
                         throw failure;
                     });

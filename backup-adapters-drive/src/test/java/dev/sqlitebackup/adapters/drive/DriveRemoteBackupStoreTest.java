@@ -331,13 +331,16 @@ class DriveRemoteBackupStoreTest {
 
     @Test
     void localFileThatChangesWhileTheUploadRuns_isCaught() throws IOException {
-        Backup backup = backup(dir, T0, 3 * CHUNK + 100, 19);
+        // the encoder reads ahead of the chunk being sent by at most the hand-off's blocks (and a chunk): the byte
+        // that changes lies beyond that when chunk 2 fails
+        int readAhead = HandOff.BLOCK * HandOff.BLOCKS + 2 * CHUNK;
+        Backup backup = backup(dir, T0, 3 * CHUNK + readAhead + 100, 19);
         Path file = fileOf(dir, backup);
         fake.failChunk(2, Fault.SERVER_ERROR); // the pause before the resume is when the file changes
         Sleeper changing = duration -> {
             try {
                 byte[] bytes = Files.readAllBytes(file);
-                bytes[3 * CHUNK + 50] ^= 1; // not read yet: the check before the last chunk sees it
+                bytes[3 * CHUNK + readAhead + 50] ^= 1; // not read yet: the check before the last chunk sees it
                 Files.write(file, bytes);
             } catch (IOException e) {
                 throw new IllegalStateException(e);

@@ -31,7 +31,10 @@ import java.util.Objects;
  */
 public final class ZstdAgeBackupCodec implements BackupCodec {
 
-    private static final int ZSTD_JOB_SIZE = 1 << 20;
+    /** zstd's jobs: what zstd holds is a few of them, whatever the size of the database. */
+    static final int ZSTD_JOB_SIZE = 4 << 20;
+    /** zstd's own threads: two jobs compress at once, beside this thread's encryption, hashing and upload. */
+    static final int ZSTD_WORKERS = 2;
 
     private final CodecSettings settings;
 
@@ -64,12 +67,14 @@ public final class ZstdAgeBackupCodec implements BackupCodec {
             }
         }
         if (form.compressed()) {
-            // The frame's checksum lets zstd -d (and the reading side here) find a damaged copy. One worker: zstd
-            // compresses in a thread of its own while this one encrypts, hashes and uploads (as zstd -T1 | age
-            // runs two processes), in jobs of 1 MiB, which keep what it holds to a few MiB whatever the size (its
-            // default jobs hold up to 40 MiB at level 3) and cost 0.03 % in size.
+            // The frame's checksum lets zstd -d (and the reading side here) find a damaged copy. zstd compresses on
+            // threads of its own while the caller's encrypts, and others hash and upload; the compressor is what
+            // takes longest, so two workers share it. Jobs of 4 MiB keep what zstd holds to a few jobs whatever the
+            // size (its default jobs hold up to 40 MiB at level 3); smaller jobs cost time: each starts by
+            // re-reading the end of the one before (1 MiB jobs made the off-site copy ~15 % slower, see
+            // docs/benchmarks.md). The bytes are the same whatever the number of workers.
             return new ZstdOutputStreamNoFinalizer(out, settings.zstdLevel()).setChecksum(true)
-                    .setWorkers(1).setJobSize(ZSTD_JOB_SIZE);
+                    .setWorkers(ZSTD_WORKERS).setJobSize(ZSTD_JOB_SIZE);
         }
         return form.encrypted() ? out : new PassThrough(stored);
     }

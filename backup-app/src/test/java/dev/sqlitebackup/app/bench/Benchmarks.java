@@ -248,7 +248,7 @@ public final class Benchmarks {
         CodecSettings zstdAge = new CodecSettings(true, level, List.of(AgeRecipient.parse(recipient)), List.of());
         CodecSettings ageOnly = new CodecSettings(false, level, List.of(AgeRecipient.parse(recipient)), List.of());
         java.util.Map<String, ThrowingSink> parts = new java.util.LinkedHashMap<>();
-        parts.put("codec zstd (1 worker, 1 MiB jobs)", out -> new ZstdAgeBackupCodec(zstdOnly).encoding(out));
+        parts.put("codec zstd (2 workers, 4 MiB jobs)", out -> new ZstdAgeBackupCodec(zstdOnly).encoding(out));
         parts.put("zstd-jni, no worker (as zstd -T1)", out -> new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(
                 out, level).setChecksum(true));
         parts.put("codec zstd+age", out -> new ZstdAgeBackupCodec(zstdAge).encoding(out));

@@ -10,7 +10,10 @@
 #   --runs N          interleaved runs per command; medians are reported (default 3)
 #   --level N         zstd level of both sides (default 3, the tool's default)
 #   --work DIR        scratch folder, must not exist yet or be empty (default: mktemp -d under ${TMPDIR:-/tmp})
-#   --keep            keep the work folder
+#   --keep            keep the work folder, with the databases made for --rss-sizes
+#   --jvm-opts "..."  options for every uploading JVM, e.g. the launcher's (default: none, the JVM's defaults)
+#   --db FILE         use this database (e.g. one a kept run generated) instead of generating one; --size-mb is then
+#                     its size in whole MiB; its sidecar FILE.sha256 is written beside it when missing
 #
 # What it measures, all on the same generated database (chat messages: words drawn from a 265-word vocabulary with
 # a skew towards common ones, some numbers, sender addresses, timestamps, an index), warm page cache:
@@ -39,6 +42,8 @@ LEVEL=3
 FIXED_HEAP_MB=64
 WORK=""
 KEEP=0
+GIVEN_DB=""
+JVM_OPTS=""
 
 die() { echo "benchmark-offsite.sh: $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -51,6 +56,8 @@ while [[ $# -gt 0 ]]; do
     --level) LEVEL="${2:?--level needs a value}"; shift 2 ;;
     --work) WORK="${2:?--work needs a value}"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --jvm-opts) JVM_OPTS="${2?--jvm-opts needs a value}"; shift 2 ;;
+    --db) GIVEN_DB="${2:?--db needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -59,6 +66,11 @@ done
 [[ "$RUNS" =~ ^[0-9]+$ && "$RUNS" -ge 1 ]] || die "--runs must be a positive integer"
 [[ "$LEVEL" =~ ^[0-9]+$ && "$LEVEL" -ge 1 && "$LEVEL" -le 19 ]] || die "--level must be 1..19"
 for s in $RSS_SIZES; do [[ "$s" =~ ^[0-9]+$ && "$s" -ge 1 ]] || die "--rss-sizes takes positive integers"; done
+if [[ -n "$GIVEN_DB" ]]; then
+  [[ -f "$GIVEN_DB" && -r "$GIVEN_DB" ]] || die "--db $GIVEN_DB is not a readable file"
+  GIVEN_DB="$(cd "$(dirname "$GIVEN_DB")" && pwd)/$(basename "$GIVEN_DB")"
+  SIZE_MB=$(( $(stat -c %s "$GIVEN_DB") / 1048576 ))
+fi
 
 for tool in sqlite3 zstd age age-keygen java mvn sha256sum; do
   command -v "$tool" >/dev/null || die "$tool not found"
@@ -104,6 +116,7 @@ echo "- filesystem of work dir: $(df -PT "$WORK" | awk 'NR==2 {print $2 " on " $
 echo "- $(zstd --version | sed 's/^\*\*\* //; s/ \*\*\*$//'); age $(age --version); sqlite3 $(sqlite3 --version | awk '{print $1}')"
 echo "- java: $(java -version 2>&1 | head -n1)"
 echo "- zstd-jni $(sed -n 's:.*<zstd-jni.version>\(.*\)</zstd-jni.version>.*:\1:p' "$REPO_ROOT/pom.xml"), jagged $(sed -n 's:.*<jagged.version>\(.*\)</jagged.version>.*:\1:p' "$REPO_ROOT/pom.xml") (pom)"
+echo "- uploading JVM options: ${JVM_OPTS:-(none)}"
 echo "- code: $(git -C "$REPO_ROOT" rev-parse --short HEAD)$(git -C "$REPO_ROOT" diff --quiet HEAD || echo ' + uncommitted changes')"
 echo
 
@@ -212,9 +225,15 @@ grow_from() {
 # the sidecar the tool writes at publish: the off-site copy takes the plain SHA-256 from it, as the tool does
 sidecar() { (cd "$(dirname "$1")" && sha256sum "$(basename "$1")" >"$(basename "$1").sha256"); }
 
-DB="$WORK/text-$SIZE_MB.db"
-generate "$DB" "$SIZE_MB"
-sidecar "$DB"
+if [[ -n "$GIVEN_DB" ]]; then
+  DB="$GIVEN_DB"
+  echo "Using $DB: $(file_mib "$DB") MiB"
+  [[ -f "$DB.sha256" ]] || sidecar "$DB"
+else
+  DB="$WORK/text-$SIZE_MB.db"
+  generate "$DB" "$SIZE_MB"
+  sidecar "$DB"
+fi
 DB_BYTES=$(stat -c %s "$DB")
 cat "$DB" >/dev/null   # warm
 
@@ -234,7 +253,7 @@ fake_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' 
 offsite() {
   local label="$1" file="$2" log="$WORK/logs/offsite.$1" rc=0 f0 f1; shift 2
   f0=$(fake_cpu)
-  /usr/bin/time -v -o "$WORK/logs/time.$label" java "$@" -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks \
+  /usr/bin/time -v -o "$WORK/logs/time.$label" java $JVM_OPTS "$@" -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks \
     offsite "$file" "$WORK/fake.info" "$RECIPIENT" "$LEVEL" >"$log" 2>&1 || rc=$?
   f1=$(fake_cpu)
   [[ $rc -eq 0 ]] || { tail -n 30 "$log" >&2; die "the off-site copy failed ($rc)"; }
@@ -311,7 +330,7 @@ for s in $RSS_SIZES; do
   for ((i = 1; i <= RUNS; i++)); do sync; offsite "rss-$s" "$other"; done
   sync; offsite "rss-$s-xmx$FIXED_HEAP_MB" "$other" "-Xmx${FIXED_HEAP_MB}m"
   RSS_ROWS+=("| $s | $(file_mib "$other") | $(mib "$(awk '{print $4}' "$WORK/results/rss-$s" | sort -n | tail -n1)") | $RUNS | $(awk '{print $1}' "$WORK/results/rss-$s" | median) | $(mib "$(awk '{print $4}' "$WORK/results/rss-$s-xmx$FIXED_HEAP_MB")") |")
-  rm -f -- "$other" "$other.sha256"
+  if [[ "$KEEP" -ne 1 ]]; then rm -f -- "$other" "$other.sha256"; fi
 done
 
 # ---------------------------------------------------------------- report

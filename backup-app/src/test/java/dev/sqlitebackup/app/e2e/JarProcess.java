@@ -3,13 +3,18 @@ package dev.sqlitebackup.app.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the shaded jar as a separate process, the way a user does, and captures what it prints. */
@@ -80,11 +85,91 @@ final class JarProcess {
 
     /**
      * JVM options for the ~150 short runs of the jar on small databases here: the serial collector, no perf data
-     * file and C1 alone start it with about a third less CPU on this 2-core machine (behaviour is the same). Not for
+     * file and C1 alone start it with about a third less CPU on this 2-core machine (behaviour is the same), and a
+     * class-data archive of the jar's classes (see {@link #classArchive}) another ~0.1 s of CPU per start. Not for
      * big copies: C1 has no SHA-256 intrinsic, so hashing a large backup becomes several times slower.
      */
-    static final List<String> QUICK_START = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-XX:TieredStopAtLevel=1");
+    static final List<String> QUICK_START = quickStart();
+
+    private static List<String> quickStart() {
+        List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "-XX:TieredStopAtLevel=1"));
+        classArchive(options).ifPresent(archive -> options.addAll(List.of("-XX:SharedArchiveFile=" + archive,
+                // a JVM that cannot map the archive runs without it, silently, as the launcher does for users
+                "-Xshare:auto", "-Xlog:cds=off,cds+dynamic=off")));
+        return List.copyOf(options);
+    }
+
+    /**
+     * The jar's classes as a dynamic class-data archive, made once per jar by a first {@code run} of a sample
+     * database (as the launcher trains one for users): the file's name carries the jar's size and time, so a rebuilt
+     * jar gets a new one, and a lock lets the two test JVMs make it once. None when it cannot be made: the tests run
+     * as before, only slower.
+     */
+    private static Optional<Path> classArchive(List<String> options) {
+        if (!Files.isRegularFile(JAR)) {
+            return Optional.empty();
+        }
+        try {
+            Path archive = JAR.resolveSibling("it-classes-" + Files.size(JAR) + "-"
+                    + Files.getLastModifiedTime(JAR).toMillis() + ".jsa");
+            try (FileChannel lock = FileChannel.open(JAR.resolveSibling("it-classes.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                lock.lock(); // released when the channel closes
+                if (!Files.isRegularFile(archive)) {
+                    train(options, archive);
+                }
+            }
+            return Files.isRegularFile(archive) ? Optional.of(archive) : Optional.empty();
+        } catch (IOException e) {
+            System.err.println("JarProcess: no class-data archive (" + e.getMessage() + "); starting without one");
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static void train(List<String> options, Path archive) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(JAR.getParent(), "it-classes");
+        try {
+            Path db = dir.resolve("sample.db");
+            Path made = dir.resolve("classes.jsa");
+            List<String> dump = new ArrayList<>(options);
+            dump.add("-XX:ArchiveClassesAtExit=" + made);
+            dump.add("-Xlog:cds=off,cds+dynamic=off");
+            if (start(dir, List.of(), "sample", db.toString()) != 0
+                    || start(dir, dump, "run", "--database", db.toString()) != 0 || !Files.isRegularFile(made)) {
+                throw new IOException("the training run failed");
+            }
+            made.toFile().setReadable(true, false); // the runs as nobody map it too
+            Files.move(made, archive, StandardCopyOption.ATOMIC_MOVE);
+            try (var stale = Files.newDirectoryStream(JAR.getParent(), "it-classes-*.jsa")) {
+                for (Path old : stale) {
+                    if (!old.equals(archive)) {
+                        Files.deleteIfExists(old); // made for a jar built before this one
+                    }
+                }
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static int start(Path dir, List<String> options, String... args) throws IOException, InterruptedException {
+        Process p = builder(dir, List.of(), options, Map.of("BACKUP_DIR", dir.resolve("backups").toString()), args)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
 
     /** Like {@link #builder(Path, List, Map, String...)}, with {@code jvmOptions} (none: the JVM's defaults). */
     static ProcessBuilder builder(Path workDir, List<String> launcher, List<String> jvmOptions,

@@ -542,6 +542,26 @@ class SqliteSnapshotterTest {
     }
 
     @Test
+    void check_readsTheCopyThroughAMemoryMapOfAllOfIt_withoutALargerPageCache() throws Exception {
+        Path db = createDatabase(temp.resolve("live.db"), "wal", 2_000, 1_000);
+        Path copy = emptyTarget();
+        snapshotter.snapshot(db, copy, false, SnapshotProgress.NONE);
+        long size = Files.size(copy);
+        long defaultCacheSize;
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + SqliteSnapshotter.uri(copy)
+                + "?immutable=1")) {
+            defaultCacheSize = liveLong(plain, "PRAGMA cache_size");
+        }
+
+        try (Connection checking = SqliteSnapshotter.openForCheck(copy, size)) {
+            assertThat(liveLong(checking, "PRAGMA mmap_size")).isGreaterThanOrEqualTo(size);
+            assertThat(liveLong(checking, "PRAGMA cache_size")).isEqualTo(defaultCacheSize);
+        }
+        assertThat(snapshotter.check(copy, VerifyLevel.QUICK)).isEqualTo(IntegrityReport.passed(VerifyLevel.QUICK));
+        assertThat(namesIn(copy.getParent())).containsExactly(copy.getFileName().toString());
+    }
+
+    @Test
     void check_ofSomethingThatIsNoDatabase_reportsTheProblemInsteadOfThrowing() throws Exception {
         Path text = Files.writeString(temp.resolve("text.db"), "hello, this is not a database. ".repeat(20));
         Path empty = Files.createFile(temp.resolve("empty.db"));

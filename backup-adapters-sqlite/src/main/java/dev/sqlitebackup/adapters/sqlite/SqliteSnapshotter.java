@@ -59,6 +59,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
     private static final Pattern SQLITE_JDBC_MESSAGE = Pattern.compile("^\\[(\\w+)][^(]*\\((.*)\\)$", Pattern.DOTALL);
 
     private final Duration busyTimeout;
+    /** How the copy is written to disk while SQLite makes it. */
+    private final BackgroundDatasync.Settings datasync;
 
     public SqliteSnapshotter() {
         this(DEFAULT_BUSY_TIMEOUT);
@@ -66,7 +68,13 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     /** With how long to wait for a lock another connection holds on a rollback-journal database. */
     SqliteSnapshotter(Duration busyTimeout) {
+        this(busyTimeout, BackgroundDatasync.Settings.DEFAULT);
+    }
+
+    /** With how long to wait for a lock, and how the copy is flushed to disk while it is written. */
+    SqliteSnapshotter(Duration busyTimeout, BackgroundDatasync.Settings datasync) {
         this.busyTimeout = Objects.requireNonNull(busyTimeout, "busyTimeout");
+        this.datasync = Objects.requireNonNull(datasync, "datasync");
     }
 
     @Override
@@ -187,7 +195,9 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         long sourceSize = sizeOrZero(database);
         long started = System.nanoTime();
         List<Path> found = requireSideFilesThatCanBeUndone(database);
+        // the copy's side descriptor is opened before SQLite opens the copy and closed after SQLite closed it
         try (SizePoller poller = new SizePoller(copy, sourceSize, progress);
+                BackgroundDatasync written = BackgroundDatasync.start(copy, datasync);
                 SQLiteConnection source = openSource(database)) {
             poller.start();
             if (compact) {
@@ -195,10 +205,14 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             } else {
                 onlineBackup(database, source, copy);
             }
-            LOG.debug("{} of {} ({} bytes) into {} in {} ms", compact ? "VACUUM INTO" : "online backup", database,
-                    sourceSize, copy.getFileName(), (System.nanoTime() - started) / 1_000_000);
+            LOG.debug("{} of {} ({} bytes) into {} in {} ms, {} background flushes", compact ? "VACUUM INTO"
+                    : "online backup", database, sourceSize, copy.getFileName(),
+                    (System.nanoTime() - started) / 1_000_000, written.flushes());
         } catch (SQLException e) {
             throw failure(database, e.getErrorCode(), sqliteMessage(e), copy, e);
+        } catch (IOException e) {
+            // the copy could not be flushed to disk (or opened to be)
+            throw failure(database, 0, oneLine(String.valueOf(e.getMessage())), copy, e);
         } finally {
             removeSideFiles(copy);
             removeCreatedSideFiles(database, found);

@@ -426,8 +426,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
      * The copy of {@code size} bytes, opened to be checked, and read through a memory map of all of it: the checks
      * are CPU-bound, and faster without a read() and a copy per page (a larger page cache makes them slower, so it
      * keeps SQLite's default). A file truncated by another process while SQLite reads its map would kill this process
-     * with SIGBUS; the files checked are this run's own scratch copy and backups, owner-only files in owner-only
-     * folders, which only their owner or root could truncate.
+     * with SIGBUS; the files checked are this tool's copies and backups, mode 0600, which only their owner or root
+     * could truncate.
      */
     static SQLiteConnection openForCheck(Path copy, long size) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();

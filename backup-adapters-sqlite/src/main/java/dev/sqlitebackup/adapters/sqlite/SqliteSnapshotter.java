@@ -59,6 +59,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
     private static final Pattern SQLITE_JDBC_MESSAGE = Pattern.compile("^\\[(\\w+)][^(]*\\((.*)\\)$", Pattern.DOTALL);
 
     private final Duration busyTimeout;
+    /** How the copy is written to disk while SQLite makes it. */
+    private final BackgroundDatasync.Settings datasync;
 
     public SqliteSnapshotter() {
         this(DEFAULT_BUSY_TIMEOUT);
@@ -66,7 +68,13 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     /** With how long to wait for a lock another connection holds on a rollback-journal database. */
     SqliteSnapshotter(Duration busyTimeout) {
+        this(busyTimeout, BackgroundDatasync.Settings.DEFAULT);
+    }
+
+    /** With how long to wait for a lock, and how the copy is flushed to disk while it is written. */
+    SqliteSnapshotter(Duration busyTimeout, BackgroundDatasync.Settings datasync) {
         this.busyTimeout = Objects.requireNonNull(busyTimeout, "busyTimeout");
+        this.datasync = Objects.requireNonNull(datasync, "datasync");
     }
 
     @Override
@@ -187,7 +195,9 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         long sourceSize = sizeOrZero(database);
         long started = System.nanoTime();
         List<Path> found = requireSideFilesThatCanBeUndone(database);
+        // the copy's side descriptor is opened before SQLite opens the copy and closed after SQLite closed it
         try (SizePoller poller = new SizePoller(copy, sourceSize, progress);
+                BackgroundDatasync written = BackgroundDatasync.start(copy, datasync);
                 SQLiteConnection source = openSource(database)) {
             poller.start();
             if (compact) {
@@ -195,10 +205,14 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             } else {
                 onlineBackup(database, source, copy);
             }
-            LOG.debug("{} of {} ({} bytes) into {} in {} ms", compact ? "VACUUM INTO" : "online backup", database,
-                    sourceSize, copy.getFileName(), (System.nanoTime() - started) / 1_000_000);
+            LOG.debug("{} of {} ({} bytes) into {} in {} ms, {} background flushes", compact ? "VACUUM INTO"
+                    : "online backup", database, sourceSize, copy.getFileName(),
+                    (System.nanoTime() - started) / 1_000_000, written.flushes());
         } catch (SQLException e) {
             throw failure(database, e.getErrorCode(), sqliteMessage(e), copy, e);
+        } catch (IOException e) {
+            // the copy could not be flushed to disk (or opened to be)
+            throw failure(database, 0, oneLine(String.valueOf(e.getMessage())), copy, e);
         } finally {
             removeSideFiles(copy);
             removeCreatedSideFiles(database, found);
@@ -388,13 +402,9 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             return new IntegrityReport(level, List.of(copy + " is empty (0 bytes), not an SQLite database"));
         }
         String pragma = level == VerifyLevel.FULL ? "PRAGMA integrity_check" : "PRAGMA quick_check";
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        // immutable=1: no locks, no -wal or -shm beside the copy, even when its header says WAL mode.
-        String url = "jdbc:sqlite:" + uri(copy) + "?mode=ro&immutable=1";
         List<String> rows = new ArrayList<>();
         long started = System.nanoTime();
-        try (SQLiteConnection connection = JDBC.createConnection(url, config.toProperties());
+        try (SQLiteConnection connection = openForCheck(copy, size);
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(pragma)) {
             while (result.next()) {
@@ -410,6 +420,35 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             return IntegrityReport.passed(level);
         }
         return new IntegrityReport(level, rows.isEmpty() ? List.of(pragma + " returned nothing") : rows);
+    }
+
+    /**
+     * The copy of {@code size} bytes, opened to be checked, and read through a memory map of all of it: the checks
+     * are CPU-bound, and faster without a read() and a copy per page (a larger page cache makes them slower, so it
+     * keeps SQLite's default). A file truncated by another process while SQLite reads its map would kill this process
+     * with SIGBUS; the files checked are this tool's copies and backups, mode 0600, which only their owner or root
+     * could truncate.
+     */
+    static SQLiteConnection openForCheck(Path copy, long size) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        // immutable=1: no locks, no -wal or -shm beside the copy, even when its header says WAL mode.
+        String url = "jdbc:sqlite:" + uri(copy) + "?mode=ro&immutable=1";
+        SQLiteConnection connection = JDBC.createConnection(url, config.toProperties());
+        try (Statement statement = connection.createStatement();
+                ResultSet mapped = statement.executeQuery("PRAGMA mmap_size = " + size)) {
+            // SQLite answers with the size it will map, capped at its compile-time maximum
+            LOG.debug("{} is read through a memory map of up to {} bytes", copy.getFileName(),
+                    mapped.next() ? mapped.getLong(1) : 0);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        return connection;
     }
 
     /** SQLite's locks on the database and its -shm, and the open files of the processes this user can see. */

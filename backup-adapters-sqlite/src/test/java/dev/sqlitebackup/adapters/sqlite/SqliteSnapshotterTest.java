@@ -408,6 +408,47 @@ class SqliteSnapshotterTest {
         }
     }
 
+    @ParameterizedTest(name = "compact={0}")
+    @ValueSource(booleans = {false, true})
+    void snapshot_flushesTheCopyToDiskWhileSqliteWritesIt(boolean compact) throws Exception {
+        Path db = createDatabase(temp.resolve("live.db"), "wal", 4_000, 4_000);
+        List<Long> flushedAtSize = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SqliteSnapshotter syncing = new SqliteSnapshotter(Duration.ofSeconds(10), new BackgroundDatasync.Settings(
+                64 * 1024, Duration.ofMillis(1), channel -> {
+                    flushedAtSize.add(channel.size());
+                    channel.force(false);
+                }));
+        Path copy = emptyTarget();
+
+        syncing.snapshot(db, copy, compact, SnapshotProgress.NONE);
+
+        long size = Files.size(copy);
+        System.out.printf("compact=%s: %d flushes of a %d-byte copy while it was written%n", compact,
+                flushedAtSize.size(), size);
+        assertThat(flushedAtSize).as("sizes of the copy when flushed").isNotEmpty()
+                .anySatisfy(flushed -> assertThat(flushed).isLessThan(size));
+        assertThat(queryLong(copy, "SELECT n FROM counter")).isEqualTo(4_000);
+    }
+
+    @ParameterizedTest(name = "compact={0}")
+    @ValueSource(booleans = {false, true})
+    void aFailedFlushOfTheCopy_failsTheSnapshot(boolean compact) throws Exception {
+        Path db = createDatabase(temp.resolve("live.db"), "wal", 4_000, 4_000);
+        for (String error : List.of("Input/output error", "No space left on device")) {
+            SqliteSnapshotter failing = new SqliteSnapshotter(Duration.ofSeconds(10), new BackgroundDatasync.Settings(
+                    1, Duration.ofMillis(1), channel -> {
+                        throw new IOException(error);
+                    }));
+            Path copy = emptyTarget();
+
+            assertThatThrownBy(() -> failing.snapshot(db, copy, compact, SnapshotProgress.NONE))
+                    .isInstanceOf(BackupFailedException.class)
+                    .hasMessage(error.startsWith("No space")
+                            ? "backup of " + db + " failed: no space left on device for " + copy.getParent()
+                            : "backup of " + db + " failed: could not flush " + copy + " to disk: " + error);
+        }
+    }
+
     @Test
     void snapshot_reportsProgress_endingWithTheCopysSize() throws Exception {
         Path db = createDatabase(temp.resolve("live.db"), "wal", 5_000, 1_000);
@@ -539,6 +580,26 @@ class SqliteSnapshotterTest {
         assertThat(namesIn(copy.getParent())).containsExactly(copy.getFileName().toString());
         assertThat(sha256(copy)).isEqualTo(before);
         assertThat(Files.getLastModifiedTime(copy)).isEqualTo(mtime);
+    }
+
+    @Test
+    void check_readsTheCopyThroughAMemoryMapOfAllOfIt_withoutALargerPageCache() throws Exception {
+        Path db = createDatabase(temp.resolve("live.db"), "wal", 2_000, 1_000);
+        Path copy = emptyTarget();
+        snapshotter.snapshot(db, copy, false, SnapshotProgress.NONE);
+        long size = Files.size(copy);
+        long defaultCacheSize;
+        try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + SqliteSnapshotter.uri(copy)
+                + "?immutable=1")) {
+            defaultCacheSize = liveLong(plain, "PRAGMA cache_size");
+        }
+
+        try (Connection checking = SqliteSnapshotter.openForCheck(copy, size)) {
+            assertThat(liveLong(checking, "PRAGMA mmap_size")).isGreaterThanOrEqualTo(size);
+            assertThat(liveLong(checking, "PRAGMA cache_size")).isEqualTo(defaultCacheSize);
+        }
+        assertThat(snapshotter.check(copy, VerifyLevel.QUICK)).isEqualTo(IntegrityReport.passed(VerifyLevel.QUICK));
+        assertThat(namesIn(copy.getParent())).containsExactly(copy.getFileName().toString());
     }
 
     @Test

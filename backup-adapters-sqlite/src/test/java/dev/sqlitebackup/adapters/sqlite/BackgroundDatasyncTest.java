@@ -1,0 +1,132 @@
+package dev.sqlitebackup.adapters.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackgroundDatasyncTest {
+
+    private static final Duration QUICKLY = Duration.ofMillis(1);
+
+    @TempDir
+    Path temp;
+
+    private Path file() throws IOException {
+        return Files.createFile(temp.resolve("staged.db"));
+    }
+
+    private static void grow(Path file, int bytes) {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.APPEND)) {
+            out.write(ByteBuffer.allocate(bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(condition.getAsBoolean()).as("within 10 s").isTrue();
+    }
+
+    private static boolean syncThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(BackgroundDatasync.THREAD_NAME) && t.isAlive());
+    }
+
+    @Test
+    void flushesEachTimeTheFileHasGrownByAStep_andNotBefore() throws Exception {
+        Path file = file();
+        List<Long> flushedAtSize = new CopyOnWriteArrayList<>();
+        BackgroundDatasync.Settings settings = new BackgroundDatasync.Settings(1_000, QUICKLY, channel -> {
+            flushedAtSize.add(channel.size());
+            channel.force(false);
+        });
+
+        try (BackgroundDatasync sync = BackgroundDatasync.start(file, settings)) {
+            grow(file, 999);
+            Thread.sleep(50);
+            assertThat(flushedAtSize).as("less than a step written").isEmpty();
+
+            grow(file, 1);
+            await(() -> flushedAtSize.size() == 1);
+            grow(file, 2_500);
+            await(() -> flushedAtSize.size() == 2);
+            Thread.sleep(50);
+            assertThat(sync.flushes()).isEqualTo(2);
+        }
+        assertThat(flushedAtSize).containsExactly(1_000L, 3_500L);
+    }
+
+    @Test
+    void close_waitsForAFlushInProgress_andLeavesNoThreadBehind() throws Exception {
+        Path file = file();
+        CountDownLatch flushing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BackgroundDatasync sync = BackgroundDatasync.start(file, new BackgroundDatasync.Settings(1, QUICKLY,
+                channel -> {
+                    flushing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+        grow(file, 10);
+        assertThat(flushing.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+            try {
+                sync.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(100);
+        assertThat(closing).as("close() while the flush is still running").isNotDone();
+        assertThat(syncThreadAlive()).isTrue();
+
+        release.countDown();
+        closing.get(10, TimeUnit.SECONDS);
+        assertThat(syncThreadAlive()).as("a sync thread once closed").isFalse();
+    }
+
+    @Test
+    void aFlushThatFails_isThrownByClose_andEndsTheFlushing() throws Exception {
+        Path file = file();
+        List<Long> attempts = new CopyOnWriteArrayList<>();
+        BackgroundDatasync sync = BackgroundDatasync.start(file, new BackgroundDatasync.Settings(1, QUICKLY,
+                channel -> {
+                    attempts.add(channel.size());
+                    throw new IOException("Input/output error");
+                }));
+        grow(file, 10);
+        await(() -> attempts.size() == 1);
+        grow(file, 10);
+        Thread.sleep(50);
+
+        assertThatThrownBy(sync::close).isInstanceOf(IOException.class)
+                .hasMessage("could not flush " + file + " to disk: Input/output error")
+                .hasRootCauseMessage("Input/output error");
+        assertThat(attempts).as("no flush after the first failed").hasSize(1);
+        assertThat(syncThreadAlive()).isFalse();
+    }
+}

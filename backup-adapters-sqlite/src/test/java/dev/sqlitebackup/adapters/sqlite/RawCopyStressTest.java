@@ -237,11 +237,16 @@ class RawCopyStressTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             stop.set(true);
-            feeder.join(20_000);
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            try {
+                feeder.join(20_000);
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
             assertThat(Files.readString(errors)).as("sqlite3's errors").isEmpty();
         }

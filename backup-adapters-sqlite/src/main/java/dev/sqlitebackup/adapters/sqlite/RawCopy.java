@@ -139,10 +139,10 @@ final class RawCopy {
                 return Optional.of("its page size changed: " + walPath.getFileName() + " has " + index.pageSize()
                         + "-byte pages, the database " + pageSize);
             }
-            writePages(raw, wal, index, header.array(), pageSize, out);
-            if (!index.sameGenerationAs(wal)) {
-                // Restarted meanwhile: only possible while this connection reads the database file alone, which then
-                // does not change; the frames read may belong to either generation.
+            boolean framesWhole = writePages(raw, wal, index, header.array(), pageSize, out);
+            if (!framesWhole || !index.sameGenerationAs(wal)) {
+                // Restarted or truncated meanwhile: only possible while this connection reads the database file
+                // alone, which then does not change; the frames read may belong to either generation.
                 LOG.debug("{} restarted during the copy: copying the database file alone, the state this read "
                         + "transaction sees", walPath.getFileName());
                 out.truncate(0);
@@ -152,8 +152,12 @@ final class RawCopy {
         return Optional.empty();
     }
 
-    /** The database file's pages up to the page count, laid over with the WAL's committed frames. */
-    private static void writePages(FileChannel raw, FileChannel wal, WalIndex index, byte[] fileHeader,
+    /**
+     * The database file's pages up to the page count, laid over with the WAL's committed frames.
+     *
+     * @return false when the WAL ended inside one of them: it was truncated since it was read
+     */
+    private static boolean writePages(FileChannel raw, FileChannel wal, WalIndex index, byte[] fileHeader,
             int pageSize, FileChannel out) throws IOException {
         long fileBytes = raw.size();
         long pagesInFile = index.pageCount().orElse((fileBytes + pageSize - 1) / pageSize);
@@ -187,7 +191,7 @@ final class RawCopy {
             buffer.clear();
             readFully(wal, buffer, frames.get(page));
             if (buffer.hasRemaining()) {
-                throw new IOException("the -wal ended inside a committed frame");
+                return false;
             }
             buffer.flip();
             long at = (Integer.toUnsignedLong(page) - 1) * pageSize;
@@ -202,6 +206,7 @@ final class RawCopy {
         }
         LOG.debug("raw copy: {} pages of {} bytes, {} from {} WAL frames", pages, pageSize, laid.size(),
                 index.committedFrames());
+        return true;
     }
 
     /**

@@ -1,14 +1,21 @@
 package dev.sqlitebackup.adapters.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.VerifyLevel;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -140,7 +147,7 @@ class RawCopyTest {
         header.putInt(0, WalIndex.MAGIC_BIG_ENDIAN).putInt(4, WalIndex.VERSION).putInt(8, 1024).putInt(16, 7)
                 .putInt(20, 9);
         int[] sum = new int[2];
-        WalIndex.checksum(header, 0, 24, java.nio.ByteOrder.BIG_ENDIAN, sum);
+        WalIndex.checksum(header, 0, 24, ByteOrder.BIG_ENDIAN, sum);
         header.putInt(24, sum[0]).putInt(28, sum[1]);
         Files.write(Path.of(crashed + "-wal"), header.array());
 
@@ -178,6 +185,29 @@ class RawCopyTest {
         assertThat(warnings()).containsExactly("raw copy of " + db + " not possible, using SQLite's online backup "
                 + "API: another connection in this process has it open, and closing a second descriptor would drop "
                 + "that connection's locks");
+    }
+
+    @Test
+    void aDatabaseAnotherProcessHoldsLocked_failsAfterTheBusyTimeout_asWithTheBackupApi() throws Exception {
+        Path db = createDatabase(temp.resolve("app.db"), "delete", 10);
+        Process sqlite3 = new ProcessBuilder("sqlite3", "-batch", db.toString()).redirectErrorStream(true).start();
+        try (PrintWriter in = new PrintWriter(sqlite3.getOutputStream(), true, StandardCharsets.UTF_8);
+                BufferedReader out = new BufferedReader(new InputStreamReader(sqlite3.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+            in.println("BEGIN EXCLUSIVE; INSERT INTO items(payload) VALUES (x'00'); SELECT 'held';");
+            assertThat(out.readLine()).isEqualTo("held");
+            SqliteSnapshotter impatient = new SqliteSnapshotter(Duration.ofMillis(300), PageCopy.RAW,
+                    Optional.empty());
+            Path copy = Files.createFile(temp.resolve("copy.db"));
+
+            assertThatThrownBy(() -> impatient.snapshot(db, copy, false, SnapshotProgress.NONE))
+                    .isInstanceOf(BackupFailedException.class).hasMessage("backup of " + db + " failed: database is locked");
+            assertThat(Files.size(copy)).isZero();
+            in.println("ROLLBACK;");
+        } finally {
+            sqlite3.waitFor();
+        }
+        assertThat(warnings()).as("the raw copy itself waited, and said so").isEmpty();
     }
 
     @Test

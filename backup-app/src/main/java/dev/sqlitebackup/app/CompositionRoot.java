@@ -60,10 +60,11 @@ public final class CompositionRoot implements UseCases {
 
     @Override
     public RunBackupUseCase runBackup(Configuration configuration) {
+        SqliteSnapshotter snapshotter = new SqliteSnapshotter(configuration.pageCopy());
         BackupRepository repository = repository(configuration);
         Optional<DatabaseIdentity> database = repository.database();
         warnAboutFormerDefaultFolder(configuration, database);
-        RunBackupUseCase service = new RunBackupService(snapshotter(), repository, offsite(configuration, database),
+        RunBackupUseCase service = new RunBackupService(snapshotter, repository, offsite(configuration, database),
                 notifier(configuration), clock).recordingTo(activityLog(configuration, database));
         return configuration.unencryptedOffsiteWarning().<RunBackupUseCase>map(w -> new WarnOnEveryRun(service, w))
                 .orElse(service);
@@ -214,6 +215,7 @@ public final class CompositionRoot implements UseCases {
         return configuration.ntfy(clock);
     }
 
+    /** For checks and restores, which copy no live database: BACKUP_COPY does not concern them. */
     private static SqliteSnapshotter snapshotter() {
         return new SqliteSnapshotter();
     }

@@ -37,7 +37,10 @@ import org.sqlite.SQLiteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Adapter: copies a live SQLite database with SQLite's online backup API or VACUUM INTO, and checks copies. */
+/**
+ * Adapter: copies a live SQLite database (page for page with the {@link RawCopy raw copy} or SQLite's online backup
+ * API, or compacted with VACUUM INTO), and checks copies.
+ */
 public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSnapshotter.class);
@@ -61,19 +64,39 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
     private final Duration busyTimeout;
     /** How the copy is written to disk while SQLite makes it. */
     private final BackgroundDatasync.Settings datasync;
+    private final PageCopy pageCopy;
+    private final Optional<SQLiteConfig.LockingMode> lockingMode;
 
+    /** Page-for-page copies made raw, falling back to SQLite's online backup API where that cannot be used. */
     public SqliteSnapshotter() {
-        this(DEFAULT_BUSY_TIMEOUT);
+        this(PageCopy.RAW);
+    }
+
+    /** Page-for-page copies made as {@code pageCopy} says. */
+    public SqliteSnapshotter(PageCopy pageCopy) {
+        this(DEFAULT_BUSY_TIMEOUT, pageCopy, Optional.empty());
     }
 
     /** With how long to wait for a lock another connection holds on a rollback-journal database. */
     SqliteSnapshotter(Duration busyTimeout) {
-        this(busyTimeout, BackgroundDatasync.Settings.DEFAULT);
+        this(busyTimeout, PageCopy.RAW, Optional.empty());
     }
 
     /** With how long to wait for a lock, and how the copy is flushed to disk while it is written. */
     SqliteSnapshotter(Duration busyTimeout, BackgroundDatasync.Settings datasync) {
+        this(busyTimeout, PageCopy.RAW, Optional.empty(), datasync);
+    }
+
+    /** With the locking mode the copy's own connection is opened in, when not SQLite's default. */
+    SqliteSnapshotter(Duration busyTimeout, PageCopy pageCopy, Optional<SQLiteConfig.LockingMode> lockingMode) {
+        this(busyTimeout, pageCopy, lockingMode, BackgroundDatasync.Settings.DEFAULT);
+    }
+
+    private SqliteSnapshotter(Duration busyTimeout, PageCopy pageCopy, Optional<SQLiteConfig.LockingMode> lockingMode,
+            BackgroundDatasync.Settings datasync) {
         this.busyTimeout = Objects.requireNonNull(busyTimeout, "busyTimeout");
+        this.pageCopy = Objects.requireNonNull(pageCopy, "pageCopy");
+        this.lockingMode = Objects.requireNonNull(lockingMode, "lockingMode");
         this.datasync = Objects.requireNonNull(datasync, "datasync");
     }
 
@@ -195,29 +218,73 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         long sourceSize = sizeOrZero(database);
         long started = System.nanoTime();
         List<Path> found = requireSideFilesThatCanBeUndone(database);
-        // the copy's side descriptor is opened before SQLite opens the copy and closed after SQLite closed it
-        try (SizePoller poller = new SizePoller(copy, sourceSize, progress);
+        RawSource raw = compact || pageCopy == PageCopy.API ? RawSource.NONE : RawSource.open(database);
+        // Closed in reverse order: SQLite's connection before the copy's side descriptor (opened before SQLite
+        // opens the copy) and the raw descriptor, whose close drops the process's POSIX locks on the database.
+        try (raw; SizePoller poller = new SizePoller(copy, sourceSize, progress);
                 BackgroundDatasync written = BackgroundDatasync.start(copy, datasync);
                 SQLiteConnection source = openSource(database)) {
             poller.start();
+            String method;
             if (compact) {
                 vacuumInto(source, copy);
+                method = "VACUUM INTO";
+            } else if (raw.channel().isPresent()) {
+                Optional<String> notPossible = RawCopy.copy(raw.channel().get(), source, database, copy);
+                notPossible.ifPresent(why -> fallBack(database, why));
+                if (notPossible.isPresent()) {
+                    onlineBackup(database, source, copy);
+                }
+                method = notPossible.isPresent() ? "online backup" : "raw copy";
             } else {
+                raw.notPossible().ifPresent(why -> fallBack(database, why));
                 onlineBackup(database, source, copy);
+                method = "online backup";
             }
-            LOG.debug("{} of {} ({} bytes) into {} in {} ms, {} background flushes", compact ? "VACUUM INTO"
-                    : "online backup", database, sourceSize, copy.getFileName(),
-                    (System.nanoTime() - started) / 1_000_000, written.flushes());
+            LOG.debug("{} of {} ({} bytes) into {} in {} ms, {} background flushes", method, database, sourceSize,
+                    copy.getFileName(), (System.nanoTime() - started) / 1_000_000, written.flushes());
         } catch (SQLException e) {
             throw failure(database, e.getErrorCode(), sqliteMessage(e), copy, e);
         } catch (IOException e) {
-            // the copy could not be flushed to disk (or opened to be)
-            throw failure(database, 0, oneLine(String.valueOf(e.getMessage())), copy, e);
+            // the raw copy failed, or the copy could not be flushed to disk (or opened to be)
+            throw failure(database, 0, cause(e), copy, e);
         } finally {
             removeSideFiles(copy);
             removeCreatedSideFiles(database, found);
         }
         progress.update(sizeOrZero(copy), sourceSize);
+    }
+
+    private static void fallBack(Path database, String why) {
+        LOG.warn("raw copy of {} not possible, using SQLite's online backup API: {}", database, why);
+    }
+
+    /** The raw copy's descriptor on the database, or why there is none (nothing to say when it was not asked for). */
+    private record RawSource(Optional<FileChannel> channel, Optional<String> notPossible) implements AutoCloseable {
+        static final RawSource NONE = new RawSource(Optional.empty(), Optional.empty());
+
+        /** Opened before SQLite's connection, when the raw copy can be used here. */
+        static RawSource open(Path database) {
+            Optional<String> unavailable = RawCopy.unavailable(database, System.getProperty("os.name", ""));
+            if (unavailable.isPresent()) {
+                return new RawSource(Optional.empty(), unavailable);
+            }
+            try {
+                return new RawSource(Optional.of(FileChannel.open(database, StandardOpenOption.READ)),
+                        Optional.empty());
+            } catch (NoSuchFileException missing) {
+                return NONE; // SQLite's own open says so
+            } catch (IOException e) {
+                return new RawSource(Optional.empty(), Optional.of("cannot open it: " + cause(e)));
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (channel.isPresent()) {
+                channel.get().close();
+            }
+        }
     }
 
     /**
@@ -329,6 +396,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+        lockingMode.ifPresent(config::setLockingMode);
         return JDBC.createConnection("jdbc:sqlite:" + uri(database), config.toProperties());
     }
 

@@ -22,6 +22,7 @@ import dev.sqlitebackup.adapters.codec.AgeRecipient;
 import dev.sqlitebackup.adapters.codec.CodecSettings;
 import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
+import dev.sqlitebackup.adapters.sqlite.PageCopy;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.InvalidInputException;
@@ -246,6 +247,11 @@ public final class Configuration {
     }
 
     /** {@code BACKUP_VERIFY}: quick (default) or full. */
+    /** How page-for-page copies are made ({@code BACKUP_COPY}): raw, or with SQLite's online backup API. */
+    public PageCopy pageCopy() {
+        return get(Settings.BACKUP_COPY);
+    }
+
     public VerifyLevel verifyLevel() {
         return get(Settings.BACKUP_VERIFY);
     }

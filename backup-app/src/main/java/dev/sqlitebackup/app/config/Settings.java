@@ -4,6 +4,7 @@ import dev.sqlitebackup.adapters.codec.AgeRecipient;
 import dev.sqlitebackup.adapters.codec.CodecSettings;
 import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
+import dev.sqlitebackup.adapters.sqlite.PageCopy;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.VerifyLevel;
@@ -46,6 +47,8 @@ public final class Settings {
             Setting.derived("BACKUP_TIMEZONE", Settings::zone, c -> ZoneId.systemDefault()).flag("--timezone");
     public static final Setting<Boolean> BACKUP_VACUUM =
             Setting.of("BACKUP_VACUUM", Settings::bool, true).flag("--no-vacuum");
+    /** How a page-for-page copy ({@code BACKUP_VACUUM=false}) is made: {@code raw} (default) or {@code api}. */
+    public static final Setting<PageCopy> BACKUP_COPY = Setting.of("BACKUP_COPY", Settings::pageCopy, PageCopy.RAW);
     public static final Setting<VerifyLevel> BACKUP_VERIFY =
             Setting.of("BACKUP_VERIFY", Settings::verifyLevel, VerifyLevel.QUICK).flag("--verify");
     /** The expression as given, checked; {@link Configuration#schedule()} puts it in the zone. */
@@ -127,7 +130,7 @@ public final class Settings {
 
     /** Every setting this version reads. */
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY,
-            BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST, BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_VERIFY,
+            BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST, BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_COPY, BACKUP_VERIFY,
             BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_STATE_DB,
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
@@ -302,6 +305,14 @@ public final class Settings {
             throw new IllegalArgumentException("is not a known time zone: '" + text
                     + "' (use a name like Europe/Berlin or UTC)");
         }
+    }
+
+    private static PageCopy pageCopy(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "raw" -> PageCopy.RAW;
+            case "api" -> PageCopy.API;
+            default -> throw new IllegalArgumentException("must be 'raw' or 'api', got '" + text + "'");
+        };
     }
 
     private static VerifyLevel verifyLevel(String text) {

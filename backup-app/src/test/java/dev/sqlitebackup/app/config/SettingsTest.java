@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
+import dev.sqlitebackup.adapters.sqlite.PageCopy;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.io.IOException;
 import java.net.URI;
@@ -71,6 +72,7 @@ class SettingsTest {
         d.put(Settings.BACKUP_KEEP_LAST, 7);
         d.put(Settings.BACKUP_TIMEZONE, ZoneId.systemDefault());
         d.put(Settings.BACKUP_VACUUM, true);
+        d.put(Settings.BACKUP_COPY, PageCopy.RAW);
         d.put(Settings.BACKUP_VERIFY, VerifyLevel.QUICK);
         d.put(Settings.BACKUP_SCHEDULE, "0 0 3 * * ?");
         d.put(Settings.BACKUP_RETRY_ATTEMPTS, 3);
@@ -115,6 +117,7 @@ class SettingsTest {
         }
         s.put(Settings.BACKUP_TIMEZONE, List.of("UTC", "Europe/Berlin", "Asia/Tokyo"));
         s.put(Settings.BACKUP_VACUUM, List.of("true", "off", "yes"));
+        s.put(Settings.BACKUP_COPY, List.of("raw", "API", "raw"));
         s.put(Settings.DRIVE_ENABLED, List.of("1", "false", "on"));
         s.put(Settings.BACKUP_VERIFY, List.of("quick", "FULL", "quick"));
         s.put(Settings.BACKUP_SCHEDULE, List.of("0 1 * * *", "0 0 2 * * ?", "0 3 * * 1"));
@@ -151,6 +154,7 @@ class SettingsTest {
         b.put(Settings.BACKUP_KEEP_LAST, List.of("-7", "must not be negative, got -7"));
         b.put(Settings.BACKUP_TIMEZONE, List.of("Mars/Olympus", "is not a known time zone: 'Mars/Olympus'"));
         b.put(Settings.BACKUP_VACUUM, List.of("maybe", "must be true or false, got 'maybe'"));
+        b.put(Settings.BACKUP_COPY, List.of("kernel", "must be 'raw' or 'api', got 'kernel'"));
         b.put(Settings.BACKUP_VERIFY, List.of("thorough", "must be quick or full, got 'thorough'"));
         b.put(Settings.BACKUP_SCHEDULE, List.of("61 * * * *", "'61 * * * *' is not a usable schedule: "));
         b.put(Settings.BACKUP_RETRY_ATTEMPTS, List.of("0", "must be at least 1 (the run itself), got 0"));

@@ -203,6 +203,8 @@ class BadInputIT {
                 List.of("run"), 2, "GOOGLE_DRIVE_CREDENTIALS", "creds.json", "without \"refresh_token\""));
         cases.add(c("local compression unknown", h -> goodDbAnd(h, "LOCAL_COMPRESSION", "gzip"), List.of("run"), 2,
                 "LOCAL_COMPRESSION", "must be 'zstd' or 'none', got 'gzip'"));
+        cases.add(c("page copy unknown", h -> goodDbAnd(h, "BACKUP_COPY", "kernel"), List.of("run", "--no-vacuum"),
+                2, "BACKUP_COPY", "must be 'raw' or 'api', got 'kernel'"));
         cases.add(c("ntfy URL not a URL", h -> goodDbAnd(h, "NTFY_TOPIC", "backups", "NTFY_URL", "not a url"),
                 List.of("run"), 2, "NTFY_URL", "is not a URL", "not a url"));
         cases.add(c("ntfy URL of another scheme",

@@ -32,6 +32,28 @@ class CliJourneyIT {
     }
 
     @Test
+    void aPageForPageRun_copiesTheFileRaw_andWithBackupCopyApi_throughSqlitesOnlineBackupApi() throws Exception {
+        JarProcess jar = new JarProcess(home);
+        Path db = home.resolve("app.db");
+        Sqlite.createNotes(db, 500);
+        Path dir = home.resolve("backups").resolve("app.db");
+
+        JarProcess.Result raw = jar.run("run", "-v", "--no-vacuum", "--database", db.toString());
+        assertThat(raw.exitCode()).as(raw.toString()).isZero();
+        assertThat(raw.err()).contains("raw copy of " + db).doesNotContain("WARN");
+        assertThat(Files.mismatch(backups(dir).get(0), db)).as("the raw copy is the database file").isEqualTo(-1);
+
+        JarProcess.Result api = jar.env("BACKUP_COPY", "api").run("run", "-v", "--no-vacuum", "--database",
+                db.toString());
+        assertThat(api.exitCode()).as(api.toString()).isZero();
+        assertThat(api.err()).contains("online backup of " + db).doesNotContain("raw copy");
+        List<Path> both = backups(dir);
+        assertThat(both).hasSize(2);
+        assertThat(Files.mismatch(both.get(1), db)).as("the backup API writes its own header").isNotEqualTo(-1);
+        assertThat(Sqlite.count(both.get(1), "notes")).isEqualTo(500);
+    }
+
+    @Test
     void backUp_list_prune_verify_andRestore_asAUserWould() throws Exception {
         JarProcess jar = new JarProcess(home);
         Path db = home.resolve("app.db");

@@ -1,0 +1,250 @@
+package dev.sqlitebackup.adapters.sqlite;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The raw copy: the database file copied by the kernel while SQLite's read lock keeps it consistent, and in WAL mode
+ * the committed frames of the {@code -wal} laid over it, so the copy holds exactly one committed state.
+ *
+ * <p>The rules it keeps, and why. SQLite's read lock is taken first and held until the copy is complete: in rollback
+ * mode it keeps writers out of the file; in WAL mode it keeps checkpoints from writing any page newer than the frames
+ * the copy lays over the file (they may write older ones meanwhile, which the frames then cover), and from restarting
+ * the WAL, unless this connection reads the database file alone (then the file does not change at all, and a
+ * restart is noticed by the WAL's header and the copy made from the file alone). The descriptor on the database is
+ * opened before SQLite's connection and closed after it: closing a descriptor drops all of the process's POSIX
+ * locks on that file, SQLite's included. Only the -wal is opened meanwhile (SQLite locks nothing in it). Pages past
+ * the end of the database file come only from WAL frames; the copy is exactly the page count SQLite itself would
+ * read, so page 1 never needs changing.
+ */
+final class RawCopy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RawCopy.class);
+
+    /** One kernel copy (sendfile/copy_file_range) at a time, so the copy's progress shows while it runs. */
+    static final long CHUNK_BYTES = 64L << 20;
+    private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER_SIZE = 100;
+    private static final int WAL_FORMAT = 2;
+
+    private RawCopy() {
+    }
+
+    /**
+     * Why the raw copy cannot be used before anything is opened: a platform whose locks and kernel copy this was
+     * not made for, or another connection of this process that has the database open (closing this copy's
+     * descriptor would drop that connection's locks); empty when it can.
+     */
+    static Optional<String> unavailable(Path database, String osName) {
+        if (!osName.startsWith("Linux") && !osName.startsWith("Mac OS X")) {
+            return Optional.of("the raw copy is made for Linux and macOS, not " + osName);
+        }
+        try {
+            Path real = database.toRealPath();
+            if (SqliteFileLocks.openInThisProcess(List.of(real))) {
+                return Optional.of("another connection in this process has it open, and closing a second "
+                        + "descriptor would drop that connection's locks");
+            }
+        } catch (IOException missing) {
+            // SQLite's own open says what is wrong with it
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Copies {@code database}, open as {@code raw} and through {@code source} (in autocommit mode), into
+     * {@code target}. Takes and ends the read transaction itself.
+     *
+     * @return why the raw copy could not be made (a precondition failed), with {@code target} left empty; empty when
+     *         the copy is complete
+     */
+    static Optional<String> copy(FileChannel raw, SQLiteConnection source, Path database, Path target)
+            throws SQLException, IOException {
+        String lockingMode = text(source, "PRAGMA locking_mode");
+        if (!"normal".equals(lockingMode.toLowerCase(Locale.ROOT))) {
+            return Optional.of("SQLite's locking mode is " + lockingMode + ", not normal");
+        }
+        source.setAutoCommit(false);
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            // the read lock: held from here until the transaction ends, after the last byte is copied
+            text(source, "SELECT count(*) FROM sqlite_schema");
+            Optional<String> notPossible = copyLocked(raw, source, database, out);
+            if (notPossible.isPresent()) {
+                out.truncate(0);
+            }
+            return notPossible;
+        } finally {
+            endReadTransaction(source);
+        }
+    }
+
+    /** Ends the read transaction, so that the connection is as it was (a failure here must not hide the first). */
+    private static void endReadTransaction(SQLiteConnection source) {
+        try {
+            source.rollback();
+            source.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.debug("ending the raw copy's read transaction failed: {}", e.toString());
+        }
+    }
+
+    private static Optional<String> copyLocked(FileChannel raw, SQLiteConnection source, Path database,
+            FileChannel out) throws SQLException, IOException {
+        int pageSize = Integer.parseInt(text(source, "PRAGMA page_size"));
+        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+        readFully(raw, header, 0);
+        byte[] magic = Arrays.copyOf(header.array(), MAGIC.length);
+        if (header.position() < HEADER_SIZE || !Arrays.equals(magic, MAGIC)) {
+            return Optional.of("the file does not start with the SQLite header SQLite reads through its VFS");
+        }
+        int rawPageSize = header.getShort(16) & 0xFFFF;
+        rawPageSize = rawPageSize == 1 ? 65_536 : rawPageSize;
+        if (rawPageSize != pageSize) {
+            return Optional.of("its page size changed: the file says " + rawPageSize + " bytes, SQLite reads "
+                    + pageSize);
+        }
+        boolean walMode = header.get(18) == WAL_FORMAT && header.get(19) == WAL_FORMAT;
+        if (!walMode) {
+            writePages(raw, null, WalIndex.empty(), header.array(), pageSize, out);
+            return Optional.empty();
+        }
+        Path walPath = database.resolveSibling(database.getFileName() + "-wal");
+        try (FileChannel wal = openIfThere(walPath)) {
+            WalIndex index;
+            try {
+                index = WalIndex.read(wal);
+            } catch (WalIndex.Unreadable e) {
+                return Optional.of(walPath.getFileName() + " does not parse: " + e.getMessage());
+            }
+            if (index.pageSize() != 0 && index.pageSize() != pageSize) {
+                return Optional.of("its page size changed: " + walPath.getFileName() + " has " + index.pageSize()
+                        + "-byte pages, the database " + pageSize);
+            }
+            boolean framesWhole = writePages(raw, wal, index, header.array(), pageSize, out);
+            if (!framesWhole || !index.sameGenerationAs(wal)) {
+                // Restarted or truncated meanwhile: only possible while this connection reads the database file
+                // alone, which then does not change; the frames read may belong to either generation.
+                LOG.debug("{} restarted during the copy: copying the database file alone, the state this read "
+                        + "transaction sees", walPath.getFileName());
+                out.truncate(0);
+                writePages(raw, null, WalIndex.empty(), header.array(), pageSize, out);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The database file's pages up to the page count, laid over with the WAL's committed frames.
+     *
+     * @return false when the WAL ended inside one of them: it was truncated since it was read
+     */
+    private static boolean writePages(FileChannel raw, FileChannel wal, WalIndex index, byte[] fileHeader,
+            int pageSize, FileChannel out) throws IOException {
+        long fileBytes = raw.size();
+        long pagesInFile = index.pageCount().orElse((fileBytes + pageSize - 1) / pageSize);
+        Map<Integer, Long> frames = index.latestFrames();
+        byte[] page1 = fileHeader;
+        Long page1Frame = frames.get(1);
+        if (page1Frame != null) {
+            ByteBuffer fromWal = ByteBuffer.allocate(HEADER_SIZE);
+            readFully(wal, fromWal, page1Frame);
+            page1 = fromWal.array();
+        }
+        long pages = pageCount(ByteBuffer.wrap(page1), pagesInFile);
+        long bytes = pages * pageSize;
+        long fromFile = Math.min(fileBytes, bytes);
+        for (long at = 0; at < fromFile; ) {
+            long n = raw.transferTo(at, Math.min(CHUNK_BYTES, fromFile - at), out.position(at));
+            if (n <= 0) {
+                break; // the file is shorter now: a checkpoint truncated it, and those pages come from the WAL
+            }
+            at += n;
+        }
+        List<Integer> laid = new ArrayList<>();
+        for (Integer page : frames.keySet()) {
+            if (Integer.toUnsignedLong(page) <= pages) {
+                laid.add(page);
+            }
+        }
+        laid.sort(Integer::compareUnsigned);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(pageSize);
+        for (Integer page : laid) {
+            buffer.clear();
+            readFully(wal, buffer, frames.get(page));
+            if (buffer.hasRemaining()) {
+                return false;
+            }
+            buffer.flip();
+            long at = (Integer.toUnsignedLong(page) - 1) * pageSize;
+            while (buffer.hasRemaining()) {
+                at += out.write(buffer, at);
+            }
+        }
+        if (out.size() < bytes) {
+            out.write(ByteBuffer.allocate(1), bytes - 1); // pages neither in the file nor the WAL read as zeros
+        } else if (out.size() > bytes) {
+            out.truncate(bytes);
+        }
+        LOG.debug("raw copy: {} pages of {} bytes, {} from {} WAL frames", pages, pageSize, laid.size(),
+                index.committedFrames());
+        return true;
+    }
+
+    /**
+     * The page count SQLite reads: the size in page 1's header when it is valid (offset 92 equals the change
+     * counter at offset 24) and not past the end, otherwise the pages of the file (or of the WAL's last commit).
+     */
+    static long pageCount(ByteBuffer page1, long pagesInFile) {
+        long inHeader = Integer.toUnsignedLong(page1.getInt(28));
+        boolean valid = page1.getInt(92) == page1.getInt(24) && inHeader > 0;
+        return valid ? Math.min(inHeader, pagesInFile) : pagesInFile;
+    }
+
+    private static FileChannel openIfThere(Path file) throws IOException {
+        try {
+            return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? FileChannel.open(file, StandardOpenOption.READ)
+                    : null;
+        } catch (NoSuchFileException gone) {
+            return null;
+        }
+    }
+
+    private static String text(SQLiteConnection connection, String sql) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            if (!r.next()) {
+                throw new SQLException(sql + " returned nothing");
+            }
+            return String.valueOf(r.getString(1));
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                return;
+            }
+            at += n;
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package dev.sqlitebackup.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher {@code bin/sqlite-backup} from the distribution archive, run as a user runs it: the start cache it
+ * trains on the first start and reuses later, concurrent first starts, output byte for byte that of
+ * {@code java -jar}, the UTF-8 locale under {@code env -i}, the JDK 25 AOT cache, and what it says without a Java 17.
+ */
+class LauncherIT {
+
+    private static final Path DIST = Path.of(System.getProperty("sqlitebackup.dist",
+            "target/sqlite-backup-0.1.0-SNAPSHOT.tar.gz")).toAbsolutePath();
+    private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+    private static final Path JAVA = JAVA_HOME.resolve("bin/java");
+    /** The JDK 25 the machine has for this test (Temurin, under /usr/lib/jvm), if any. */
+    private static final Path JDK25_PARENT = Path.of("/usr/lib/jvm");
+
+    @TempDir
+    static Path unpacked;
+
+    @TempDir
+    Path dir;
+
+    private static Path app;
+
+    @BeforeAll
+    static void unpackTheArchive() throws Exception {
+        assertThat(DIST).as("the distribution archive (run 'mvn verify', not 'mvn test')").exists();
+        Process tar = new ProcessBuilder("tar", "-xzf", DIST.toString(), "-C", unpacked.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tar.waitFor()).as(out).isZero();
+        try (Stream<Path> top = Files.list(unpacked)) {
+            app = top.findFirst().orElseThrow();
+        }
+        assertThat(app.getFileName().toString()).startsWith("sqlite-backup-");
+        assertThat(app.resolve("sqlite-backup.jar")).isRegularFile();
+        assertThat(app.resolve("docs/sqlite-backup.service")).isRegularFile();
+        assertThat(Files.isExecutable(app.resolve("bin/sqlite-backup"))).isTrue();
+    }
+
+    @Test
+    void firstStartTrainsTheCache_laterStartsUseIt_outputAsJavaJar_aChangedJarGetsItsOwn() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path backups = dir.resolve("backups");
+        Path cacheRoot = dir.resolve("cache");
+        assertThat(javaJar("sample", db.toString()).exitCode()).isZero();
+        assertThat(javaJar("run", "--database", db.toString(), "--backup-dir", backups.toString()).exitCode())
+                .isZero();
+        String[] list = {"list", "--json", "--backup-dir", backups.toString()};
+        JarProcess.Result plain = javaJar(list);
+        assertThat(plain.exitCode()).as(plain.toString()).isZero();
+        assertThat(plain.out()).startsWith("[");
+
+        // first start: trains, and prints exactly what java -jar prints, nothing on stderr
+        JarProcess.Result first = launcher(app, cacheRoot, Map.of(), list);
+        assertThat(first.out()).isEqualTo(plain.out());
+        assertThat(first.err()).isEmpty();
+        assertThat(first.exitCode()).isZero();
+        Path cache = cacheRoot.resolve("sqlite-backup").resolve(sha256(app.resolve("sqlite-backup.jar")) + "-"
+                + System.getProperty("java.version"));
+        assertThat(entries(cacheRoot.resolve("sqlite-backup"))).as("one finished folder, no temporary or lock")
+                .containsExactly(cache.getFileName().toString());
+        assertThat(cache.resolve("app.jsa")).isNotEmptyFile();
+        assertThat(entries(cache.resolve("native"))).singleElement().asString().startsWith("libsqlitejdbc");
+
+        // second start: the classes come from the archive, and the output is still the same
+        Path classLog = dir.resolve("class-load.log");
+        JarProcess.Result second = launcher(app, cacheRoot,
+                Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), list);
+        assertThat(second.out()).isEqualTo(plain.out());
+        assertThat(second.err()).isEmpty();
+        assertThat(Files.readString(classLog)).contains("dev.sqlitebackup.app.Main source: shared objects file (top)");
+
+        // the native library comes from the cache: java -jar cannot open SQLite when it cannot extract it to tmp
+        Path notADir = Files.writeString(dir.resolve("not-a-tmp-dir"), "x");
+        Map<String, String> noTmp = Map.of("JAVA_OPTS", "-Djava.io.tmpdir=" + notADir);
+        assertThat(run(List.of(JAVA.toString(), "-Djava.io.tmpdir=" + notADir, "-jar",
+                app.resolve("sqlite-backup.jar").toString(), "sample", dir.resolve("a.db").toString()), Map.of())
+                .exitCode()).isNotZero();
+        JarProcess.Result cachedLibrary = launcher(app, cacheRoot, noTmp, "sample", dir.resolve("b.db").toString());
+        assertThat(cachedLibrary.exitCode()).as(cachedLibrary.toString()).isZero();
+        assertThat(dir.resolve("b.db")).isNotEmptyFile();
+
+        // a changed jar (another sha256) gets a folder of its own; the old one stays for the old jar
+        Path otherApp = dir.resolve("other");
+        copyWithAnotherJar(app, otherApp);
+        JarProcess.Result other = launcher(otherApp, cacheRoot, Map.of(), list);
+        assertThat(other.out()).isEqualTo(plain.out());
+        assertThat(other.err()).isEmpty();
+        String otherKey = sha256(otherApp.resolve("sqlite-backup.jar")) + "-" + System.getProperty("java.version");
+        assertThat(otherKey).isNotEqualTo(cache.getFileName().toString());
+        assertThat(entries(cacheRoot.resolve("sqlite-backup")))
+                .containsExactlyInAnyOrder(cache.getFileName().toString(), otherKey);
+        assertThat(cacheRoot.resolve("sqlite-backup").resolve(otherKey).resolve("app.jsa")).isNotEmptyFile();
+
+        // a folder that lost its archive is rebuilt, not used half
+        Files.delete(cache.resolve("app.jsa"));
+        JarProcess.Result rebuilt = launcher(app, cacheRoot, Map.of(), list);
+        assertThat(rebuilt.out()).isEqualTo(plain.out());
+        assertThat(rebuilt.err()).isEmpty();
+        assertThat(cache.resolve("app.jsa")).isNotEmptyFile();
+        assertThat(entries(cacheRoot.resolve("sqlite-backup")))
+                .containsExactlyInAnyOrder(cache.getFileName().toString(), otherKey);
+    }
+
+    @Test
+    void twoFirstStartsAtOnce_bothSucceed_oneWholeCacheFolder() throws Exception {
+        Path cacheRoot = dir.resolve("cache");
+        List<Process> starts = new ArrayList<>();
+        for (String name : List.of("one.db", "two.db")) {
+            starts.add(launcherBuilder(app, cacheRoot, Map.of(), "sample", dir.resolve(name).toString())
+                    .redirectErrorStream(true).start());
+        }
+        for (Process p : starts) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).startsWith("Created sample database");
+        }
+        assertThat(dir.resolve("one.db")).isNotEmptyFile();
+        assertThat(dir.resolve("two.db")).isNotEmptyFile();
+        List<String> folders = entries(cacheRoot.resolve("sqlite-backup"));
+        assertThat(folders).as("one finished folder, no temporary or lock").singleElement().asString()
+                .endsWith("-" + System.getProperty("java.version"));
+        Path cache = cacheRoot.resolve("sqlite-backup").resolve(folders.get(0));
+        assertThat(entries(cache)).containsExactlyInAnyOrder("app.jsa", "native", "ready");
+    }
+
+    @Test
+    void nonAsciiPathWorksUnderEnvI_cacheInHome() throws Exception {
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Path folder = Files.createDirectory(dir.resolve("Sicherungen für Ärzte 日本"));
+        Path db = folder.resolve("daten-ü.db");
+        String path = JAVA_HOME.resolve("bin") + ":/usr/bin:/bin";
+        // java alone, as cron starts it: the path arrives garbled (exit 2)
+        JarProcess.Result bare = run(List.of("env", "-i", "PATH=" + path, "HOME=" + home, JAVA.toString(), "-jar",
+                app.resolve("sqlite-backup.jar").toString(), "sample", db.toString()), Map.of());
+        assertThat(bare.exitCode()).as(bare.toString()).isEqualTo(2);
+        assertThat(db).doesNotExist();
+
+        JarProcess.Result launched = run(List.of("env", "-i", "PATH=" + path, "HOME=" + home,
+                app.resolve("bin/sqlite-backup").toString(), "sample", db.toString()), Map.of());
+        assertThat(launched.exitCode()).as(launched.toString()).isZero();
+        assertThat(launched.err()).isEmpty();
+        assertThat(db).isNotEmptyFile();
+        assertThat(entries(home.resolve(".cache/sqlite-backup"))).singleElement().asString()
+                .endsWith("-" + System.getProperty("java.version"));
+    }
+
+    @Test
+    void javaHomeOfJdk25_trainsAndUsesTheAotCache() throws Exception {
+        Path jdk25 = jdk25();
+        Path cacheRoot = dir.resolve("cache");
+        Map<String, String> env = Map.of("JAVA_HOME", jdk25.toString());
+        Path db = dir.resolve("app.db");
+        JarProcess.Result first = launcher(app, cacheRoot, env, "sample", db.toString());
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out()).isEqualTo("Created sample database " + db + "\n");
+        assertThat(first.err()).as("no CDS/AOT or native-access warnings").isEmpty();
+        List<String> folders = entries(cacheRoot.resolve("sqlite-backup"));
+        assertThat(folders).singleElement().asString().startsWith(sha256(app.resolve("sqlite-backup.jar")) + "-25");
+        Path cache = cacheRoot.resolve("sqlite-backup").resolve(folders.get(0));
+        assertThat(cache.resolve("app.aot")).isNotEmptyFile();
+
+        Path classLog = dir.resolve("class-load.log");
+        JarProcess.Result second = launcher(app, cacheRoot,
+                Map.of("JAVA_HOME", jdk25.toString(), "JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog),
+                "sample", dir.resolve("second.db").toString());
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.out()).isEqualTo("Created sample database " + dir.resolve("second.db") + "\n");
+        assertThat(second.err()).isEmpty();
+        assertThat(Files.readString(classLog)).contains("dev.sqlitebackup.app.Main source: shared objects file");
+    }
+
+    @Test
+    void withoutJava17_oneLineAndExit2_nothingCached() throws Exception {
+        Path cacheRoot = dir.resolve("cache");
+        JarProcess.Result missing = launcher(app, cacheRoot, Map.of("JAVA_HOME", dir.resolve("no-jdk").toString()),
+                "--version");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.errLines()).singleElement().asString()
+                .startsWith("sqlite-backup: JAVA_HOME=" + dir.resolve("no-jdk") + " has no bin/java");
+
+        Path old = Files.createDirectories(dir.resolve("jdk11/bin"));
+        Path fakeJava = Files.writeString(old.resolve("java"),
+                "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\nexit 0\n");
+        assertThat(fakeJava.toFile().setExecutable(true)).isTrue();
+        JarProcess.Result tooOld = launcher(app, cacheRoot, Map.of("JAVA_HOME", old.getParent().toString()),
+                "--version");
+        assertThat(tooOld.exitCode()).isEqualTo(2);
+        assertThat(tooOld.out()).isEmpty();
+        assertThat(tooOld.errLines()).singleElement().asString().isEqualTo("sqlite-backup: " + fakeJava
+                + " is Java 11.0.22: sqlite-backup needs Java 17 or newer (set JAVA_HOME)");
+        assertThat(cacheRoot).doesNotExist();
+    }
+
+    @Test
+    void anUnusableCacheFolder_theCommandRunsWithoutIt() throws Exception {
+        Path notADir = Files.writeString(dir.resolve("cache-is-a-file"), "x");
+        JarProcess.Result result = launcher(app, notADir, Map.of(), "sample", dir.resolve("app.db").toString());
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.err()).isEmpty();
+        assertThat(dir.resolve("app.db")).isNotEmptyFile();
+        assertThat(Files.readString(notADir)).isEqualTo("x");
+    }
+
+    private JarProcess.Result javaJar(String... args) {
+        List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar",
+                app.resolve("sqlite-backup.jar").toString()));
+        command.addAll(List.of(args));
+        return run(command, Map.of());
+    }
+
+    private JarProcess.Result launcher(Path appHome, Path cacheRoot, Map<String, String> env, String... args) {
+        return run(launcherBuilder(appHome, cacheRoot, env, args));
+    }
+
+    /** The launcher with the test's java as JAVA_HOME, the cache under {@code cacheRoot}, and {@code env} added. */
+    private ProcessBuilder launcherBuilder(Path appHome, Path cacheRoot, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(appHome.resolve("bin/sqlite-backup").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = builder(command);
+        pb.environment().put("JAVA_HOME", JAVA_HOME.toString());
+        pb.environment().put("XDG_CACHE_HOME", cacheRoot.toString());
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    private ProcessBuilder builder(List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("BACKUP_") || k.startsWith("DATABASE_")
+                || k.startsWith("DRIVE_") || k.startsWith("NTFY_") || k.startsWith("GOOGLE_")
+                || k.equals("JAVA_OPTS") || k.equals("XDG_CACHE_HOME") || k.startsWith("SQLITE_BACKUP_"));
+        pb.environment().put("TZ", "UTC");
+        return pb;
+    }
+
+    private JarProcess.Result run(List<String> command, Map<String, String> env) {
+        ProcessBuilder pb = builder(command);
+        pb.environment().putAll(env);
+        return run(pb);
+    }
+
+    private JarProcess.Result run(ProcessBuilder pb) {
+        try {
+            Path out = Files.createTempFile(dir, "out", ".txt");
+            Path err = Files.createTempFile(dir, "err", ".txt");
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", pb.command()) + " did not finish in 120 s");
+            }
+            JarProcess.Result r = new JarProcess.Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.delete(out);
+            Files.delete(err);
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The installed app copied with a jar that differs only in its zip comment: it runs the same, its sha does not. */
+    private static void copyWithAnotherJar(Path from, Path to) throws IOException {
+        Files.createDirectories(to.resolve("bin"));
+        Files.copy(from.resolve("bin/sqlite-backup"), to.resolve("bin/sqlite-backup"));
+        Path jar = Files.copy(from.resolve("sqlite-backup.jar"), to.resolve("sqlite-backup.jar"));
+        byte[] comment = "another build".getBytes(StandardCharsets.US_ASCII);
+        try (RandomAccessFile file = new RandomAccessFile(jar.toFile(), "rw")) {
+            long end = file.length() - 22; // the end-of-central-directory record, when the zip has no comment
+            file.seek(end);
+            assertThat(Integer.reverseBytes(file.readInt())).as("EOCD signature").isEqualTo(0x06054b50);
+            file.seek(end + 20);
+            assertThat(file.readShort()).as("no zip comment yet").isZero();
+            file.seek(end + 20);
+            file.writeShort(Short.reverseBytes((short) comment.length));
+            file.write(comment);
+        }
+    }
+
+    private static Path jdk25() throws IOException {
+        if (Files.isDirectory(JDK25_PARENT)) {
+            try (Stream<Path> jdks = Files.list(JDK25_PARENT)) {
+                for (Path jdk : jdks.sorted().toList()) {
+                    Path release = jdk.resolve("release");
+                    if (Files.isExecutable(jdk.resolve("bin/java")) && Files.isRegularFile(release)
+                            && Files.readString(release).contains("JAVA_VERSION=\"25")) {
+                        return jdk;
+                    }
+                }
+            }
+        }
+        Assumptions.abort("no JDK 25 under " + JDK25_PARENT + ": the AOT cache is not tested here");
+        throw new AssertionError("unreachable");
+    }
+
+    private static List<String> entries(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}

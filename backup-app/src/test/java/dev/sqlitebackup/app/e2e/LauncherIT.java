@@ -7,6 +7,8 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -33,6 +35,9 @@ class LauncherIT {
     private static final Path JAVA = JAVA_HOME.resolve("bin/java");
     /** The JDK 25 the machine has for this test (Temurin, under /usr/lib/jvm), if any. */
     private static final Path JDK25_PARENT = Path.of("/usr/lib/jvm");
+
+    /** Where the launcher keeps the sha256 of each jar path, with the jar's size, times and inode. */
+    private static final String JAR_SHA256_MEMO = ".jar-sha256";
 
     @TempDir
     static Path unpacked;
@@ -79,7 +84,7 @@ class LauncherIT {
         Path cache = cacheRoot.resolve("sqlite-backup").resolve(sha256(app.resolve("sqlite-backup.jar")) + "-"
                 + System.getProperty("java.version"));
         assertThat(entries(cacheRoot.resolve("sqlite-backup"))).as("one finished folder, no temporary or lock")
-                .containsExactly(cache.getFileName().toString());
+                .containsExactly(JAR_SHA256_MEMO, cache.getFileName().toString());
         assertThat(cache.resolve("app.jsa")).isNotEmptyFile();
         assertThat(entries(cache.resolve("native"))).singleElement().asString().startsWith("libsqlitejdbc");
 
@@ -103,15 +108,32 @@ class LauncherIT {
 
         // a changed jar (another sha256) gets a folder of its own; the old one stays for the old jar
         Path otherApp = dir.resolve("other");
-        copyWithAnotherJar(app, otherApp);
+        Files.createDirectories(otherApp.resolve("bin"));
+        Files.copy(app.resolve("bin/sqlite-backup"), otherApp.resolve("bin/sqlite-backup"));
+        Path otherJar = otherApp.resolve("sqlite-backup.jar");
+        copyWithComment(app.resolve("sqlite-backup.jar"), otherJar, "another build");
         JarProcess.Result other = launcher(otherApp, cacheRoot, Map.of(), list);
         assertThat(other.out()).isEqualTo(plain.out());
         assertThat(other.err()).isEmpty();
-        String otherKey = sha256(otherApp.resolve("sqlite-backup.jar")) + "-" + System.getProperty("java.version");
+        String otherKey = sha256(otherJar) + "-" + System.getProperty("java.version");
         assertThat(otherKey).isNotEqualTo(cache.getFileName().toString());
         assertThat(entries(cacheRoot.resolve("sqlite-backup")))
-                .containsExactlyInAnyOrder(cache.getFileName().toString(), otherKey);
+                .containsExactlyInAnyOrder(JAR_SHA256_MEMO, cache.getFileName().toString(), otherKey);
         assertThat(cacheRoot.resolve("sqlite-backup").resolve(otherKey).resolve("app.jsa")).isNotEmptyFile();
+
+        // the same, with the new jar put in place of the old one with its size and time, as a reinstall from an
+        // archive of fixed file times can: the sha256 is not taken from the launcher's memo of the old jar
+        FileTime time = Files.getLastModifiedTime(otherJar);
+        Path replacement = copyWithComment(app.resolve("sqlite-backup.jar"), dir.resolve("next.jar"), "another bui1d");
+        Files.setLastModifiedTime(replacement, time);
+        Files.move(replacement, otherJar, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(otherJar)).isEqualTo(Files.size(app.resolve("sqlite-backup.jar")) + 13);
+        JarProcess.Result replaced = launcher(otherApp, cacheRoot, Map.of(), list);
+        assertThat(replaced.out()).isEqualTo(plain.out());
+        assertThat(replaced.err()).isEmpty();
+        String replacedKey = sha256(otherJar) + "-" + System.getProperty("java.version");
+        assertThat(entries(cacheRoot.resolve("sqlite-backup"))).hasSize(4).contains(replacedKey);
+        assertThat(cacheRoot.resolve("sqlite-backup").resolve(replacedKey).resolve("app.jsa")).isNotEmptyFile();
 
         // a folder that lost its archive is rebuilt, not used half
         Files.delete(cache.resolve("app.jsa"));
@@ -119,8 +141,7 @@ class LauncherIT {
         assertThat(rebuilt.out()).isEqualTo(plain.out());
         assertThat(rebuilt.err()).isEmpty();
         assertThat(cache.resolve("app.jsa")).isNotEmptyFile();
-        assertThat(entries(cacheRoot.resolve("sqlite-backup")))
-                .containsExactlyInAnyOrder(cache.getFileName().toString(), otherKey);
+        assertThat(entries(cacheRoot.resolve("sqlite-backup"))).hasSize(4).contains(cache.getFileName().toString());
     }
 
     @Test
@@ -139,7 +160,7 @@ class LauncherIT {
         }
         assertThat(dir.resolve("one.db")).isNotEmptyFile();
         assertThat(dir.resolve("two.db")).isNotEmptyFile();
-        List<String> folders = entries(cacheRoot.resolve("sqlite-backup"));
+        List<String> folders = cacheFolders(cacheRoot.resolve("sqlite-backup"));
         assertThat(folders).as("one finished folder, no temporary or lock").singleElement().asString()
                 .endsWith("-" + System.getProperty("java.version"));
         Path cache = cacheRoot.resolve("sqlite-backup").resolve(folders.get(0));
@@ -163,7 +184,7 @@ class LauncherIT {
         assertThat(launched.exitCode()).as(launched.toString()).isZero();
         assertThat(launched.err()).isEmpty();
         assertThat(db).isNotEmptyFile();
-        assertThat(entries(home.resolve(".cache/sqlite-backup"))).singleElement().asString()
+        assertThat(cacheFolders(home.resolve(".cache/sqlite-backup"))).singleElement().asString()
                 .endsWith("-" + System.getProperty("java.version"));
     }
 
@@ -177,7 +198,7 @@ class LauncherIT {
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(first.out()).isEqualTo("Created sample database " + db + "\n");
         assertThat(first.err()).as("no CDS/AOT or native-access warnings").isEmpty();
-        List<String> folders = entries(cacheRoot.resolve("sqlite-backup"));
+        List<String> folders = cacheFolders(cacheRoot.resolve("sqlite-backup"));
         assertThat(folders).singleElement().asString().startsWith(sha256(app.resolve("sqlite-backup.jar")) + "-25");
         Path cache = cacheRoot.resolve("sqlite-backup").resolve(folders.get(0));
         assertThat(cache.resolve("app.aot")).isNotEmptyFile();
@@ -286,12 +307,10 @@ class LauncherIT {
         }
     }
 
-    /** The installed app copied with a jar that differs only in its zip comment: it runs the same, its sha does not. */
-    private static void copyWithAnotherJar(Path from, Path to) throws IOException {
-        Files.createDirectories(to.resolve("bin"));
-        Files.copy(from.resolve("bin/sqlite-backup"), to.resolve("bin/sqlite-backup"));
-        Path jar = Files.copy(from.resolve("sqlite-backup.jar"), to.resolve("sqlite-backup.jar"));
-        byte[] comment = "another build".getBytes(StandardCharsets.US_ASCII);
+    /** A copy of the jar that differs only in its zip comment: it runs the same, its sha256 does not. */
+    private static Path copyWithComment(Path from, Path to, String text) throws IOException {
+        Path jar = Files.copy(from, to);
+        byte[] comment = text.getBytes(StandardCharsets.US_ASCII);
         try (RandomAccessFile file = new RandomAccessFile(jar.toFile(), "rw")) {
             long end = file.length() - 22; // the end-of-central-directory record, when the zip has no comment
             file.seek(end);
@@ -302,6 +321,7 @@ class LauncherIT {
             file.writeShort(Short.reverseBytes((short) comment.length));
             file.write(comment);
         }
+        return jar;
     }
 
     private static Path jdk25() throws IOException {
@@ -318,6 +338,13 @@ class LauncherIT {
         }
         Assumptions.abort("no JDK 25 under " + JDK25_PARENT + ": the AOT cache is not tested here");
         throw new AssertionError("unreachable");
+    }
+
+    /** The cache folders under {@code base}: every entry but the launcher's memo of jar hashes. */
+    private static List<String> cacheFolders(Path base) throws IOException {
+        List<String> all = entries(base);
+        assertThat(all).contains(JAR_SHA256_MEMO);
+        return all.stream().filter(name -> !name.equals(JAR_SHA256_MEMO)).toList();
     }
 
     private static List<String> entries(Path folder) throws IOException {

@@ -106,12 +106,25 @@ class LauncherIT {
         assertThat(cachedLibrary.exitCode()).as(cachedLibrary.toString()).isZero();
         assertThat(dir.resolve("b.db")).isNotEmptyFile();
 
-        // a changed jar (another sha256) gets a folder of its own; the old one stays for the old jar
+        // a copy of the same jar elsewhere shares the folder (its native library) rather than rebuilding it in turn
         Path otherApp = dir.resolve("other");
         Files.createDirectories(otherApp.resolve("bin"));
         Files.copy(app.resolve("bin/sqlite-backup"), otherApp.resolve("bin/sqlite-backup"));
-        Path otherJar = otherApp.resolve("sqlite-backup.jar");
-        copyWithComment(app.resolve("sqlite-backup.jar"), otherJar, "another build");
+        Path otherJar = Files.copy(app.resolve("sqlite-backup.jar"), otherApp.resolve("sqlite-backup.jar"));
+        JarProcess.Result copy = launcher(otherApp, cacheRoot, noTmp,
+                "sample", dir.resolve("c.db").toString());
+        assertThat(copy.exitCode()).as(copy.toString()).isZero();
+        assertThat(entries(cacheRoot.resolve("sqlite-backup")))
+                .containsExactly(JAR_SHA256_MEMO, cache.getFileName().toString());
+        assertThat(Files.readString(cache.resolve("ready"))).contains(app.resolve("sqlite-backup.jar").toString());
+
+        // a changed jar (another sha256) gets a folder of its own, also when it is put in place of the old one with
+        // the old one's time, as a reinstall from an archive of fixed file times does: the sha256 is not taken
+        // from the launcher's memo of the old jar; the old folder stays for the old jar
+        FileTime time = Files.getLastModifiedTime(otherJar);
+        Path replacement = copyWithComment(app.resolve("sqlite-backup.jar"), dir.resolve("next.jar"), "another build");
+        Files.setLastModifiedTime(replacement, time);
+        Files.move(replacement, otherJar, StandardCopyOption.REPLACE_EXISTING);
         JarProcess.Result other = launcher(otherApp, cacheRoot, Map.of(), list);
         assertThat(other.out()).isEqualTo(plain.out());
         assertThat(other.err()).isEmpty();
@@ -121,27 +134,14 @@ class LauncherIT {
                 .containsExactlyInAnyOrder(JAR_SHA256_MEMO, cache.getFileName().toString(), otherKey);
         assertThat(cacheRoot.resolve("sqlite-backup").resolve(otherKey).resolve("app.jsa")).isNotEmptyFile();
 
-        // the same, with the new jar put in place of the old one with its size and time, as a reinstall from an
-        // archive of fixed file times can: the sha256 is not taken from the launcher's memo of the old jar
-        FileTime time = Files.getLastModifiedTime(otherJar);
-        Path replacement = copyWithComment(app.resolve("sqlite-backup.jar"), dir.resolve("next.jar"), "another bui1d");
-        Files.setLastModifiedTime(replacement, time);
-        Files.move(replacement, otherJar, StandardCopyOption.REPLACE_EXISTING);
-        assertThat(Files.size(otherJar)).isEqualTo(Files.size(app.resolve("sqlite-backup.jar")) + 13);
-        JarProcess.Result replaced = launcher(otherApp, cacheRoot, Map.of(), list);
-        assertThat(replaced.out()).isEqualTo(plain.out());
-        assertThat(replaced.err()).isEmpty();
-        String replacedKey = sha256(otherJar) + "-" + System.getProperty("java.version");
-        assertThat(entries(cacheRoot.resolve("sqlite-backup"))).hasSize(4).contains(replacedKey);
-        assertThat(cacheRoot.resolve("sqlite-backup").resolve(replacedKey).resolve("app.jsa")).isNotEmptyFile();
-
         // a folder that lost its archive is rebuilt, not used half
         Files.delete(cache.resolve("app.jsa"));
         JarProcess.Result rebuilt = launcher(app, cacheRoot, Map.of(), list);
         assertThat(rebuilt.out()).isEqualTo(plain.out());
         assertThat(rebuilt.err()).isEmpty();
         assertThat(cache.resolve("app.jsa")).isNotEmptyFile();
-        assertThat(entries(cacheRoot.resolve("sqlite-backup"))).hasSize(4).contains(cache.getFileName().toString());
+        assertThat(entries(cacheRoot.resolve("sqlite-backup")))
+                .containsExactlyInAnyOrder(JAR_SHA256_MEMO, cache.getFileName().toString(), otherKey);
     }
 
     @Test
@@ -234,6 +234,35 @@ class LauncherIT {
         assertThat(tooOld.errLines()).singleElement().asString().isEqualTo("sqlite-backup: " + fakeJava
                 + " is Java 11.0.22: sqlite-backup needs Java 17 or newer (set JAVA_HOME)");
         assertThat(cacheRoot).doesNotExist();
+    }
+
+    @Test
+    void aTrainingThatFails_theCommandStillRuns_andLaterStartsDoNotTrainAgain() throws Exception {
+        // a java that cannot write a class archive (as a JDK without CDS), and logs how it is called
+        Path jdk = Files.createDirectories(dir.resolve("jdk-without-cds/bin")).getParent();
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"" + System.getProperty("java.version") + "\"\n");
+        Path calls = dir.resolve("java-calls.txt");
+        Path java = Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\n"
+                + "printf '%s\\n' \"$*\" >> '" + calls + "'\n"
+                + "case \"$*\" in *ArchiveClassesAtExit*) echo 'no CDS here' >&2; exit 1 ;; esac\n"
+                + "exec '" + JAVA + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Path cacheRoot = dir.resolve("cache");
+        for (String name : List.of("one.db", "two.db")) {
+            JarProcess.Result result = launcher(app, cacheRoot, Map.of("JAVA_HOME", jdk.toString()), "sample",
+                    dir.resolve(name).toString());
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.out()).isEqualTo("Created sample database " + dir.resolve(name) + "\n");
+            assertThat(result.err()).isEmpty();
+        }
+        List<String> lines = Files.readAllLines(calls);
+        assertThat(lines.stream().filter(l -> l.contains("ArchiveClassesAtExit"))).as(String.join("\n", lines))
+                .hasSize(1);
+        assertThat(lines.stream().filter(l -> l.endsWith("sample " + dir.resolve("two.db")))).singleElement()
+                .asString().doesNotContain("SharedArchiveFile");
+        assertThat(entries(cacheRoot.resolve("sqlite-backup"))).as("no folder, no temporary or lock left")
+                .containsExactly(".failed-" + sha256(app.resolve("sqlite-backup.jar")) + "-"
+                        + System.getProperty("java.version"), JAR_SHA256_MEMO);
     }
 
     @Test

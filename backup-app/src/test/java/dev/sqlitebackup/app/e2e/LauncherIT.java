@@ -275,6 +275,18 @@ class LauncherIT {
         assertThat(Files.readString(notADir)).isEqualTo("x");
     }
 
+    @Test
+    void javaOptsComeLast_oneChoosingACollectorReplacesSerialGc() throws Exception {
+        Path noCache = Files.writeString(dir.resolve("cache-is-a-file"), "x");
+        Path gcLog = dir.resolve("gc.log");
+        JarProcess.Result result = launcher(app, noCache,
+                Map.of("JAVA_OPTS", "-XX:+UseParallelGC -Xlog:gc:file=" + gcLog), "--version");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).startsWith("sqlite-backup ");
+        assertThat(result.err()).isEmpty();
+        assertThat(Files.readString(gcLog)).contains("Using Parallel");
+    }
+
     private JarProcess.Result javaJar(String... args) {
         List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar",
                 app.resolve("sqlite-backup.jar").toString()));

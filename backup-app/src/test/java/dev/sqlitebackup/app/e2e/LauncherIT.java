@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteJDBCLoader;
 
 /**
  * The launcher {@code bin/sqlite-backup} from the distribution archive, run as a user runs it: the start cache it
@@ -106,6 +107,20 @@ class LauncherIT {
         assertThat(cachedLibrary.exitCode()).as(cachedLibrary.toString()).isZero();
         assertThat(dir.resolve("b.db")).isNotEmptyFile();
 
+        // ... and sqlite-jdbc does not sweep java.io.tmpdir for libraries earlier JVMs left there (java -jar does)
+        Path tmp = Files.createDirectories(dir.resolve("tmp-with-a-left-library"));
+        Path leftOver = Files.writeString(tmp.resolve("sqlite-" + SQLiteJDBCLoader.getVersion() + "-x-libsqlitejdbc.so"),
+                "left by a killed JVM");
+        JarProcess.Result noSweep = launcher(app, cacheRoot, Map.of("JAVA_OPTS", "-Djava.io.tmpdir=" + tmp), "sample",
+                dir.resolve("d.db").toString());
+        assertThat(noSweep.exitCode()).as(noSweep.toString()).isZero();
+        assertThat(noSweep.err()).isEmpty();
+        assertThat(leftOver).exists();
+        assertThat(run(List.of(JAVA.toString(), "-Djava.io.tmpdir=" + tmp, "-jar",
+                app.resolve("sqlite-backup.jar").toString(), "sample", dir.resolve("e.db").toString()), Map.of())
+                .exitCode()).isZero();
+        assertThat(leftOver).doesNotExist();
+
         // a copy of the same jar elsewhere shares the folder (its native library) rather than rebuilding it in turn
         Path otherApp = dir.resolve("other");
         Files.createDirectories(otherApp.resolve("bin"));
@@ -149,7 +164,7 @@ class LauncherIT {
         Path cacheRoot = dir.resolve("cache");
         List<Process> starts = new ArrayList<>();
         for (String name : List.of("one.db", "two.db")) {
-            starts.add(launcherBuilder(app, cacheRoot, Map.of(), "sample", dir.resolve(name).toString())
+            starts.add(launcherBuilder(app, cacheRoot, privateTmp(), "sample", dir.resolve(name).toString())
                     .redirectErrorStream(true).start());
         }
         for (Process p : starts) {
@@ -249,7 +264,8 @@ class LauncherIT {
         assertThat(java.toFile().setExecutable(true)).isTrue();
         Path cacheRoot = dir.resolve("cache");
         for (String name : List.of("one.db", "two.db")) {
-            JarProcess.Result result = launcher(app, cacheRoot, Map.of("JAVA_HOME", jdk.toString()), "sample",
+            JarProcess.Result result = launcher(app, cacheRoot,
+                    Map.of("JAVA_HOME", jdk.toString(), "JAVA_OPTS", privateTmp().get("JAVA_OPTS")), "sample",
                     dir.resolve(name).toString());
             assertThat(result.exitCode()).as(result.toString()).isZero();
             assertThat(result.out()).isEqualTo("Created sample database " + dir.resolve(name) + "\n");
@@ -268,7 +284,7 @@ class LauncherIT {
     @Test
     void anUnusableCacheFolder_theCommandRunsWithoutIt() throws Exception {
         Path notADir = Files.writeString(dir.resolve("cache-is-a-file"), "x");
-        JarProcess.Result result = launcher(app, notADir, Map.of(), "sample", dir.resolve("app.db").toString());
+        JarProcess.Result result = launcher(app, notADir, privateTmp(), "sample", dir.resolve("app.db").toString());
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.err()).isEmpty();
         assertThat(dir.resolve("app.db")).isNotEmptyFile();
@@ -292,6 +308,15 @@ class LauncherIT {
                 app.resolve("sqlite-backup.jar").toString()));
         command.addAll(List.of(args));
         return run(command, Map.of());
+    }
+
+    /**
+     * For starts that run without the cache: sqlite-jdbc then extracts its library to java.io.tmpdir and, at every
+     * start, deletes the ones earlier JVMs left there; two JVMs deleting the same file log an error with a stack
+     * trace on stderr, a race with whatever else runs on the machine that has nothing to do with the launcher.
+     */
+    private Map<String, String> privateTmp() throws IOException {
+        return Map.of("JAVA_OPTS", "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
     }
 
     private JarProcess.Result launcher(Path appHome, Path cacheRoot, Map<String, String> env, String... args) {

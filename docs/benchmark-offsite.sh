@@ -11,7 +11,10 @@
 #   --level N         zstd level of both sides (default 3, the tool's default)
 #   --work DIR        scratch folder, must not exist yet or be empty (default: mktemp -d under ${TMPDIR:-/tmp})
 #   --keep            keep the work folder, with the databases made for --rss-sizes
-#   --jvm-opts "..."  options for every uploading JVM, e.g. the launcher's (default: none, the JVM's defaults)
+#   --rss-db-dir DIR  take each --rss-sizes database from DIR/text-N.db when it is there (e.g. a kept run's work folder)
+#                     instead of making it
+#   --jvm-opts "..."  options for every uploading JVM (default: the launcher's, read from
+#                     backup-app/src/dist/bin/sqlite-backup, as a user's runs get them)
 #   --db FILE         use this database (e.g. one a kept run generated) instead of generating one; --size-mb is then
 #                     its size in whole MiB; its sidecar FILE.sha256 is written beside it when missing
 #
@@ -43,7 +46,8 @@ FIXED_HEAP_MB=64
 WORK=""
 KEEP=0
 GIVEN_DB=""
-JVM_OPTS=""
+JVM_OPTS=$(sed -n 's/^base_flags="\(.*\)"$/\1/p' "$REPO_ROOT/backup-app/src/dist/bin/sqlite-backup")
+RSS_DB_DIR=""
 
 die() { echo "benchmark-offsite.sh: $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -56,6 +60,7 @@ while [[ $# -gt 0 ]]; do
     --level) LEVEL="${2:?--level needs a value}"; shift 2 ;;
     --work) WORK="${2:?--work needs a value}"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --rss-db-dir) RSS_DB_DIR="${2:?--rss-db-dir needs a value}"; shift 2 ;;
     --jvm-opts) JVM_OPTS="${2?--jvm-opts needs a value}"; shift 2 ;;
     --db) GIVEN_DB="${2:?--db needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -323,14 +328,20 @@ for s in $RSS_SIZES; do
     continue
   fi
   other="$WORK/text-$s.db"
-  if (( s > SIZE_MB )); then grow_from "$DB" "$other" "$s"; else generate "$other" "$s"; fi
-  sidecar "$other"
+  if [[ -n "$RSS_DB_DIR" && -f "$RSS_DB_DIR/text-$s.db" ]]; then
+    other="$RSS_DB_DIR/text-$s.db"
+    echo "Using $other: $(file_mib "$other") MiB"
+    [[ -f "$other.sha256" ]] || sidecar "$other"
+  else
+    if (( s > SIZE_MB )); then grow_from "$DB" "$other" "$s"; else generate "$other" "$s"; fi
+    sidecar "$other"
+  fi
   cat "$other" >/dev/null
   rm -f "$WORK/results/rss-$s"
   for ((i = 1; i <= RUNS; i++)); do sync; offsite "rss-$s" "$other"; done
   sync; offsite "rss-$s-xmx$FIXED_HEAP_MB" "$other" "-Xmx${FIXED_HEAP_MB}m"
   RSS_ROWS+=("| $s | $(file_mib "$other") | $(mib "$(awk '{print $4}' "$WORK/results/rss-$s" | sort -n | tail -n1)") | $RUNS | $(awk '{print $1}' "$WORK/results/rss-$s" | median) | $(mib "$(awk '{print $4}' "$WORK/results/rss-$s-xmx$FIXED_HEAP_MB")") |")
-  if [[ "$KEEP" -ne 1 ]]; then rm -f -- "$other" "$other.sha256"; fi
+  if [[ "$KEEP" -ne 1 && "$other" == "$WORK"/* ]]; then rm -f -- "$other" "$other.sha256"; fi
 done
 
 # ---------------------------------------------------------------- report

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /** Runs the shaded jar as a separate process, the way a user does, and captures what it prints. */
 final class JarProcess {
@@ -97,7 +99,63 @@ final class JarProcess {
         classArchive(options).ifPresent(archive -> options.addAll(List.of("-XX:SharedArchiveFile=" + archive,
                 // a JVM that cannot map the archive runs without it, silently, as the launcher does for users
                 "-Xshare:auto", "-Xlog:cds=off,cds+dynamic=off")));
+        // sqlite-jdbc's library loaded from one copy, as the launcher does: otherwise every start writes a copy to
+        // /tmp and sweeps the copies earlier JVMs left there, and two sweeping at once, or one as nobody finding
+        // root's, print an error on stderr that tests of exact output would see
+        sqliteLibrary().ifPresent(dir -> options.addAll(List.of("-Dorg.sqlite.lib.path=" + dir,
+                "-Dorg.sqlite.lib.name=" + SQLITE_LIBRARY, "-Dorg.sqlite.tmpdir=" + dir)));
         return List.copyOf(options);
+    }
+
+    private static final String SQLITE_LIBRARY = "libsqlitejdbc.so";
+
+    /** The jar's sqlite-jdbc library for this Linux machine, extracted once per jar into a folder all can read. */
+    private static Optional<Path> sqliteLibrary() {
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch64";
+            default -> "";
+        };
+        if (arch.isEmpty() || !System.getProperty("os.name").equals("Linux") || !Files.isRegularFile(JAR)) {
+            return Optional.empty();
+        }
+        try {
+            Path dir = JAR.resolveSibling("it-sqlite-" + Files.size(JAR) + "-" + Files.getLastModifiedTime(JAR)
+                    .toMillis());
+            try (FileChannel lock = FileChannel.open(JAR.resolveSibling("it-classes.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                lock.lock(); // released when the channel closes
+                if (!Files.isRegularFile(dir.resolve(SQLITE_LIBRARY))) {
+                    Path scratch = Files.createTempDirectory(JAR.getParent(), "it-sqlite");
+                    try (ZipFile jar = new ZipFile(JAR.toFile())) {
+                        ZipEntry entry = jar.getEntry("org/sqlite/native/Linux/" + arch + "/" + SQLITE_LIBRARY);
+                        if (entry == null) {
+                            Files.delete(scratch);
+                            return Optional.empty();
+                        }
+                        try (var in = jar.getInputStream(entry)) {
+                            Files.copy(in, scratch.resolve(SQLITE_LIBRARY));
+                        }
+                    }
+                    scratch.resolve(SQLITE_LIBRARY).toFile().setReadable(true, false);
+                    scratch.toFile().setReadable(true, false);
+                    scratch.toFile().setExecutable(true, false);
+                    Files.move(scratch, dir, StandardCopyOption.ATOMIC_MOVE);
+                    try (var stale = Files.newDirectoryStream(JAR.getParent(), "it-sqlite-*")) {
+                        for (Path old : stale) {
+                            if (!old.equals(dir)) { // made for a jar built before this one
+                                Files.deleteIfExists(old.resolve(SQLITE_LIBRARY));
+                                Files.deleteIfExists(old);
+                            }
+                        }
+                    }
+                }
+            }
+            return Optional.of(dir);
+        } catch (IOException e) {
+            System.err.println("JarProcess: no extracted SQLite library (" + e.getMessage() + ")");
+            return Optional.empty();
+        }
     }
 
     /**

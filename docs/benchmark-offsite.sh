@@ -258,6 +258,7 @@ fake_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' 
 offsite() {
   local label="$1" file="$2" log="$WORK/logs/offsite.$1" rc=0 f0 f1; shift 2
   f0=$(fake_cpu)
+  # shellcheck disable=SC2086  # JVM_OPTS is a list of options, split at white space on purpose
   /usr/bin/time -v -o "$WORK/logs/time.$label" java $JVM_OPTS "$@" -cp "$HARNESS_CP" dev.sqlitebackup.app.bench.Benchmarks \
     offsite "$file" "$WORK/fake.info" "$RECIPIENT" "$LEVEL" >"$log" 2>&1 || rc=$?
   f1=$(fake_cpu)

@@ -18,12 +18,17 @@
 #   --rss-only        only the --rss-sizes table
 #   --baseline-only   measure only the sqlite3 baselines (for when the jar is not runnable yet)
 #   --keep            keep the work folder (database, logs) instead of deleting it
+#   --launcher        run the tool as users of the distribution do: bin/sqlite-backup from
+#                     backup-app/target/sqlite-backup-*.tar.gz (built with `mvn -B -q package -DskipTests` when
+#                     missing), unpacked into the work folder, its cache there too and trained by one untimed start;
+#                     adds i) a tiny database's `run`, the launcher against `java -jar`, and issue 12's targets
 #
 # What it measures, on one database, each run writing into a fresh folder that is deleted afterwards:
 #   a) sqlite3 DB ".backup OUT" + sqlite3 OUT "PRAGMA quick_check"     (online backup API + check)
 #   b) sqlite3 DB "VACUUM INTO 'OUT'"
-#   c) java -jar JAR run --database DB --backup-dir DIR --no-vacuum      (backup API, quick_check, SHA-256, fsync)
-#   d) java -jar JAR run --database DB --backup-dir DIR                  (VACUUM INTO, quick_check, SHA-256, fsync)
+#   c) TOOL run --database DB --backup-dir DIR --no-vacuum   (raw copy, quick_check, SHA-256, fsync)
+#   d) TOOL run --database DB --backup-dir DIR               (VACUUM INTO, quick_check, SHA-256, fsync)
+#   where TOOL is `java -jar JAR`, or with --launcher bin/sqlite-backup
 # The page cache cannot be dropped reliably here, so the database is read once to warm the cache and every
 # command runs warm. Commands are interleaved (a b c d, a b c d, ...) so drift hits them alike, and `sync` runs
 # untimed between commands so one run's write-back does not land in the next one's timing. Wall time comes from
@@ -55,6 +60,7 @@ RSS_SIZES=""
 RSS_ONLY=0
 BASELINE_ONLY=0
 KEEP=0
+LAUNCHER_MODE=0
 RSS_TARGET_MIB=256
 
 die() { echo "benchmark.sh: $*" >&2; exit 1; }
@@ -70,6 +76,7 @@ while [[ $# -gt 0 ]]; do
     --rss-only) RSS_ONLY=1; shift ;;
     --baseline-only) BASELINE_ONLY=1; shift ;;
     --keep) KEEP=1; shift ;;
+    --launcher) LAUNCHER_MODE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -157,6 +164,7 @@ secs() { awk -v ms="$1" 'BEGIN {printf "%.2f", ms/1000}'; }
 mib() { awk -v kb="$1" 'BEGIN {printf "%.0f", kb/1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a <= b)}'; }
+file_kib() { awk -v b="$(stat -c %s "$1")" 'BEGIN {printf "%.0f", b/1024}'; }
 file_mib() { awk -v b="$(stat -c %s "$1")" 'BEGIN {printf "%.0f", b/1048576}'; }
 fresh() { rm -rf -- "$WORK/out"; mkdir -p "$WORK/out"; sync; }
 
@@ -212,6 +220,30 @@ SQL
 
 warm() { cat "$1" >/dev/null; }
 
+# The tool as this run measures it: `java -jar JAR`, or the launcher (--launcher). An array, so that /usr/bin/time,
+# timeout and strace run it directly.
+TOOL=()
+set_tool() {
+  if [[ "$LAUNCHER_MODE" -eq 0 ]]; then TOOL=(java -jar "$JAR"); return; fi
+  local dist
+  dist=$(find "$REPO_ROOT/backup-app/target" -maxdepth 1 -name 'sqlite-backup-*.tar.gz' 2>/dev/null | head -n1)
+  if [[ -z "$dist" ]]; then
+    echo "Building the distribution archive (mvn -B -q package -DskipTests) ..."
+    (cd "$REPO_ROOT" && mvn -B -q package -DskipTests) || die "build failed"
+    dist=$(find "$REPO_ROOT/backup-app/target" -maxdepth 1 -name 'sqlite-backup-*.tar.gz' | head -n1)
+  fi
+  mkdir -p "$WORK/dist"
+  tar -xzf "$dist" -C "$WORK/dist"
+  local launcher; launcher=$(find "$WORK/dist" -path '*/bin/sqlite-backup' | head -n1)
+  [[ -x "$launcher" ]] || die "no bin/sqlite-backup in $dist"
+  export XDG_CACHE_HOME="$WORK/cache"
+  TOOL=("$launcher")
+  JAR=$(find "$WORK/dist" -name 'sqlite-backup.jar' | head -n1)   # java -jar of i) runs the same jar
+  echo "Launcher: $launcher (from $(basename "$dist")); training its cache (one untimed start) ..."
+  "$launcher" --version >"$WORK/logs/launcher-train" 2>&1 || { cat "$WORK/logs/launcher-train" >&2; die "launcher failed"; }
+  echo "Launcher cache: $(find "$WORK/cache" -type f | sed "s|$WORK/cache/||" | tr '\n' ' ')"
+}
+
 # The tool must really have written a backup: a stub jar that exits 0 must not pass for a fast one.
 check_backup_written() {
   local dir="$1" n
@@ -226,7 +258,7 @@ smoke_test_jar() {
   sqlite3 "$db" "PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);" >/dev/null
   mkdir -p "$dir"
   local rc=0
-  java -jar "$JAR" run --database "$db" --backup-dir "$dir" --no-vacuum >"$WORK/logs/smoke" 2>&1 || rc=$?
+  "${TOOL[@]}" run --database "$db" --backup-dir "$dir" --no-vacuum >"$WORK/logs/smoke" 2>&1 || rc=$?
   if [[ $rc -ne 0 ]] || ! check_backup_written "$dir" 2>>"$WORK/logs/smoke"; then
     echo "The jar is not runnable yet (exit $rc):" >&2
     tail -n 20 "$WORK/logs/smoke" >&2
@@ -241,9 +273,13 @@ run_a() {
   sync; measure a_check sqlite3 "$WORK/out/copy.db" "PRAGMA quick_check"
   grep -qx ok "$WORK/logs/out.a_check" || die "quick_check of the .backup copy did not say ok"
 }
-run_b() { fresh; measure b sqlite3 "$DB" "VACUUM INTO '$WORK/out/copy.db'"; }
-run_c() { fresh; measure c java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum; check_backup_written "$WORK/out"; }
-run_d() { fresh; measure d java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out"; check_backup_written "$WORK/out"; }
+run_b() {
+  fresh; measure b sqlite3 "$DB" "VACUUM INTO '$WORK/out/copy.db'"
+  sync; measure b_check sqlite3 "$WORK/out/copy.db" "PRAGMA quick_check"
+  grep -qx ok "$WORK/logs/out.b_check" || die "quick_check of the VACUUM INTO copy did not say ok"
+}
+run_c() { fresh; measure c "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum; check_backup_written "$WORK/out"; }
+run_d() { fresh; measure d "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out"; check_backup_written "$WORK/out"; }
 
 # ---------------------------------------------------------------- rss-sizes
 RSS_MAX_KIB=0
@@ -272,6 +308,7 @@ if [[ "$RSS_ONLY" -eq 1 ]]; then
   cp "$JAR" "$WORK/sqlite-backup.jar"
   echo "Jar: $JAR ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$JAR" | cut -c1-12))"
   JAR="$WORK/sqlite-backup.jar"
+  set_tool
   smoke_test_jar || die "cannot measure RSS without a runnable jar"
   rss_section
   exit 0
@@ -283,6 +320,7 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   cp "$JAR" "$WORK/sqlite-backup.jar"
   echo "Jar: $JAR ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$JAR" | cut -c1-12))"
   JAR="$WORK/sqlite-backup.jar"
+  set_tool
   smoke_test_jar || die "jar not runnable; rerun later, or with --baseline-only for the sqlite3 rows alone"
   # The harness for e, f and g, built once; its classes are copied so a rebuild of target/ cannot change them.
   echo "Building the benchmark harness (mvn -pl backup-app -am test-compile dependency:build-classpath) ..."
@@ -318,7 +356,9 @@ done
 paste -d' ' "$WORK/results/a_backup" "$WORK/results/a_check" \
   | awk '{print $1 + $3, ($2 > $4 ? $2 : $4)}' >"$WORK/results/a"
 
-A_MS=$(col 1 a | median_ms); B_MS=$(col 1 b | median_ms)
+# b + its quick_check, the baseline of issue 12's target for d
+paste -d' ' "$WORK/results/b" "$WORK/results/b_check" | awk '{print $1 + $3, ($2 > $4 ? $2 : $4)}' >"$WORK/results/bq"
+A_MS=$(col 1 a | median_ms); B_MS=$(col 1 b | median_ms); BQ_MS=$(col 1 bq | median_ms)
 A_RSS=$(col 2 a | sort -n | tail -n1); B_RSS=$(col 2 b | sort -n | tail -n1)
 
 # Parts on their own, untimed in the table: what a verified copy costs beyond the copy itself.
@@ -346,10 +386,11 @@ echo "| a) sqlite3 .backup + quick_check | $(secs "$A_MS") | $(mib "$A_RSS") | |
 echo "| &nbsp;&nbsp;.backup alone | $(secs "$(col 1 a_backup | median_ms)") | $(mib "$(col 2 a_backup | sort -n | tail -n1)") | | | |"
 echo "| &nbsp;&nbsp;quick_check alone | $(secs "$(col 1 a_check | median_ms)") | $(mib "$(col 2 a_check | sort -n | tail -n1)") | | | |"
 echo "| b) sqlite3 VACUUM INTO | $(secs "$B_MS") | $(mib "$B_RSS") | | | |"
+echo "| &nbsp;&nbsp;+ quick_check of its copy | $(secs "$BQ_MS") | | | | |"
 if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   C_MS=$(col 1 c | median_ms); D_MS=$(col 1 d | median_ms)
   C_RSS=$(col 2 c | sort -n | tail -n1); D_RSS=$(col 2 d | sort -n | tail -n1)
-  RC=$(ratio "$C_MS" "$A_MS"); RD=$(ratio "$D_MS" "$B_MS")
+  RC=$(ratio "$C_MS" "$A_MS"); RD=$(ratio "$D_MS" "$B_MS"); RDQ=$(ratio "$D_MS" "$BQ_MS")
   met() { if le "$1" "$2"; then echo yes; else echo "**no**"; fi; }
   echo "| c) run --no-vacuum | $(secs "$C_MS") | $(mib "$C_RSS") | c/a $RC | <= 1.00 | $(met "$RC" 1.0) |"
   echo "| d) run (VACUUM INTO) | $(secs "$D_MS") | $(mib "$D_RSS") | d/b $RD | <= 1.10 | $(met "$RD" 1.1) |"
@@ -365,7 +406,7 @@ echo "Parts on their own (one run each, warm): SHA-256 of the copy $(secs "$SHA_
      "${SSL_MS:+and $(secs "$SSL_MS") s with openssl, }fsync of a freshly written copy $(secs "$FSYNC_MS") s."
 echo
 echo "Raw runs (wall ms, RSS KiB):"
-for f in a_backup a_check a b c d; do
+for f in a_backup a_check a b b_check bq c d; do
   if [[ -f "$WORK/results/$f" ]]; then
     echo "  $f: $(tr '\n' ';' <"$WORK/results/$f" | sed 's/;$//; s/;/; /g')"
   fi
@@ -391,15 +432,15 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   fresh; window "a) sqlite3 .backup (stopped after 60 s if unfinished)" \
     timeout 60 sqlite3 "$DB" ".backup '$WORK/out/copy.db'" || echo "(sqlite3 .backup did not finish within 60 s under the writer)"
   fresh; window "b) sqlite3 VACUUM INTO" sqlite3 "$DB" "VACUUM INTO '$WORK/out/copy.db'"
-  fresh; window "c) run --no-vacuum" java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
-  fresh; window "d) run (VACUUM INTO)" java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" >/dev/null
+  fresh; window "c) run --no-vacuum" "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
+  fresh; window "d) run (VACUUM INTO)" "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" >/dev/null
   sleep 1
   exec 3>&-
   wait "$WRITER_PID" || { cat "$WORK/logs/writer" >&2; die "the writer failed"; }
   fresh
   echo "| while | wall s | commits | longest commit ms | longest gap between commit ends ms | mean commit ms |"
   echo "|---|---:|---:|---:|---:|---:|"
-  STALL_MS=0
+  STALL_MS=0; A_STALL_MS=0; C_STALL_MS=0
   while read -r w0 w1 label; do
     # commits that overlap the window (end >= t0 and start <= t1)
     row=$(awk -v t0="$w0" -v t1="$w1" '
@@ -412,6 +453,7 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
     read -r n mx gap med <<<"$row"
     echo "| $label | $(secs $(( (w1 - w0) / 1000 ))) | $n | $mx | $gap | $med |"
     case "$label" in c\)*|d\)*) if ! le "$mx" "$STALL_MS"; then STALL_MS=$mx; fi ;; esac
+    case "$label" in a\)*) A_STALL_MS=$mx ;; c\)*) C_STALL_MS=$mx ;; esac
   done < <(awk '{ t0 = $(NF - 1); t1 = $NF; $(NF - 1) = ""; $NF = ""; sub(/ +$/, ""); print t0, t1, $0 }' "$WORK/results/windows")
   echo
   echo "Writer: $(tail -n1 "$WORK/logs/writer")"
@@ -421,7 +463,7 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   echo "## f) Drive upload of a backup of this database to FakeDrive on loopback"
   echo
   fresh
-  java -jar "$JAR" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
+  "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
   BACKUP_FILE=$(find "$WORK/out" -maxdepth 1 -name 'backup-*.db')
   rm -f "$WORK/fake.info" "$WORK/fake.fifo"; mkfifo "$WORK/fake.fifo"
   # the fake streams uploads over 64 MiB to a file (in /dev/shm when writable, see Benchmarks) and holds about
@@ -459,6 +501,26 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   rm -rf "$WORK/load"
 fi
 
+if [[ "$BASELINE_ONLY" -eq 0 && "$LAUNCHER_MODE" -eq 1 ]]; then
+  # ---------------------------------------------------------------- i) a tiny database: JVM start
+  echo
+  echo "## i) A tiny database's \`run\`: the launcher against \`java -jar\` of the same jar (interleaved, 5 runs each)"
+  echo
+  TINY="$WORK/tiny.db"
+  "${TOOL[@]}" sample "$TINY" >/dev/null
+  tiny() { rm -rf "$WORK/tiny-out"; mkdir -p "$WORK/tiny-out"; measure "$1" "${@:2}" run --database "$TINY" --backup-dir "$WORK/tiny-out"; check_backup_written "$WORK/tiny-out"; }
+  for ((i = 1; i <= 5; i++)); do
+    tiny tiny_jar java -jar "$JAR"
+    tiny tiny_launcher "${TOOL[@]}"
+  done
+  TINY_JAR_MS=$(col 1 tiny_jar | median_ms); TINY_LAUNCHER_MS=$(col 1 tiny_launcher | median_ms)
+  RTINY=$(ratio "$TINY_LAUNCHER_MS" "$TINY_JAR_MS")
+  echo "java -jar: $(secs "$TINY_JAR_MS") s, launcher: $(secs "$TINY_LAUNCHER_MS") s (median wall; $(file_kib "$TINY") KiB database): launcher / java -jar $RTINY."
+  echo "Raw runs (wall ms, RSS KiB): java -jar $(tr '\n' ';' <"$WORK/results/tiny_jar" | sed 's/;$//; s/;/; /g');" \
+       "launcher $(tr '\n' ';' <"$WORK/results/tiny_launcher" | sed 's/;$//; s/;/; /g')"
+  rm -rf "$WORK/tiny-out" "$TINY"*
+fi
+
 if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   # The tool logs no per-phase timings, so one extra, untimed run of each mode is traced: the moments it opens,
   # fsyncs and links files show where the time goes (JVM start, snapshot, quick_check, SHA-256, publish).
@@ -473,7 +535,7 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
       # shellcheck disable=SC2086  # $mode is empty or one word
       strace -f --seccomp-bpf -ttt -o "$WORK/logs/trace" \
         -e trace=execve,openat,fsync,fdatasync,link,linkat,rename,renameat,renameat2 \
-        java -jar "$JAR" run -v --database "$DB" --backup-dir "$WORK/out" $mode 2>&1 || echo "(exit $?)"
+        "${TOOL[@]}" run -v --database "$DB" --backup-dir "$WORK/out" $mode 2>&1 || echo "(exit $?)"
       echo "--- seconds since exec: file events in the work folder"
       awk -v work="$WORK" '
         NR == 1 { t0 = $2 }
@@ -488,7 +550,7 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
         END { printf "%7.3f  exit\n", last - t0 }' "$WORK/logs/trace"
     else
       # shellcheck disable=SC2086
-      java -jar "$JAR" run -v --database "$DB" --backup-dir "$WORK/out" $mode 2>&1 || echo "(exit $?)"
+      "${TOOL[@]}" run -v --database "$DB" --backup-dir "$WORK/out" $mode 2>&1 || echo "(exit $?)"
       echo "(strace not installed: no timeline)"
     fi
     echo '```'
@@ -514,4 +576,16 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   echo "| writer's longest commit during c and d | $STALL_MS ms | < 50 ms | $(met "$STALL_MS" 49.999) |"
   echo "| Drive upload to FakeDrive (uploader RSS $(mib "$UPLOAD_RSS") MiB) | $UPLOAD_MBS MB/s | >= 200 MB/s | $(met 200 "$UPLOAD_MBS") |"
   echo "| retention plan over 100,000 backups | $PLAN_MS ms | < 1000 ms | $(met "$PLAN_MS" 999.999) |"
+fi
+if [[ "$BASELINE_ONLY" -eq 0 && "$LAUNCHER_MODE" -eq 1 ]]; then
+  echo
+  echo "## Issue 12's targets (through the launcher)"
+  echo
+  echo "| measure | result | target | met |"
+  echo "|---|---:|---:|---|"
+  echo "| c) run --no-vacuum / (sqlite3 .backup + quick_check) | $RC ($(secs "$C_MS") s / $(secs "$A_MS") s) | <= 0.75 | $(met "$RC" 0.75) |"
+  echo "| d) run (VACUUM INTO) / (sqlite3 VACUUM INTO + quick_check) | $RDQ ($(secs "$D_MS") s / $(secs "$BQ_MS") s) | <= 1.00 | $(met "$RDQ" 1.0) |"
+  echo "| i) tiny run: launcher / java -jar | $RTINY ($(secs "$TINY_LAUNCHER_MS") s / $(secs "$TINY_JAR_MS") s) | <= 0.60 | $(met "$RTINY" 0.6) |"
+  echo "| e) writer's longest commit: during c / during a | $C_STALL_MS ms / $A_STALL_MS ms | c <= a | $(met "$C_STALL_MS" "$A_STALL_MS") |"
+  echo "| peak RSS, c and d${RSS_SIZES:+ and --rss-sizes $RSS_SIZES} | $(mib "$RSS_MAX_KIB") MiB (file pages of the check's memory map count) | flat | see the table |"
 fi

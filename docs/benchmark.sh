@@ -282,10 +282,28 @@ run_c() { fresh; measure c "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK
 run_d() { fresh; measure d "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out"; check_backup_written "$WORK/out"; }
 
 # ---------------------------------------------------------------- rss-sizes
+# One more, untimed run of c whose memory is sampled every 10 ms from /proc: the peak of its anonymous memory
+# (heap, native buffers: what the process itself holds) and of its file pages (the check reads the copy through a
+# memory map of the file's size: shared page cache, which GNU time's RSS counts too). Prints "anon_kib file_kib".
+sampled_c() {
+  fresh
+  "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >"$WORK/logs/out.sampled" 2>&1 &
+  local pid=$! anon=0 file=0 a f
+  while kill -0 "$pid" 2>/dev/null; do
+    read -r a f < <(awk '/^RssAnon:/ {a = $2} /^RssFile:/ {f = $2} END {print a + 0, f + 0}' "/proc/$pid/status" 2>/dev/null || echo "0 0")
+    if (( a > anon )); then anon=$a; fi
+    if (( f > file )); then file=$f; fi
+    sleep 0.01
+  done
+  wait "$pid" || { tail -n 20 "$WORK/logs/out.sampled" >&2; die "the sampled run failed"; }
+  check_backup_written "$WORK/out"
+  echo "$anon $file"
+}
+
 RSS_MAX_KIB=0
 rss_section() {
   echo
-  echo "## Peak RSS of \`run --no-vacuum\` by database size ($RUNS runs each)"
+  echo "## Peak RSS of \`run --no-vacuum\` by database size ($RUNS runs each, and one sampled run)"
   echo
   local rows=() s
   for s in $RSS_SIZES; do
@@ -296,12 +314,13 @@ rss_section() {
     for ((i = 1; i <= RUNS; i++)); do run_c; done
     local peak; peak=$(col 2 c | sort -n | tail -n1)
     if (( peak > RSS_MAX_KIB )); then RSS_MAX_KIB=$peak; fi
-    rows+=("| $s | $(file_mib "$DB") | $(secs "$(col 1 c | median_ms)") | $(mib "$peak") |")
+    local anon file; read -r anon file < <(sampled_c)
+    rows+=("| $s | $(file_mib "$DB") | $(secs "$(col 1 c | median_ms)") | $(mib "$peak") | $(mib "$anon") | $(mib "$file") |")
     fresh; rm -f -- "$DB"*
   done
   echo
-  echo "| database (requested MiB) | database (actual MiB) | median wall s | peak RSS MiB (max of runs) |"
-  echo "|---:|---:|---:|---:|"
+  echo "| database (requested MiB) | database (actual MiB) | median wall s | peak RSS MiB (max of runs) | peak anonymous MiB (sampled run) | peak file pages MiB (sampled run) |"
+  echo "|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
 }
 if [[ "$RSS_ONLY" -eq 1 ]]; then

@@ -111,7 +111,7 @@ final class RawCopy {
             FileChannel out) throws SQLException, IOException {
         int pageSize = Integer.parseInt(text(source, "PRAGMA page_size"));
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-        readFully(raw, header, 0);
+        WalIndex.readFully(raw, header, 0);
         byte[] magic = Arrays.copyOf(header.array(), MAGIC.length);
         if (header.position() < HEADER_SIZE || !Arrays.equals(magic, MAGIC)) {
             return Optional.of("the file does not start with the SQLite header SQLite reads through its VFS");
@@ -166,7 +166,7 @@ final class RawCopy {
         Long page1Frame = frames.get(1);
         if (page1Frame != null) {
             ByteBuffer fromWal = ByteBuffer.allocate(HEADER_SIZE);
-            readFully(wal, fromWal, page1Frame);
+            WalIndex.readFully(wal, fromWal, page1Frame);
             page1 = fromWal.array();
         }
         long pages = pageCount(ByteBuffer.wrap(page1), pagesInFile);
@@ -189,7 +189,7 @@ final class RawCopy {
         ByteBuffer buffer = ByteBuffer.allocateDirect(pageSize);
         for (Integer page : laid) {
             buffer.clear();
-            readFully(wal, buffer, frames.get(page));
+            WalIndex.readFully(wal, buffer, frames.get(page));
             if (buffer.hasRemaining()) {
                 return false;
             }
@@ -234,17 +234,6 @@ final class RawCopy {
                 throw new SQLException(sql + " returned nothing");
             }
             return String.valueOf(r.getString(1));
-        }
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, at);
-            if (n < 0) {
-                return;
-            }
-            at += n;
         }
     }
 }

@@ -155,7 +155,8 @@ final class WalIndex {
         return Arrays.copyOf(header.array(), header.position());
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    /** Reads into {@code buffer} from {@code position} until it is full or the file ends. */
+    static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, at);

@@ -249,15 +249,25 @@ final class JarProcess {
     Result run(String... args) {
         ProcessBuilder pb = builder(workDir, launcher, env, args);
         pb.environment().keySet().removeAll(unset);
+        return capture(pb, null);
+    }
+
+    /**
+     * Runs {@code pb} to its end (at most 120 s) with nothing on its stdin, and returns its exit code and what it
+     * printed, kept in temp files in {@code tempDir} (null: the default temp folder) meanwhile.
+     */
+    static Result capture(ProcessBuilder pb, Path tempDir) {
         try {
-            Path out = Files.createTempFile("jar-out", ".txt");
-            Path err = Files.createTempFile("jar-err", ".txt");
+            Path out = tempDir == null ? Files.createTempFile("jar-out", ".txt")
+                    : Files.createTempFile(tempDir, "out", ".txt");
+            Path err = tempDir == null ? Files.createTempFile("jar-err", ".txt")
+                    : Files.createTempFile(tempDir, "err", ".txt");
             pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
             Process p = pb.start();
             p.getOutputStream().close();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("sqlite-backup " + String.join(" ", args) + " did not finish in 120 s");
+                throw new AssertionError(String.join(" ", pb.command()) + " did not finish in 120 s");
             }
             Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

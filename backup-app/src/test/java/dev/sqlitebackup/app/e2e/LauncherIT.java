@@ -350,27 +350,7 @@ class LauncherIT {
     }
 
     private JarProcess.Result run(ProcessBuilder pb) {
-        try {
-            Path out = Files.createTempFile(dir, "out", ".txt");
-            Path err = Files.createTempFile(dir, "err", ".txt");
-            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", pb.command()) + " did not finish in 120 s");
-            }
-            JarProcess.Result r = new JarProcess.Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-            Files.delete(out);
-            Files.delete(err);
-            return r;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return JarProcess.capture(pb, dir);
     }
 
     /** A copy of the jar that differs only in its zip comment: it runs the same, its sha256 does not. */

@@ -22,6 +22,8 @@
 #                     backup-app/target/sqlite-backup-*.tar.gz (built with `mvn -B -q package -DskipTests` when
 #                     missing), unpacked into the work folder, its cache there too and trained by one untimed start;
 #                     adds i) a tiny database's `run`, the launcher against `java -jar`, and issue 12's targets
+#   --old-jar PATH    with --launcher: i) also times `java -jar PATH`, e.g. the jar as it was before issue 12 (the
+#                     target compares the launcher with "today's java -jar")
 #
 # What it measures, on one database, each run writing into a fresh folder that is deleted afterwards:
 #   a) sqlite3 DB ".backup OUT" + sqlite3 OUT "PRAGMA quick_check"     (online backup API + check)
@@ -61,6 +63,7 @@ RSS_ONLY=0
 BASELINE_ONLY=0
 KEEP=0
 LAUNCHER_MODE=0
+OLD_JAR=""
 RSS_TARGET_MIB=256
 
 die() { echo "benchmark.sh: $*" >&2; exit 1; }
@@ -77,6 +80,7 @@ while [[ $# -gt 0 ]]; do
     --baseline-only) BASELINE_ONLY=1; shift ;;
     --keep) KEEP=1; shift ;;
     --launcher) LAUNCHER_MODE=1; shift ;;
+    --old-jar) OLD_JAR="${2:?--old-jar needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -528,15 +532,22 @@ if [[ "$BASELINE_ONLY" -eq 0 && "$LAUNCHER_MODE" -eq 1 ]]; then
   TINY="$WORK/tiny.db"
   "${TOOL[@]}" sample "$TINY" >/dev/null
   tiny() { rm -rf "$WORK/tiny-out"; mkdir -p "$WORK/tiny-out"; measure "$1" "${@:2}" run --database "$TINY" --backup-dir "$WORK/tiny-out"; check_backup_written "$WORK/tiny-out"; }
-  for ((i = 1; i <= 5; i++)); do
+  if [[ -n "$OLD_JAR" ]]; then cp "$OLD_JAR" "$WORK/old-sqlite-backup.jar"; fi
+  for ((i = 1; i <= 9; i++)); do
     tiny tiny_jar java -jar "$JAR"
     tiny tiny_launcher "${TOOL[@]}"
+    if [[ -n "$OLD_JAR" ]]; then tiny tiny_old_jar java -jar "$WORK/old-sqlite-backup.jar"; fi
   done
   TINY_JAR_MS=$(col 1 tiny_jar | median_ms); TINY_LAUNCHER_MS=$(col 1 tiny_launcher | median_ms)
   RTINY=$(ratio "$TINY_LAUNCHER_MS" "$TINY_JAR_MS")
-  echo "java -jar: $(secs "$TINY_JAR_MS") s, launcher: $(secs "$TINY_LAUNCHER_MS") s (median wall; $(file_kib "$TINY") KiB database): launcher / java -jar $RTINY."
+  echo "java -jar: $(secs "$TINY_JAR_MS") s, launcher: $(secs "$TINY_LAUNCHER_MS") s (median wall of 9; $(file_kib "$TINY") KiB database): launcher / java -jar $RTINY."
   echo "Raw runs (wall ms, RSS KiB): java -jar $(tr '\n' ';' <"$WORK/results/tiny_jar" | sed 's/;$//; s/;/; /g');" \
        "launcher $(tr '\n' ';' <"$WORK/results/tiny_launcher" | sed 's/;$//; s/;/; /g')"
+  if [[ -n "$OLD_JAR" ]]; then
+    TINY_OLD_MS=$(col 1 tiny_old_jar | median_ms); RTINY_OLD=$(ratio "$TINY_LAUNCHER_MS" "$TINY_OLD_MS")
+    echo "java -jar $OLD_JAR: $(secs "$TINY_OLD_MS") s: launcher / that jar $RTINY_OLD" \
+         "(raw: $(tr '\n' ';' <"$WORK/results/tiny_old_jar" | sed 's/;$//; s/;/; /g'))."
+  fi
   rm -rf "$WORK/tiny-out" "$TINY"*
 fi
 
@@ -605,6 +616,9 @@ if [[ "$BASELINE_ONLY" -eq 0 && "$LAUNCHER_MODE" -eq 1 ]]; then
   echo "| c) run --no-vacuum / (sqlite3 .backup + quick_check) | $RC ($(secs "$C_MS") s / $(secs "$A_MS") s) | <= 0.75 | $(met "$RC" 0.75) |"
   echo "| d) run (VACUUM INTO) / (sqlite3 VACUUM INTO + quick_check) | $RDQ ($(secs "$D_MS") s / $(secs "$BQ_MS") s) | <= 1.00 | $(met "$RDQ" 1.0) |"
   echo "| i) tiny run: launcher / java -jar | $RTINY ($(secs "$TINY_LAUNCHER_MS") s / $(secs "$TINY_JAR_MS") s) | <= 0.60 | $(met "$RTINY" 0.6) |"
+  if [[ -n "$OLD_JAR" ]]; then
+    echo "| i) tiny run: launcher / java -jar of --old-jar | $RTINY_OLD ($(secs "$TINY_LAUNCHER_MS") s / $(secs "$TINY_OLD_MS") s) | <= 0.60 | $(met "$RTINY_OLD" 0.6) |"
+  fi
   echo "| e) writer's longest commit: during c / during a | $C_STALL_MS ms / $A_STALL_MS ms | c <= a | $(met "$C_STALL_MS" "$A_STALL_MS") |"
   echo "| peak RSS, c and d${RSS_SIZES:+ and --rss-sizes $RSS_SIZES} | $(mib "$RSS_MAX_KIB") MiB (file pages of the check's memory map count) | flat | see the table |"
 fi

@@ -39,7 +39,7 @@ public final class Main {
         Clock clock = Clock.systemUTC();
         CliContext context = new CliContext(new CompositionRoot(clock), env, outWriter, errWriter, out,
                 interactive, clock);
-        return SqliteBackupCli.commandLine(context).execute(args);
+        return SqliteBackupCli.commandLine(context, args).execute(args);
     }
 
     private static void configureLogging(boolean verbose) {

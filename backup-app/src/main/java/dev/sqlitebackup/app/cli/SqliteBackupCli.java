@@ -5,7 +5,10 @@ import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.Redaction;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,19 +27,43 @@ public final class SqliteBackupCli implements Callable<Integer> {
 
     /** The command line with every subcommand, writing to the context's streams. */
     public static CommandLine commandLine(CliContext context) {
-        CommandLine cl = new CommandLine(new SqliteBackupCli(context))
-                .addSubcommand(new RunCommand(context))
-                .addSubcommand(new DaemonCommand(context))
-                .addSubcommand(new HistoryCommand(context))
-                .addSubcommand(new StatusCommand(context))
-                .addSubcommand(new ListCommand(context))
-                .addSubcommand(new PruneCommand(context))
-                .addSubcommand(new VerifyCommand(context))
-                .addSubcommand(new RestoreCommand(context))
-                .addSubcommand(new NotifyTestCommand(context))
-                .addSubcommand(new DriveAuthCommand(context))
-                .addSubcommand(new KeygenCommand(context))
-                .addSubcommand(new SampleCommand(context));
+        CommandLine cl = new CommandLine(new SqliteBackupCli(context));
+        subcommands(context).values().forEach(make -> cl.addSubcommand(make.get()));
+        return configured(cl, context);
+    }
+
+    /**
+     * The command line for {@code args}: with the subcommand they name alone when they name one (picocli builds the
+     * model of every subcommand it is given, about a tenth of a second of a tiny run's start), with every one
+     * otherwise (no subcommand, an option, a mistyped name: the root's help and suggestions list them all).
+     */
+    public static CommandLine commandLine(CliContext context, String[] args) {
+        Supplier<Object> named = args.length == 0 ? null : subcommands(context).get(args[0]);
+        if (named == null) {
+            return commandLine(context);
+        }
+        return configured(new CommandLine(new SqliteBackupCli(context)).addSubcommand(named.get()), context);
+    }
+
+    /** Every subcommand by its name, made only when asked for. */
+    static Map<String, Supplier<Object>> subcommands(CliContext context) {
+        Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+        all.put("run", () -> new RunCommand(context));
+        all.put("daemon", () -> new DaemonCommand(context));
+        all.put("history", () -> new HistoryCommand(context));
+        all.put("status", () -> new StatusCommand(context));
+        all.put("list", () -> new ListCommand(context));
+        all.put("prune", () -> new PruneCommand(context));
+        all.put("verify", () -> new VerifyCommand(context));
+        all.put("restore", () -> new RestoreCommand(context));
+        all.put("notify-test", () -> new NotifyTestCommand(context));
+        all.put("drive-auth", () -> new DriveAuthCommand(context));
+        all.put("keygen", () -> new KeygenCommand(context));
+        all.put("sample", () -> new SampleCommand(context));
+        return all;
+    }
+
+    private static CommandLine configured(CommandLine cl, CliContext context) {
         cl.setOut(context.out());
         cl.setErr(context.err());
         cl.setExecutionStrategy(parsed -> {

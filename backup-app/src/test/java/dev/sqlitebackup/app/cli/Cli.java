@@ -1,6 +1,7 @@
 package dev.sqlitebackup.app.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,13 @@ final class Cli {
         this.useCases = new FakeUseCases(clock);
     }
 
+    /** A context over {@link FakeUseCases} whose output goes nowhere. */
+    CliContext quietContext() {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        PrintWriter writer = new PrintWriter(nowhere, true, StandardCharsets.UTF_8);
+        return new CliContext(useCases, Map.of(), writer, writer, nowhere, false, clock);
+    }
+
     Result run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -42,7 +50,7 @@ final class Cli {
                 new PrintWriter(outStream, true, StandardCharsets.UTF_8),
                 new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true, StandardCharsets.UTF_8),
                 outStream, false, clock);
-        int code = SqliteBackupCli.commandLine(context).execute(args);
+        int code = SqliteBackupCli.commandLine(context, args).execute(args);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

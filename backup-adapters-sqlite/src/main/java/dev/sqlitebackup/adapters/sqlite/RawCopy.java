@@ -40,8 +40,11 @@ final class RawCopy {
 
     private static final Logger LOG = LoggerFactory.getLogger(RawCopy.class);
 
-    /** One kernel copy (sendfile/copy_file_range) at a time, so the copy's progress shows while it runs. */
-    static final long CHUNK_BYTES = 64L << 20;
+    /**
+     * One kernel copy (sendfile/copy_file_range) at a time, so the copy's progress shows while it runs and the
+     * background fdatasync keeps up with it (see {@link BackgroundDatasync.Settings#DEFAULT}).
+     */
+    static final long CHUNK_BYTES = 4L << 20;
     private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_SIZE = 100;
     private static final int WAL_FORMAT = 2;

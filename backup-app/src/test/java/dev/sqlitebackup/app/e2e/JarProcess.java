@@ -88,7 +88,7 @@ final class JarProcess {
     /**
      * JVM options for the ~150 short runs of the jar on small databases here: the serial collector, no perf data
      * file and C1 alone start it with about a third less CPU on this 2-core machine (behaviour is the same), and a
-     * class-data archive of the jar's classes (see {@link #classArchive}) another ~0.1 s of CPU per start. Not for
+     * class-data archive of the jar's classes (see {@link #madeOncePerJar}) another ~0.1 s of CPU per start. Not for
      * big copies: C1 has no SHA-256 intrinsic, so hashing a large backup becomes several times slower.
      */
     static final List<String> QUICK_START = quickStart();
@@ -96,56 +96,68 @@ final class JarProcess {
     private static List<String> quickStart() {
         List<String> options = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-XX:TieredStopAtLevel=1"));
-        classArchive(options).ifPresent(archive -> options.addAll(List.of("-XX:SharedArchiveFile=" + archive,
-                // a JVM that cannot map the archive runs without it, silently, as the launcher does for users
-                "-Xshare:auto", "-Xlog:cds=off,cds+dynamic=off")));
+        // the jar's classes as a dynamic class-data archive, made by a first run of a sample database as the
+        // launcher trains one for users; a JVM that cannot map it runs without it, silently
+        List<String> training = List.copyOf(options);
+        madeOncePerJar("classes", "class-data archive", dir -> train(training, dir.resolve(CLASS_ARCHIVE)))
+                .ifPresent(dir -> options.addAll(List.of("-XX:SharedArchiveFile=" + dir.resolve(CLASS_ARCHIVE),
+                        "-Xshare:auto", "-Xlog:cds=off,cds+dynamic=off")));
         // sqlite-jdbc's library loaded from one copy, as the launcher does: otherwise every start writes a copy to
         // /tmp and sweeps the copies earlier JVMs left there, and two sweeping at once, or one as nobody finding
         // root's, print an error on stderr that tests of exact output would see
-        sqliteLibrary().ifPresent(dir -> options.addAll(List.of("-Dorg.sqlite.lib.path=" + dir,
-                "-Dorg.sqlite.lib.name=" + SQLITE_LIBRARY, "-Dorg.sqlite.tmpdir=" + dir)));
+        madeOncePerJar("sqlite", "extracted SQLite library", JarProcess::extractSqliteLibrary)
+                .ifPresent(dir -> options.addAll(List.of("-Dorg.sqlite.lib.path=" + dir,
+                        "-Dorg.sqlite.lib.name=" + SQLITE_LIBRARY, "-Dorg.sqlite.tmpdir=" + dir)));
         return List.copyOf(options);
     }
 
+    private static final String CLASS_ARCHIVE = "classes.jsa";
     private static final String SQLITE_LIBRARY = "libsqlitejdbc.so";
 
-    /** The jar's sqlite-jdbc library for this Linux machine, extracted once per jar into a folder all can read. */
-    private static Optional<Path> sqliteLibrary() {
-        String arch = switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64" -> "aarch64";
-            default -> "";
-        };
-        if (arch.isEmpty() || !System.getProperty("os.name").equals("Linux") || !Files.isRegularFile(JAR)) {
+    /** Fills a fresh folder; false when there is nothing to put there on this machine. */
+    @FunctionalInterface
+    private interface Maker {
+        boolean make(Path dir) throws IOException, InterruptedException;
+    }
+
+    /**
+     * A folder of {@code kind} made once per jar: named after the jar's size and time, so a rebuilt jar gets a new
+     * one (those of earlier jars are removed); made in a scratch folder and moved into place under a lock, so the two
+     * failsafe JVMs make it once; readable by all (the runs as nobody use it). None when it cannot be made: the
+     * tests run without it, only slower.
+     */
+    private static Optional<Path> madeOncePerJar(String kind, String what, Maker maker) {
+        if (!Files.isRegularFile(JAR)) {
             return Optional.empty();
         }
         try {
-            Path dir = JAR.resolveSibling("it-sqlite-" + Files.size(JAR) + "-" + Files.getLastModifiedTime(JAR)
-                    .toMillis());
-            try (FileChannel lock = FileChannel.open(JAR.resolveSibling("it-classes.lock"),
+            Path dir = JAR.resolveSibling("it-" + kind + "-" + Files.size(JAR) + "-"
+                    + Files.getLastModifiedTime(JAR).toMillis());
+            try (FileChannel lock = FileChannel.open(JAR.resolveSibling("it-made-once.lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 lock.lock(); // released when the channel closes
-                if (!Files.isRegularFile(dir.resolve(SQLITE_LIBRARY))) {
-                    Path scratch = Files.createTempDirectory(JAR.getParent(), "it-sqlite");
-                    try (ZipFile jar = new ZipFile(JAR.toFile())) {
-                        ZipEntry entry = jar.getEntry("org/sqlite/native/Linux/" + arch + "/" + SQLITE_LIBRARY);
-                        if (entry == null) {
-                            Files.delete(scratch);
+                if (!Files.isDirectory(dir)) {
+                    Path scratch = Files.createTempDirectory(JAR.getParent(), "scratch-it-" + kind);
+                    try {
+                        if (!maker.make(scratch)) {
                             return Optional.empty();
                         }
-                        try (var in = jar.getInputStream(entry)) {
-                            Files.copy(in, scratch.resolve(SQLITE_LIBRARY));
+                        try (var made = Files.walk(scratch)) {
+                            for (Path p : made.toList()) {
+                                p.toFile().setReadable(true, false);
+                                if (Files.isDirectory(p)) {
+                                    p.toFile().setExecutable(true, false);
+                                }
+                            }
                         }
+                        Files.move(scratch, dir, StandardCopyOption.ATOMIC_MOVE);
+                    } finally {
+                        deleteTree(scratch);
                     }
-                    scratch.resolve(SQLITE_LIBRARY).toFile().setReadable(true, false);
-                    scratch.toFile().setReadable(true, false);
-                    scratch.toFile().setExecutable(true, false);
-                    Files.move(scratch, dir, StandardCopyOption.ATOMIC_MOVE);
-                    try (var stale = Files.newDirectoryStream(JAR.getParent(), "it-sqlite-*")) {
+                    try (var stale = Files.newDirectoryStream(JAR.getParent(), "it-" + kind + "-*")) {
                         for (Path old : stale) {
-                            if (!old.equals(dir)) { // made for a jar built before this one
-                                Files.deleteIfExists(old.resolve(SQLITE_LIBRARY));
-                                Files.deleteIfExists(old);
+                            if (!old.equals(dir)) {
+                                deleteTree(old); // made for a jar built before this one
                             }
                         }
                     }
@@ -153,34 +165,7 @@ final class JarProcess {
             }
             return Optional.of(dir);
         } catch (IOException e) {
-            System.err.println("JarProcess: no extracted SQLite library (" + e.getMessage() + ")");
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * The jar's classes as a dynamic class-data archive, made once per jar by a first {@code run} of a sample
-     * database (as the launcher trains one for users): the file's name carries the jar's size and time, so a rebuilt
-     * jar gets a new one, and a lock lets the two test JVMs make it once. None when it cannot be made: the tests run
-     * as before, only slower.
-     */
-    private static Optional<Path> classArchive(List<String> options) {
-        if (!Files.isRegularFile(JAR)) {
-            return Optional.empty();
-        }
-        try {
-            Path archive = JAR.resolveSibling("it-classes-" + Files.size(JAR) + "-"
-                    + Files.getLastModifiedTime(JAR).toMillis() + ".jsa");
-            try (FileChannel lock = FileChannel.open(JAR.resolveSibling("it-classes.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                lock.lock(); // released when the channel closes
-                if (!Files.isRegularFile(archive)) {
-                    train(options, archive);
-                }
-            }
-            return Files.isRegularFile(archive) ? Optional.of(archive) : Optional.empty();
-        } catch (IOException e) {
-            System.err.println("JarProcess: no class-data archive (" + e.getMessage() + "); starting without one");
+            System.err.println("JarProcess: no " + what + " (" + e.getMessage() + "); starting without one");
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -188,32 +173,53 @@ final class JarProcess {
         }
     }
 
-    private static void train(List<String> options, Path archive) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(JAR.getParent(), "it-classes");
+    /** Makes the class-data archive {@code archive} by a run of a sample database in a folder of its own. */
+    private static boolean train(List<String> options, Path archive) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory(JAR.getParent(), "scratch-it-training");
         try {
             Path db = dir.resolve("sample.db");
-            Path made = dir.resolve("classes.jsa");
             List<String> dump = new ArrayList<>(options);
-            dump.add("-XX:ArchiveClassesAtExit=" + made);
+            dump.add("-XX:ArchiveClassesAtExit=" + archive);
             dump.add("-Xlog:cds=off,cds+dynamic=off");
             if (start(dir, List.of(), "sample", db.toString()) != 0
-                    || start(dir, dump, "run", "--database", db.toString()) != 0 || !Files.isRegularFile(made)) {
+                    || start(dir, dump, "run", "--database", db.toString()) != 0 || !Files.isRegularFile(archive)) {
                 throw new IOException("the training run failed");
             }
-            made.toFile().setReadable(true, false); // the runs as nobody map it too
-            Files.move(made, archive, StandardCopyOption.ATOMIC_MOVE);
-            try (var stale = Files.newDirectoryStream(JAR.getParent(), "it-classes-*.jsa")) {
-                for (Path old : stale) {
-                    if (!old.equals(archive)) {
-                        Files.deleteIfExists(old); // made for a jar built before this one
-                    }
-                }
-            }
+            return true;
         } finally {
-            try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            deleteTree(dir);
+        }
+    }
+
+    /** The jar's sqlite-jdbc library for this Linux machine, copied into {@code dir}. */
+    private static boolean extractSqliteLibrary(Path dir) throws IOException {
+        String arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch64";
+            default -> "";
+        };
+        if (arch.isEmpty() || !System.getProperty("os.name").equals("Linux")) {
+            return false;
+        }
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            ZipEntry entry = jar.getEntry("org/sqlite/native/Linux/" + arch + "/" + SQLITE_LIBRARY);
+            if (entry == null) {
+                return false;
+            }
+            try (var in = jar.getInputStream(entry)) {
+                Files.copy(in, dir.resolve(SQLITE_LIBRARY));
+            }
+            return true;
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -1,13 +1,18 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.Installation;
 import dev.sqlitebackup.app.config.Setting;
 import dev.sqlitebackup.app.config.Settings;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every command takes: where the settings come from and the settings flags override. */
 public final class CommonOptions {
@@ -16,6 +21,14 @@ public final class CommonOptions {
             description = "Config file with settings, one KEY=value per line (the keys of the environment variables; "
                     + "an unknown key is an error).")
     Path configFile;
+
+    @Option(names = "--db", paramLabel = "NAME",
+            description = "The database of the config file this is about (repeatable where a command takes several); "
+                    + "required when the config has more than one and the command is about one backup folder.")
+    List<String> databaseNames = new ArrayList<>();
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--database", paramLabel = "PATH|URL", description = "The live database (DATABASE_URL).")
     String database;
@@ -44,8 +57,25 @@ public final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces for errors.")
     boolean verbose;
 
-    /** The settings of this invocation; {@code extra} are further flag values by setting name. */
+    /**
+     * The settings of the one database this invocation is about ({@code --db NAME}, or the only one); {@code extra}
+     * are further flag values by setting name.
+     */
     public Configuration configuration(Map<String, String> env, Map<String, Configuration.Flag> extra) {
+        return installation(env, extra).one(commandName(), databaseNames).configuration();
+    }
+
+    /** The databases named by {@code --db}, every one when none is named. */
+    public List<String> databaseNames() {
+        return List.copyOf(databaseNames);
+    }
+
+    private String commandName() {
+        return command == null ? "sqlite-backup" : command.qualifiedName();
+    }
+
+    /** Every database of this invocation; {@code extra} are further flag values by setting name. */
+    public Installation installation(Map<String, String> env, Map<String, Configuration.Flag> extra) {
         Map<String, Configuration.Flag> flags = new LinkedHashMap<>();
         put(flags, Settings.DATABASE_URL, database);
         put(flags, Settings.BACKUP_DIR, backupDir);
@@ -55,7 +85,7 @@ public final class CommonOptions {
         put(flags, Settings.BACKUP_KEEP_MONTHLY, keepMonthly);
         put(flags, Settings.BACKUP_KEEP_LAST, keepLast);
         flags.putAll(extra);
-        return Configuration.load(env, Optional.ofNullable(configFile), flags);
+        return Installation.load(env, Optional.ofNullable(configFile), flags);
     }
 
     public Configuration configuration(Map<String, String> env) {

@@ -60,6 +60,9 @@ public final class Settings {
             Setting.of("BACKUP_RETRY_DELAY", Durations::parsePositive, RetryPlan.DEFAULT.firstDelay());
     public static final Setting<Duration> BACKUP_SHUTDOWN_GRACE =
             Setting.of("BACKUP_SHUTDOWN_GRACE", Settings::shutdownGrace, Duration.ofMinutes(10));
+    /** How many databases one {@code run} (or the daemon) backs up at a time; default the number of cores. */
+    public static final Setting<Integer> BACKUP_PARALLELISM = Setting.of("BACKUP_PARALLELISM", Settings::parallelism,
+            Runtime.getRuntime().availableProcessors());
     public static final Setting<Path> BACKUP_STATE_DB = Setting.derived("BACKUP_STATE_DB", Settings::absolutePath,
             c -> c.backupDir().resolve(".sqlite-backup").resolve("state.db"));
 
@@ -131,7 +134,7 @@ public final class Settings {
     /** Every setting this version reads. */
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY,
             BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST, BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_COPY, BACKUP_VERIFY,
-            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_STATE_DB,
+            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, BACKUP_STATE_DB,
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
             LOCAL_COMPRESSION, OFFSITE_COMPRESSION, OFFSITE_ZSTD_LEVEL, AGE_RECIPIENTS, AGE_RECIPIENTS_FILE, AGE_IDENTITY_FILE,
@@ -229,6 +232,14 @@ public final class Settings {
         int n = count(text);
         if (n < 1) {
             throw new IllegalArgumentException("must be at least 1 (the run itself), got " + n);
+        }
+        return n;
+    }
+
+    private static int parallelism(String text) {
+        int n = count(text);
+        if (n < 1 || n > 256) {
+            throw new IllegalArgumentException("must be from 1 to 256, got " + n);
         }
         return n;
     }

@@ -78,6 +78,7 @@ class SettingsTest {
         d.put(Settings.BACKUP_RETRY_ATTEMPTS, 3);
         d.put(Settings.BACKUP_RETRY_DELAY, Duration.ofMinutes(1));
         d.put(Settings.BACKUP_SHUTDOWN_GRACE, Duration.ofMinutes(10));
+        d.put(Settings.BACKUP_PARALLELISM, Runtime.getRuntime().availableProcessors());
         d.put(Settings.BACKUP_STATE_DB, Path.of("/srv/app/backups/app.db/.sqlite-backup/state.db"));
         d.put(Settings.GOOGLE_DRIVE_CREDENTIALS, NONE);
         d.put(Settings.DRIVE_ENABLED, true);
@@ -123,6 +124,7 @@ class SettingsTest {
         s.put(Settings.BACKUP_SCHEDULE, List.of("0 1 * * *", "0 0 2 * * ?", "0 3 * * 1"));
         s.put(Settings.BACKUP_RETRY_DELAY, List.of("30s", "PT2M", "1h30m"));
         s.put(Settings.BACKUP_SHUTDOWN_GRACE, List.of("30s", "PT2M", "1h30m"));
+        s.put(Settings.BACKUP_PARALLELISM, List.of("1", "8", "256"));
         s.put(Settings.BACKUP_STATE_DB, List.of("/s/env.db", "/s/file.db", "/s/flag.db"));
         s.put(Settings.GOOGLE_DRIVE_CREDENTIALS, List.of("/c/env.json", "/c/file.json", "/c/flag.json"));
         s.put(Settings.DRIVE_FOLDER, List.of("Env", "File", "Flag"));
@@ -160,6 +162,7 @@ class SettingsTest {
         b.put(Settings.BACKUP_RETRY_ATTEMPTS, List.of("0", "must be at least 1 (the run itself), got 0"));
         b.put(Settings.BACKUP_RETRY_DELAY, List.of("soon", "'soon' is not a duration"));
         b.put(Settings.BACKUP_SHUTDOWN_GRACE, List.of("25h", "must be at most 24h, got '25h'"));
+        b.put(Settings.BACKUP_PARALLELISM, List.of("0", "must be from 1 to 256, got 0"));
         b.put(Settings.BACKUP_STATE_DB, List.of("a\u0000b", "'a\u0000b' is not a valid path"));
         b.put(Settings.GOOGLE_DRIVE_CREDENTIALS, List.of("a\u0000b", "is not a path"));
         b.put(Settings.DRIVE_ENABLED, List.of("maybe", "must be true or false, got 'maybe'"));

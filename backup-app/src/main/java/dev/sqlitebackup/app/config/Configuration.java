@@ -61,9 +61,24 @@ public final class Configuration {
     }
 
     private final Map<String, Given> values;
+    private final Optional<String> databaseName;
 
-    private Configuration(Map<String, Given> values) {
+    private Configuration(Map<String, Given> values, Optional<String> databaseName) {
         this.values = Map.copyOf(values);
+        this.databaseName = databaseName;
+    }
+
+    /**
+     * These settings as those of the database named {@code name} in a config file of many databases: its Drive
+     * copies go to a subfolder of that name, and its history rows carry it.
+     */
+    public Configuration named(String name) {
+        return new Configuration(values, Optional.of(name));
+    }
+
+    /** The database's name in a config file of many databases; empty for the one database of the environment. */
+    public Optional<String> databaseName() {
+        return databaseName;
     }
 
     /**
@@ -85,7 +100,7 @@ public final class Configuration {
             }
             values.put(k, new Given(flag.value(), new SettingSource.Flag(flag.name())));
         });
-        return new Configuration(values);
+        return new Configuration(values, Optional.empty());
     }
 
     /** A value given on the command line for a setting, and the flag's name for error messages. */

@@ -1,6 +1,7 @@
 package dev.sqlitebackup.domain.port.out;
 
 import dev.sqlitebackup.domain.model.RunReport;
+import dev.sqlitebackup.domain.model.RunSummary;
 
 /** Out-port: tells the owner how a run went. Never fails the run and never delays it beyond a bounded time. */
 public interface Notifier {
@@ -10,4 +11,12 @@ public interface Notifier {
 
     /** Sends the report; returns whether it was delivered. Never throws. */
     boolean notify(RunReport report);
+
+    /**
+     * Sends the summary of a run over many databases (successes are told once per run this way, not once per
+     * database); returns whether it was delivered. Never throws. Notifiers that cannot summarise send nothing.
+     */
+    default boolean notify(RunSummary summary) {
+        return true;
+    }
 }

@@ -91,7 +91,8 @@ public final class RunBackupService implements RunBackupUseCase {
     @Override
     public RunResult run(Command command) {
         Recording recording = new Recording(command.trigger(), clock.instant());
-        return reported(displayName(command.database()), recording, () -> backUp(command, recording));
+        return reported(displayName(command.database()), recording, !command.successSummarised(),
+                () -> backUp(command, recording));
     }
 
     @Override
@@ -99,7 +100,7 @@ public final class RunBackupService implements RunBackupUseCase {
     public RunResult copyOffsite(OffsiteCommand command) {
         RunResult local = command.local();
         Recording recording = new Recording(command.trigger(), clock.instant());
-        return reported(local.source().displayName(), recording, () -> {
+        return reported(local.source().displayName(), recording, true, () -> {
             RemoteBackupStore store = offsite.orElseThrow(() -> new InvalidInputException(
                     "no off-site store is configured, so " + local.backup().name() + " cannot be copied off-site"));
             if (!repository.exists()) {
@@ -122,8 +123,12 @@ public final class RunBackupService implements RunBackupUseCase {
                 + repository.describe() + ", so it cannot be copied off-site");
     }
 
-    /** Records how the work ended and tells the owner; a failure is rethrown as it was. */
-    private RunResult reported(String database, Recording recording, Supplier<RunResult> work) {
+    /**
+     * Records how the work ended and tells the owner (a success only when {@code tellSuccess}: else a summary of
+     * many tells it); a failure is rethrown as it was.
+     */
+    private RunResult reported(String database, Recording recording, boolean tellSuccess,
+            Supplier<RunResult> work) {
         RunResult result;
         try {
             result = work.get();
@@ -143,6 +148,9 @@ public final class RunBackupService implements RunBackupUseCase {
         }
         recording.ended(RunRecord.Outcome.SUCCESS, Optional.of(result.backup()), result.remote().map(RemoteBackup::id),
                 Optional.empty());
+        if (!tellSuccess) {
+            return result;
+        }
         notifier.notify(new RunReport(RunReport.Outcome.SUCCESS, database, clock.instant(), Optional.of(result),
                 result.remote().flatMap(RemoteBackup::link), Optional.empty(),
                 Optional.of(result.backup().takenAt())));

@@ -265,6 +265,20 @@ class RunBackupServiceTest {
     }
 
     @Test
+    void aRunOfManyDatabases_leavesItsSuccessToTheSummary_butTellsItsFailureAtOnce() {
+        RunResult result = service.run(command(RetentionPolicy.DEFAULT).withSuccessSummarised());
+
+        assertThat(repository.find(result.backup().name())).isPresent();
+        assertThat(notifier.reports()).isEmpty();
+
+        database.corruptNextCopy();
+        assertThatThrownBy(() -> service.run(command(RetentionPolicy.DEFAULT).withSuccessSummarised()))
+                .isInstanceOf(BackupFailedException.class);
+        assertThat(notifier.reports()).singleElement()
+                .satisfies(r -> assertThat(r.outcome()).isEqualTo(RunReport.Outcome.FAILED));
+    }
+
+    @Test
     void aNotifierThatCannotDeliver_neverChangesTheRunsOutcome() {
         notifier.serverDown();
 

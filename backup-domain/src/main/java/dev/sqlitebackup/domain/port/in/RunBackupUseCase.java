@@ -53,7 +53,8 @@ public interface RunBackupUseCase {
      * @param lockWait how long to wait for a run that holds the folder's lock before giving up
      */
     record Command(Path database, boolean compact, VerifyLevel verify, RetentionPolicy retention, ZoneId zone,
-            SnapshotProgress progress, Optional<OffsitePlan> offsite, RunTrigger trigger, Duration lockWait) {
+            SnapshotProgress progress, Optional<OffsitePlan> offsite, RunTrigger trigger, Duration lockWait,
+            boolean successSummarised) {
         public Command {
             Objects.requireNonNull(database, "database");
             Objects.requireNonNull(verify, "verify");
@@ -72,7 +73,7 @@ public interface RunBackupUseCase {
         public static Command localBackup(Path database, boolean compact, VerifyLevel verify,
                 RetentionPolicy retention, ZoneId zone, SnapshotProgress progress) {
             return new Command(database, compact, verify, retention, zone, progress, Optional.empty(),
-                    RunTrigger.MANUAL, Duration.ZERO);
+                    RunTrigger.MANUAL, Duration.ZERO, false);
         }
 
         /**
@@ -81,17 +82,29 @@ public interface RunBackupUseCase {
          */
         public Command withOffsiteCopy(RetentionPolicy remoteRetention) {
             return new Command(database, compact, verify, retention, zone, progress,
-                    Optional.of(new OffsitePlan(remoteRetention)), trigger, lockWait);
+                    Optional.of(new OffsitePlan(remoteRetention)), trigger, lockWait, successSummarised);
         }
 
         /** The same run, started by {@code by}. */
         public Command triggeredBy(RunTrigger by) {
-            return new Command(database, compact, verify, retention, zone, progress, offsite, by, lockWait);
+            return new Command(database, compact, verify, retention, zone, progress, offsite, by, lockWait,
+                    successSummarised);
         }
 
         /** The same run, waiting up to {@code wait} for the folder's lock. */
         public Command waitingForLock(Duration wait) {
-            return new Command(database, compact, verify, retention, zone, progress, offsite, trigger, wait);
+            return new Command(database, compact, verify, retention, zone, progress, offsite, trigger, wait,
+                    successSummarised);
+        }
+
+        /**
+         * The same run, as one of a run over many databases: its success is told in that run's summary
+         * ({@link dev.sqlitebackup.domain.port.out.Notifier#notify(dev.sqlitebackup.domain.model.RunSummary)}),
+         * not on its own; a failure is still told on its own.
+         */
+        public Command withSuccessSummarised() {
+            return new Command(database, compact, verify, retention, zone, progress, offsite, trigger, lockWait,
+                    true);
         }
     }
 

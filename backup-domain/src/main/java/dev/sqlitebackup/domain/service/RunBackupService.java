@@ -211,8 +211,9 @@ public final class RunBackupService implements RunBackupUseCase {
         try {
             RemoteBackup copy = store.upload(local.backup(), local.file());
             List<RemoteBackup> remote = store.list();
+            // a backup pinned here is kept there too: the copy off-site is the one that survives losing the machine
             RetentionPlan plan = remoteRetention.plan(remote.stream().map(RemoteBackup::name).toList(), zone,
-                    clock.instant());
+                    clock.instant(), repository.pins());
             for (RemoteBackup r : remote) {
                 if (plan.deleted().contains(r.name()) && !r.id().equals(copy.id())) {
                     store.delete(r);
@@ -285,7 +286,7 @@ public final class RunBackupService implements RunBackupUseCase {
 
     private RetentionPlan applyRetention(Command command, BackupName justTaken) {
         List<BackupName> names = repository.list().stream().map(Backup::name).toList();
-        RetentionPlan plan = command.retention().plan(names, command.zone(), clock.instant());
+        RetentionPlan plan = command.retention().plan(names, command.zone(), clock.instant(), repository.pins());
         if (plan.deleted().contains(justTaken)) {
             // Cannot happen with a valid policy (the newest backup up to now is always kept, and one named after
             // now is kept as from the future); never risk it.

@@ -11,6 +11,7 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
+import dev.sqlitebackup.domain.model.Pin;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
@@ -317,6 +318,30 @@ class RunBackupServiceTest {
         assertThat(drive.list().get(0).name()).isEqualTo(result.backup().name());
         assertThat(drive.holds(foreign)).isTrue();
         assertThat(notifier.reports().get(0).offsiteLink()).isEqualTo(result.remote().orElseThrow().link());
+    }
+
+    @Test
+    void aPinnedBackup_survivesRetentionThatWouldDeleteIt_hereAndOffsite_untilItsPinExpires() {
+        List<BackupName> before = seedTwentyOldBackups();
+        BackupName pinned = before.get(10);
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        for (BackupName name : before) {
+            drive.putOwn(name, new byte[] {1});
+        }
+        repository.pin(new Pin(pinned, clock.instant().plus(Duration.ofDays(90)), "table messages shrank"));
+        RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
+
+        RunResult result = withDrive.run(offsiteCommand(new RetentionPolicy(3, 0, 0, 0)));
+
+        assertThat(repository.list()).extracting(Backup::name).contains(pinned).hasSize(4);
+        assertThat(result.retention().kept()).filteredOn(k -> k.name().equals(pinned)).singleElement()
+                .satisfies(k -> assertThat(k.reasons()).containsExactly(RetentionPolicy.PINNED));
+        assertThat(drive.list()).extracting(RemoteBackup::name).contains(pinned).hasSize(4);
+
+        repository.unpin(pinned);
+        withDrive.run(offsiteCommand(new RetentionPolicy(3, 0, 0, 0)));
+        assertThat(repository.list()).extracting(Backup::name).doesNotContain(pinned);
+        assertThat(drive.list()).extracting(RemoteBackup::name).doesNotContain(pinned);
     }
 
     @Test

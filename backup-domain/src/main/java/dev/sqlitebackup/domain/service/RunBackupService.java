@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.service;
 
+import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
@@ -35,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Takes a backup in the one order that keeps old backups safe: check the source, snapshot into scratch space,
@@ -239,6 +241,14 @@ public final class RunBackupService implements RunBackupUseCase {
             if (!integrity.ok()) {
                 throw new BackupFailedException("backup of " + source.path() + " failed verification, "
                         + integrity.summary() + "; the database itself may be corrupt");
+            }
+            List<AssertionResult> failed = snapshotter.evaluate(staged.file(), command.assertions()).stream()
+                    .filter(r -> !r.passed()).toList();
+            if (!failed.isEmpty()) {
+                throw new BackupFailedException("backup of " + source.path() + " failed "
+                        + (failed.size() == 1 ? "data assertion " : failed.size() + " data assertions: ")
+                        + failed.stream().map(AssertionResult::describe).collect(Collectors.joining("; "))
+                        + "; the copy was not published and nothing was deleted");
             }
             Backup backup = repository.publish(checked, startedAt);
             published = true;

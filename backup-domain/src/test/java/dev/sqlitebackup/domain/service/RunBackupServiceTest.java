@@ -9,6 +9,7 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
 import dev.sqlitebackup.domain.model.Pin;
@@ -277,6 +278,39 @@ class RunBackupServiceTest {
                 .isInstanceOf(BackupFailedException.class);
         assertThat(notifier.reports()).singleElement()
                 .satisfies(r -> assertThat(r.outcome()).isEqualTo(RunReport.Outcome.FAILED));
+    }
+
+    @Test
+    void aCopyThatFailsADataAssertion_isNotPublished_andNothingIsDeleted_theFailureNamingIt() {
+        List<BackupName> before = seedTwentyOldBackups();
+        DataAssertion users = new DataAssertion("users", "SELECT count(*) FROM users",
+                DataAssertion.Expectation.parse(">= 1"));
+        DataAssertion fresh = new DataAssertion("fresh", "SELECT 1", DataAssertion.Expectation.parse("== 1"));
+        database.answer("SELECT count(*) FROM users", 0);
+        database.answer("SELECT 1", 1);
+
+        assertThatThrownBy(() -> service.run(command(new RetentionPolicy(1, 0, 0, 0))
+                .withAssertions(List.of(fresh, users))))
+                .isInstanceOf(BackupFailedException.class)
+                .hasMessage("backup of /srv/app/app.db failed data assertion users: 0, expected >= 1; the copy was "
+                        + "not published and nothing was deleted");
+
+        assertThat(repository.list()).extracting(Backup::name).containsExactlyElementsOf(before);
+        assertThat(repository.scratchFiles()).as("the rejected copy is removed").isEmpty();
+        assertThat(notifier.reports()).singleElement()
+                .satisfies(r -> assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("users: 0")));
+    }
+
+    @Test
+    void aCopyThatPassesItsDataAssertions_isPublished_afterTheyRanOnIt() {
+        database.answer("SELECT count(*) FROM users", 3);
+        DataAssertion users = new DataAssertion("users", "SELECT count(*) FROM users",
+                DataAssertion.Expectation.parse(">= 1"));
+
+        RunResult result = service.run(command(RetentionPolicy.DEFAULT).withAssertions(List.of(users)));
+
+        assertThat(repository.find(result.backup().name())).isPresent();
+        assertThat(database.evaluatedCopies()).singleElement().asString().contains(".sqlite-backup");
     }
 
     @Test

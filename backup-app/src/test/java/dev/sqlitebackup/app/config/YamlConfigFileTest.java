@@ -486,4 +486,26 @@ class YamlConfigFileTest {
         assertThat(of(load("databases:\n  - name: a\n    path: /a.db\n    offsite: {age_recipients: " + AGE_KEY
                 + "}\n"), "a").given(Settings.AGE_RECIPIENTS).orElseThrow()).hasSize(1);
     }
+
+    @Test
+    void theFullExampleOfTheDocs_loads_asItSays() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "configuration.md"), StandardCharsets.UTF_8);
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        String example = doc.substring(start, doc.indexOf("```", start));
+
+        Installation installation = load(example, Map.of("NTFY_TOKEN", "tk_from_env"), Map.of());
+
+        assertThat(installation.parallelism()).isEqualTo(4);
+        assertThat(installation.databases()).extracting(ConfiguredDatabase::name).containsExactly("app", "jobs");
+        assertThat(of(installation, "app").backupDir()).isEqualTo(Path.of("/var/backups/app"));
+        assertThat(of(installation, "app").verifyLevel().name()).isEqualTo("FULL");
+        assertThat(of(installation, "jobs").backupDir()).isEqualTo(Path.of("/var/backups/sqlite/jobs"));
+        assertThat(of(installation, "jobs").get(Settings.BACKUP_SCHEDULE)).isEqualTo("0 0 * * * ?");
+        assertThat(of(installation, "app").get(Settings.BACKUP_SCHEDULE)).isEqualTo("0 0 3 * * ?");
+        assertThat(of(installation, "jobs").remoteRetention().keepDaily()).isEqualTo(30);
+        assertThat(of(installation, "jobs").remoteRetention().keepWeekly()).as("the local value").isEqualTo(4);
+        assertThat(of(installation, "jobs").asMap()).containsEntry("NTFY_TOKEN", "tk_from_env");
+        assertThat(installation.warnings()).containsExactly(file() + " line 26: glob /srv/tenants/*/data.db matches "
+                + "no database");
+    }
 }

@@ -64,9 +64,17 @@ public final class Installation {
         return new Installation(databases, file, parallelism, warnings);
     }
 
-    /** The name of the one database of a configuration without a list: its file's name, or "default" without one. */
+    /**
+     * The name of the one database of a configuration without a list: its file's name, or "default" without one (or
+     * with a DATABASE_URL that cannot be read: the command reports that itself, and {@code run} records it in the
+     * history of the backup folder, which it could not if loading failed here).
+     */
     private static String singleName(Configuration single) {
-        return single.databaseIfSet().map(Path::getFileName).map(Path::toString).orElse("default");
+        try {
+            return single.databaseIfSet().map(Path::getFileName).map(Path::toString).orElse("default");
+        } catch (ConfigurationException unreadable) {
+            return "default";
+        }
     }
 
     /** Every database, in the config file's order (a glob's matches in path order). */

@@ -362,8 +362,10 @@ final class YamlConfigFile {
         String key = full.substring(at.length());
         Optional<String> yamlKeyOfSetting = KEYS.entrySet().stream()
                 .filter(e -> e.getValue().key().equalsIgnoreCase(key)).map(Map.Entry::getKey).findFirst();
-        String suggestion = yamlKeyOfSetting.orElseGet(() -> Settings.nearest(key.toLowerCase(Locale.ROOT), known));
-        return error(keyNode, "key " + full + ": unknown key (did you mean " + at + suggestion + "?)");
+        // an environment variable's name suggests its YAML key, at the top level the one in defaults:
+        String suggestion = yamlKeyOfSetting.map(k -> at.isEmpty() ? "defaults." + k : at + k)
+                .orElseGet(() -> at + Settings.nearest(key.toLowerCase(Locale.ROOT), known));
+        return error(keyNode, "key " + full + ": unknown key (did you mean " + suggestion + "?)");
     }
 
     /** A single value, {@code ${VAR}} expanded. */
@@ -524,8 +526,9 @@ final class YamlConfigFile {
         Map<String, Path> byName = new HashMap<>();
         List<Candidate> candidates = new ArrayList<>();
         for (Path match : matches) {
-            String name = nameFrom.equals("parent_dir") ? String.valueOf(match.getParent().getFileName())
-                    : stem(match.getFileName().toString());
+            Path parent = match.getParent().getFileName();
+            String name = nameFrom.equals("file_stem") ? stem(match.getFileName().toString())
+                    : parent == null ? "" : parent.toString();
             if (!NAME.matcher(name).matches()) {
                 throw globError(glob, "matches " + match + ", whose name from " + nameFrom + " '" + name
                         + "' cannot name a backup folder (letters, digits, '.', '_' and '-', up to 100, starting "

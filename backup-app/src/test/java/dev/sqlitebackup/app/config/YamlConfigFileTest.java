@@ -289,6 +289,8 @@ class YamlConfigFileTest {
         assertThatThrownBy(() -> load(entry + "    BACKUP_KEEP_DAILY: 3\n"))
                 .hasMessage(file() + " line 4, key databases[0].BACKUP_KEEP_DAILY: unknown key (did you mean "
                         + "databases[0].keep.daily?)");
+        assertThatThrownBy(() -> load("BACKUP_KEEP_DAILY: 3\n" + entry))
+                .hasMessage(file() + " line 1, key BACKUP_KEEP_DAILY: unknown key (did you mean defaults.keep.daily?)");
         assertThatThrownBy(() -> load("database:\n  - name: a\n    path: /a.db\n"))
                 .hasMessage(file() + " line 1, key database: unknown key (did you mean databases?)");
         assertThatThrownBy(() -> load(entry + "    parallelism: 2\n"))

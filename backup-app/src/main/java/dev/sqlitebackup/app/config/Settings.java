@@ -176,11 +176,15 @@ public final class Settings {
 
     /** The known key with the fewest single-character edits from {@code key}. */
     static String nearestKnownKey(String key) {
-        String upper = key.toUpperCase(Locale.ROOT);
+        return nearest(key.toUpperCase(Locale.ROOT), KNOWN_KEYS);
+    }
+
+    /** The one of {@code candidates} with the fewest single-character edits from {@code key}. */
+    static String nearest(String key, java.util.Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : KNOWN_KEYS) {
-            int d = editDistance(upper, known);
+        for (String known : candidates) {
+            int d = editDistance(key, known);
             if (d < bestDistance) {
                 best = known;
                 bestDistance = d;

@@ -96,6 +96,7 @@ final class YamlConfigFile {
         k.put("retry.delay", Settings.BACKUP_RETRY_DELAY);
         k.put("shutdown_grace", Settings.BACKUP_SHUTDOWN_GRACE);
         k.put("state_db", Settings.BACKUP_STATE_DB);
+        k.put("drift.pin_days", Settings.DRIFT_PIN_DAYS);
         k.put("local_compression", Settings.LOCAL_COMPRESSION);
         k.put("drive.enabled", Settings.DRIVE_ENABLED);
         k.put("drive.credentials", Settings.GOOGLE_DRIVE_CREDENTIALS);

@@ -6,6 +6,7 @@ import dev.sqlitebackup.domain.model.Pin;
 import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.port.in.PinBackupsUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
+import java.time.Instant;
 import java.util.List;
 
 /** The pins of the backup folder, read and released. */
@@ -20,6 +21,13 @@ public final class PinBackupsService implements PinBackupsUseCase {
     @Override
     public List<Pin> pins() {
         return repository.exists() ? repository.pins() : List.of();
+    }
+
+    @Override
+    public Pin pin(BackupName name, Instant until, String reason) {
+        Pin pin = new Pin(name, until, reason);
+        repository.pin(pin);
+        return repository.pins().stream().filter(p -> p.backup().equals(name)).findFirst().orElse(pin);
     }
 
     @Override

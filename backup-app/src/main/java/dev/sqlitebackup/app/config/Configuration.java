@@ -24,6 +24,7 @@ import dev.sqlitebackup.adapters.drive.DriveSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.adapters.sqlite.PageCopy;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
@@ -62,10 +63,38 @@ public final class Configuration {
 
     private final Map<String, Given> values;
     private final Optional<String> databaseName;
+    /** The {@code assertions:} list of the database's entry (or of defaults:) in a YAML config. */
+    private final List<DataAssertion> inlineAssertions;
 
-    private Configuration(Map<String, Given> values, Optional<String> databaseName) {
+    private Configuration(Map<String, Given> values, Optional<String> databaseName,
+            List<DataAssertion> inlineAssertions) {
         this.values = Map.copyOf(values);
         this.databaseName = databaseName;
+        this.inlineAssertions = List.copyOf(inlineAssertions);
+    }
+
+    /** These settings with the {@code assertions:} list of a YAML config's entry. */
+    Configuration withInlineAssertions(List<DataAssertion> assertions) {
+        return new Configuration(values, databaseName, assertions);
+    }
+
+    /**
+     * The data assertions run on every copy: those of {@code ASSERTIONS_FILE}, then those of the YAML config's
+     * {@code assertions:}, read and checked now (an unsafe query is refused before anything runs).
+     *
+     * @throws ConfigurationException naming the file, line and key of a bad one
+     */
+    public List<DataAssertion> assertions() {
+        List<DataAssertion> all = new ArrayList<>();
+        given(Settings.ASSERTIONS_FILE).ifPresent(file -> all.addAll(AssertionsFile.read(file)));
+        for (DataAssertion inline : inlineAssertions) {
+            if (all.stream().anyMatch(a -> a.name().equals(inline.name()))) {
+                throw new ConfigurationException("assertion '" + inline.name() + "' is in " + origin(
+                        Settings.ASSERTIONS_FILE) + " and in the config file's assertions: give each name once");
+            }
+            all.add(inline);
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -73,7 +102,7 @@ public final class Configuration {
      * copies go to a subfolder of that name, and its history rows carry it.
      */
     public Configuration named(String name) {
-        return new Configuration(values, Optional.of(name));
+        return new Configuration(values, Optional.of(name), inlineAssertions);
     }
 
     /** The database's name in a config file of many databases; empty for the one database of the environment. */
@@ -113,7 +142,7 @@ public final class Configuration {
             }
             values.put(k, new Given(flag.value(), new SettingSource.Flag(flag.name())));
         });
-        return new Configuration(values, Optional.empty());
+        return new Configuration(values, Optional.empty(), List.of());
     }
 
     /** A value given on the command line for a setting, and the flag's name for error messages. */
@@ -271,7 +300,8 @@ public final class Configuration {
                 verifyLevel(), retention(), zone(), progress);
         boolean offsite = get(DRIVE_ENABLED);
         RetentionPolicy remoteRetention = remoteRetention(); // checked also when off, as every setting is
-        return offsite ? local.withOffsiteCopy(remoteRetention) : local;
+        List<DataAssertion> checks = assertions();
+        return (offsite ? local.withOffsiteCopy(remoteRetention) : local).withAssertions(checks);
     }
 
     /** {@code BACKUP_VERIFY}: quick (default) or full. */

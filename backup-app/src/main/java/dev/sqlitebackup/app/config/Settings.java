@@ -63,6 +63,8 @@ public final class Settings {
     /** How many databases one {@code run} (or the daemon) backs up at a time; default the number of cores. */
     public static final Setting<Integer> BACKUP_PARALLELISM = Setting.of("BACKUP_PARALLELISM", Settings::parallelism,
             Runtime.getRuntime().availableProcessors());
+    /** A YAML file of data assertions ({@code assertions:}: name, sql, expect) run on every copy before it is published. */
+    public static final Setting<Path> ASSERTIONS_FILE = Setting.optional("ASSERTIONS_FILE", Settings::path);
     /** How long a pinned backup is kept whatever retention says (drift guard, exec); default 90 days. */
     public static final Setting<Integer> DRIFT_PIN_DAYS = Setting.of("DRIFT_PIN_DAYS", Settings::pinDays, 90);
     public static final Setting<Path> BACKUP_STATE_DB = Setting.derived("BACKUP_STATE_DB", Settings::absolutePath,
@@ -136,7 +138,7 @@ public final class Settings {
     /** Every setting this version reads. */
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY,
             BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST, BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_COPY, BACKUP_VERIFY,
-            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, DRIFT_PIN_DAYS,
+            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, DRIFT_PIN_DAYS, ASSERTIONS_FILE,
             BACKUP_STATE_DB,
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
@@ -155,7 +157,7 @@ public final class Settings {
      * warning (other programs' variables, DATABASE_URL's neighbours included, are none of its business).
      */
     public static final List<String> OWN_PREFIXES = List.of("BACKUP_", "DRIVE_", "NTFY_", "GOOGLE_DRIVE_", "OFFSITE_",
-            "AGE_", "DRIFT_");
+            "AGE_", "DRIFT_", "ASSERTIONS_");
 
     /** The longest {@code BACKUP_SHUTDOWN_GRACE}: systemd and people give up on a stop long before a day. */
     static final Duration LONGEST_SHUTDOWN_GRACE = Duration.ofDays(1);

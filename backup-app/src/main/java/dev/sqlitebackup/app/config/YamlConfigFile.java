@@ -1,5 +1,6 @@
 package dev.sqlitebackup.app.config;
 
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +57,8 @@ final class YamlConfigFile {
 
     /** The top-level key of {@link Settings#BACKUP_PARALLELISM}: one value for the whole installation. */
     static final String PARALLELISM = "parallelism";
+    /** The key of a list of data assertions, in defaults: or a database entry. */
+    static final String ASSERTIONS = "assertions";
 
     private static final String BACKUP_ROOT = "backup_root";
     private static final String OFFSITE_AGE_RECIPIENTS = "offsite.age_recipients";
@@ -96,6 +99,7 @@ final class YamlConfigFile {
         k.put("retry.delay", Settings.BACKUP_RETRY_DELAY);
         k.put("shutdown_grace", Settings.BACKUP_SHUTDOWN_GRACE);
         k.put("state_db", Settings.BACKUP_STATE_DB);
+        k.put("assertions_file", Settings.ASSERTIONS_FILE);
         k.put("drift.pin_days", Settings.DRIFT_PIN_DAYS);
         k.put("local_compression", Settings.LOCAL_COMPRESSION);
         k.put("drive.enabled", Settings.DRIVE_ENABLED);
@@ -149,6 +153,14 @@ final class YamlConfigFile {
 
     /** One database before its checks: its entry's values and where it came from, for messages. */
     private record Candidate(String name, Configuration configuration, String origin) {
+    }
+
+    /** The {@code assertions:} lists of {@code defaults} and of each entry ({@code databases[i]}), by where they are. */
+    private final Map<String, List<DataAssertion>> inlineAssertions = new HashMap<>();
+
+    /** The assertions of the entry at {@code at}: its own list, else that of defaults:, else none. */
+    private List<DataAssertion> assertionsOf(String at) {
+        return inlineAssertions.getOrDefault(at, inlineAssertions.getOrDefault("defaults", List.of()));
     }
 
     private Installation load(Map<String, Configuration.Flag> flags) {
@@ -339,6 +351,13 @@ final class YamlConfigFile {
                 throw error(tuple.getKeyNode(), "key " + full + ": parallelism is one setting of the whole file: "
                         + "give it at the top level");
             }
+            if (name.equals(ASSERTIONS)) {
+                if (!(value instanceof SequenceNode list)) {
+                    throw error(value, "key " + full + ": must be a list of assertions (name, sql, expect)");
+                }
+                inlineAssertions.put(at, AssertionsFile.fromNode(list, "config file " + file, full));
+                continue;
+            }
             if (!entry && ENTRY_ONLY.contains(name)) {
                 throw error(tuple.getKeyNode(), "key " + full + ": only a database entry under databases: takes "
                         + name);
@@ -482,7 +501,8 @@ final class YamlConfigFile {
         Optional.ofNullable(entry.get("backup_dir")).or(() -> backupRoot(defaults, entry)
                 .map(root -> folderIn(root, name.text())))
                 .ifPresent(dir -> values.put(Settings.BACKUP_DIR.key(), dir.given(file)));
-        return List.of(candidate(name.text(), values, flags, "'" + name.text() + "' (line " + name.line() + ")"));
+        return List.of(candidate(name.text(), values, flags, assertionsOf(at), "'" + name.text() + "' (line "
+                + name.line() + ")"));
     }
 
     private List<Candidate> globEntry(Node node, String at, Map<String, Value> entry, Map<String, Value> defaults,
@@ -543,8 +563,8 @@ final class YamlConfigFile {
             Map<String, Configuration.Given> values = settings(defaults, entry, shared);
             values.put(Settings.DATABASE_URL.key(), new Value(match.toString(), glob.line(), glob.key()).given(file));
             values.put(Settings.BACKUP_DIR.key(), folderIn(root, name).given(file));
-            candidates.add(candidate(name, values, flags, "'" + name + "' (" + match + ", glob on line "
-                    + glob.line() + ")"));
+            candidates.add(candidate(name, values, flags, assertionsOf(at), "'" + name + "' (" + match
+                    + ", glob on line " + glob.line() + ")"));
         }
         warnings.addAll(gone(pattern, matcher, rootFolder, matches));
         return candidates;
@@ -579,8 +599,9 @@ final class YamlConfigFile {
 
     /** The database's settings, every value given read now, so that a bad one stops the command before any work. */
     private static Candidate candidate(String name, Map<String, Configuration.Given> values,
-            Map<String, Configuration.Flag> flags, String origin) {
-        Configuration configuration = Configuration.fromYaml(values, flags).named(name);
+            Map<String, Configuration.Flag> flags, List<DataAssertion> assertions, String origin) {
+        Configuration configuration = Configuration.fromYaml(values, flags).named(name)
+                .withInlineAssertions(assertions);
         for (Setting<?> setting : Settings.ALL) {
             configuration.given(setting);
         }

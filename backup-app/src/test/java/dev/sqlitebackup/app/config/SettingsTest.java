@@ -80,6 +80,7 @@ class SettingsTest {
         d.put(Settings.BACKUP_SHUTDOWN_GRACE, Duration.ofMinutes(10));
         d.put(Settings.BACKUP_PARALLELISM, Runtime.getRuntime().availableProcessors());
         d.put(Settings.DRIFT_PIN_DAYS, 90);
+        d.put(Settings.ASSERTIONS_FILE, NONE);
         d.put(Settings.BACKUP_STATE_DB, Path.of("/srv/app/backups/app.db/.sqlite-backup/state.db"));
         d.put(Settings.GOOGLE_DRIVE_CREDENTIALS, NONE);
         d.put(Settings.DRIVE_ENABLED, true);
@@ -138,6 +139,7 @@ class SettingsTest {
         s.put(Settings.AGE_RECIPIENTS, List.of(KEY_1, KEY_2 + ", " + KEY_3, KEY_4));
         s.put(Settings.AGE_RECIPIENTS_FILE, List.of("/etc/env.txt", "/etc/file.txt", "/etc/flag.txt"));
         s.put(Settings.AGE_IDENTITY_FILE, List.of("/root/env.txt", "/root/file.txt", "/root/flag.txt"));
+        s.put(Settings.ASSERTIONS_FILE, List.of("/etc/env.yml", "/etc/file.yml", "/etc/flag.yml"));
         s.put(Settings.NTFY_URL, List.of("http://env.example", "https://file.example/ntfy", "http://127.0.0.1:9"));
         s.put(Settings.NTFY_TOPIC, List.of("env", "file-topic", "flag_topic"));
         s.put(Settings.NTFY_TOKEN, List.of("tk_env", "tk_file", "tk_flag"));
@@ -183,6 +185,7 @@ class SettingsTest {
                 + "X25519 recipient"));
         b.put(Settings.AGE_RECIPIENTS_FILE, List.of("a\u0000b", "is not a path"));
         b.put(Settings.AGE_IDENTITY_FILE, List.of("a\u0000b", "is not a path"));
+        b.put(Settings.ASSERTIONS_FILE, List.of("a\u0000b", "is not a path"));
         b.put(Settings.NTFY_URL, List.of("foo", "is not a URL: 'foo'"));
         b.put(Settings.NTFY_TOPIC, List.of("backups/daily", "must be 1 to 64 letters, digits, '-' or '_', was "
                 + "'backups/daily'"));

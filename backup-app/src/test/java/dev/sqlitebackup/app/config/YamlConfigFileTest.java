@@ -37,7 +37,7 @@ class YamlConfigFileTest {
             Map.entry("BACKUP_SCHEDULE", "0 30 4 * * ?"), Map.entry("BACKUP_RETRY_ATTEMPTS", "5"),
             Map.entry("BACKUP_RETRY_DELAY", "2m"), Map.entry("BACKUP_SHUTDOWN_GRACE", "3m"),
             Map.entry("BACKUP_STATE_DB", "/var/lib/sb/state.db"), Map.entry("LOCAL_COMPRESSION", "zstd"),
-            Map.entry("DRIFT_PIN_DAYS", "30"),
+            Map.entry("DRIFT_PIN_DAYS", "30"), Map.entry("ASSERTIONS_FILE", "/etc/sb/assertions.yml"),
             Map.entry("DRIVE_ENABLED", "false"), Map.entry("GOOGLE_DRIVE_CREDENTIALS", "/etc/sb/drive.json"),
             Map.entry("DRIVE_FOLDER", "Tenant Backups"), Map.entry("DRIVE_PARENT_ID", "0AbCdEf123"),
             Map.entry("DRIVE_ROOT_URL", "https://drive.example.org/"), Map.entry("DRIVE_CHUNK_MB", "16"),

@@ -21,6 +21,7 @@ import dev.sqlitebackup.adapters.codec.AgeIdentity;
 import dev.sqlitebackup.adapters.codec.AgeRecipient;
 import dev.sqlitebackup.adapters.codec.CodecSettings;
 import dev.sqlitebackup.adapters.drive.DriveSettings;
+import dev.sqlitebackup.adapters.heartbeat.HeartbeatSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.adapters.sqlite.PageCopy;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
@@ -155,9 +156,26 @@ public final class Configuration {
         }
     }
 
-    /** The setting's value as given (blank counts as unset), read by its parser; empty when not given. */
+    /**
+     * The setting's value as given (blank counts as unset), read by its parser; empty when not given. A secret with a
+     * {@code KEY_FILE} setting may be given as that file's content instead (surrounding blanks and line ends
+     * removed), never both.
+     */
     public <T> Optional<T> given(Setting<T> setting) {
         Given given = values.get(setting.key());
+        if (setting.file().isPresent()) {
+            Setting<Path> fileSetting = setting.file().get();
+            Optional<Path> file = given(fileSetting);
+            if (file.isPresent()) {
+                if (given != null && !given.text().isBlank()) {
+                    throw new InvalidSettingException(List.of(setting.key(), fileSetting.key()), "set "
+                            + withoutColon(origin(setting)) + " or " + withoutColon(origin(fileSetting))
+                            + ", not both");
+                }
+                given = new Given(SecretFiles.read(file.get(), fileSetting.key(), source(fileSetting)),
+                        source(fileSetting));
+            }
+        }
         if (given == null || given.text().isBlank()) {
             return Optional.empty();
         }
@@ -178,6 +196,10 @@ public final class Configuration {
     String origin(Setting<?> setting) {
         Given given = values.get(setting.key());
         return given == null ? setting.key() : given.source().describe(setting.key());
+    }
+
+    private static String withoutColon(String origin) {
+        return origin.endsWith(":") ? origin.substring(0, origin.length() - 1) : origin;
     }
 
     private SettingSource source(Setting<?> setting) {
@@ -416,6 +438,28 @@ public final class Configuration {
         return driveOn && !encrypted
                 ? Optional.of("Drive copies are not encrypted: set " + Settings.AGE_RECIPIENTS.key())
                 : Optional.empty();
+    }
+
+    /**
+     * The heartbeat (a dead man's switch such as healthchecks.io), when {@code HEARTBEAT_URL} (or its file) is set;
+     * empty when off. The fail and start URLs default to {@code /fail} and {@code /start} after its path.
+     */
+    public Optional<HeartbeatSettings> heartbeat() {
+        Optional<URI> url = given(Settings.HEARTBEAT_URL);
+        Optional<URI> fail = given(Settings.HEARTBEAT_FAIL_URL);
+        Optional<URI> start = given(Settings.HEARTBEAT_START_URL);
+        boolean pingStart = get(Settings.HEARTBEAT_START);
+        if (url.isEmpty()) {
+            if (fail.isPresent() || start.isPresent()) {
+                throw new InvalidSettingException(List.of(Settings.HEARTBEAT_URL.key()), (fail.isPresent()
+                        ? withoutColon(origin(Settings.HEARTBEAT_FAIL_URL)) : withoutColon(origin(
+                        Settings.HEARTBEAT_START_URL))) + " is set but " + Settings.HEARTBEAT_URL + " is not");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new HeartbeatSettings(url.get(), fail, start, pingStart,
+                HeartbeatSettings.DEFAULT_MAX_ATTEMPTS, HeartbeatSettings.DEFAULT_TIME_LIMIT,
+                HeartbeatSettings.DEFAULT_INITIAL_BACKOFF));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.sqlitebackup.app.config;
 import dev.sqlitebackup.adapters.codec.AgeRecipient;
 import dev.sqlitebackup.adapters.codec.CodecSettings;
 import dev.sqlitebackup.adapters.drive.DriveSettings;
+import dev.sqlitebackup.adapters.heartbeat.HeartbeatSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.adapters.sqlite.PageCopy;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
@@ -123,17 +124,37 @@ public final class Settings {
         NtfySettings.topicProblem(text).ifPresent(Settings::fail);
         return text;
     });
+    public static final Setting<Path> NTFY_TOKEN_FILE = Setting.optional("NTFY_TOKEN_FILE", Settings::path);
     public static final Setting<String> NTFY_TOKEN = Setting.optional("NTFY_TOKEN", text -> {
         NtfySettings.tokenProblem(text).ifPresent(Settings::fail);
         return text;
-    });
+    }).fromFile(NTFY_TOKEN_FILE);
     public static final Setting<String> NTFY_USER = Setting.optional("NTFY_USER", text -> {
         NtfySettings.userProblem(text).ifPresent(Settings::fail);
         return text;
     });
-    public static final Setting<String> NTFY_PASSWORD = Setting.optional("NTFY_PASSWORD", text -> text);
+    public static final Setting<Path> NTFY_PASSWORD_FILE = Setting.optional("NTFY_PASSWORD_FILE", Settings::path);
+    public static final Setting<String> NTFY_PASSWORD = Setting.optional("NTFY_PASSWORD", text -> text)
+            .fromFile(NTFY_PASSWORD_FILE);
     /** Whether only failures are sent: {@code all} (default) or {@code failure}. */
     public static final Setting<Boolean> NTFY_NOTIFY = Setting.of("NTFY_NOTIFY", Settings::failuresOnly, false);
+
+    public static final Setting<Path> HEARTBEAT_URL_FILE = Setting.optional("HEARTBEAT_URL_FILE", Settings::path);
+    /** A dead man's switch pinged after every run (healthchecks.io's convention); its path is a secret. */
+    public static final Setting<URI> HEARTBEAT_URL = Setting.optional("HEARTBEAT_URL", Settings::heartbeatUrl)
+            .fromFile(HEARTBEAT_URL_FILE);
+    /** Whether a run's start is pinged ({@code URL/start}); default true. */
+    public static final Setting<Boolean> HEARTBEAT_START = Setting.of("HEARTBEAT_START", Settings::bool, true);
+    public static final Setting<Path> HEARTBEAT_FAIL_URL_FILE =
+            Setting.optional("HEARTBEAT_FAIL_URL_FILE", Settings::path);
+    /** Where a failure is pinged instead of {@code HEARTBEAT_URL/fail}, for monitors with other conventions. */
+    public static final Setting<URI> HEARTBEAT_FAIL_URL = Setting.optional("HEARTBEAT_FAIL_URL",
+            Settings::heartbeatUrl).fromFile(HEARTBEAT_FAIL_URL_FILE);
+    public static final Setting<Path> HEARTBEAT_START_URL_FILE =
+            Setting.optional("HEARTBEAT_START_URL_FILE", Settings::path);
+    /** Where a start is pinged instead of {@code HEARTBEAT_URL/start}. */
+    public static final Setting<URI> HEARTBEAT_START_URL = Setting.optional("HEARTBEAT_START_URL",
+            Settings::heartbeatUrl).fromFile(HEARTBEAT_START_URL_FILE);
 
     /** Every setting this version reads. */
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY,
@@ -143,7 +164,9 @@ public final class Settings {
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
             LOCAL_COMPRESSION, OFFSITE_COMPRESSION, OFFSITE_ZSTD_LEVEL, AGE_RECIPIENTS, AGE_RECIPIENTS_FILE, AGE_IDENTITY_FILE,
-            NTFY_URL, NTFY_TOPIC, NTFY_TOKEN, NTFY_USER, NTFY_PASSWORD, NTFY_NOTIFY);
+            NTFY_URL, NTFY_TOPIC, NTFY_TOKEN, NTFY_TOKEN_FILE, NTFY_USER, NTFY_PASSWORD, NTFY_PASSWORD_FILE, NTFY_NOTIFY,
+            HEARTBEAT_URL, HEARTBEAT_URL_FILE, HEARTBEAT_START, HEARTBEAT_FAIL_URL, HEARTBEAT_FAIL_URL_FILE,
+            HEARTBEAT_START_URL, HEARTBEAT_START_URL_FILE);
 
     /**
      * The keys of {@link #ALL}: a config file naming any other key is refused, since a mistyped key would silently
@@ -157,7 +180,7 @@ public final class Settings {
      * warning (other programs' variables, DATABASE_URL's neighbours included, are none of its business).
      */
     public static final List<String> OWN_PREFIXES = List.of("BACKUP_", "DRIVE_", "NTFY_", "GOOGLE_DRIVE_", "OFFSITE_",
-            "AGE_", "DRIFT_", "ASSERTIONS_");
+            "AGE_", "DRIFT_", "ASSERTIONS_", "HEARTBEAT_");
 
     /** The longest {@code BACKUP_SHUTDOWN_GRACE}: systemd and people give up on a stop long before a day. */
     static final Duration LONGEST_SHUTDOWN_GRACE = Duration.ofDays(1);
@@ -243,6 +266,18 @@ public final class Settings {
             throw new IllegalArgumentException("must be at least 1 (the run itself), got " + n);
         }
         return n;
+    }
+
+    /** A ping URL; a problem never repeats it (its path is the secret that lets anyone ping the check). */
+    private static URI heartbeatUrl(String text) {
+        URI url;
+        try {
+            url = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("is not a URL (" + e.getReason() + ")");
+        }
+        HeartbeatSettings.urlProblem(url).ifPresent(Settings::fail);
+        return url;
     }
 
     private static int pinDays(String text) {

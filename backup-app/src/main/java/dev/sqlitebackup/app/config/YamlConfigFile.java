@@ -123,6 +123,15 @@ final class YamlConfigFile {
         k.put("ntfy.user", Settings.NTFY_USER);
         k.put("ntfy.password", Settings.NTFY_PASSWORD);
         k.put("ntfy.notify", Settings.NTFY_NOTIFY);
+        k.put("ntfy.token_file", Settings.NTFY_TOKEN_FILE);
+        k.put("ntfy.password_file", Settings.NTFY_PASSWORD_FILE);
+        k.put("heartbeat.url", Settings.HEARTBEAT_URL);
+        k.put("heartbeat.url_file", Settings.HEARTBEAT_URL_FILE);
+        k.put("heartbeat.start", Settings.HEARTBEAT_START);
+        k.put("heartbeat.fail_url", Settings.HEARTBEAT_FAIL_URL);
+        k.put("heartbeat.fail_url_file", Settings.HEARTBEAT_FAIL_URL_FILE);
+        k.put("heartbeat.start_url", Settings.HEARTBEAT_START_URL);
+        k.put("heartbeat.start_url_file", Settings.HEARTBEAT_START_URL_FILE);
         return Collections.unmodifiableMap(k);
     }
 

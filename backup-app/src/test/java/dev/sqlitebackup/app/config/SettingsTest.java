@@ -101,9 +101,18 @@ class SettingsTest {
         d.put(Settings.NTFY_URL, URI.create("https://ntfy.sh"));
         d.put(Settings.NTFY_TOPIC, NONE);
         d.put(Settings.NTFY_TOKEN, NONE);
+        d.put(Settings.NTFY_TOKEN_FILE, NONE);
         d.put(Settings.NTFY_USER, NONE);
         d.put(Settings.NTFY_PASSWORD, NONE);
+        d.put(Settings.NTFY_PASSWORD_FILE, NONE);
         d.put(Settings.NTFY_NOTIFY, false);
+        d.put(Settings.HEARTBEAT_URL, NONE);
+        d.put(Settings.HEARTBEAT_URL_FILE, NONE);
+        d.put(Settings.HEARTBEAT_START, true);
+        d.put(Settings.HEARTBEAT_FAIL_URL, NONE);
+        d.put(Settings.HEARTBEAT_FAIL_URL_FILE, NONE);
+        d.put(Settings.HEARTBEAT_START_URL, NONE);
+        d.put(Settings.HEARTBEAT_START_URL_FILE, NONE);
         return d;
     }
 
@@ -146,6 +155,16 @@ class SettingsTest {
         s.put(Settings.NTFY_USER, List.of("env", "file", "flag"));
         s.put(Settings.NTFY_PASSWORD, List.of("env pw", "fïle", "flag"));
         s.put(Settings.NTFY_NOTIFY, List.of("all", "failure", "ALL"));
+        s.put(Settings.HEARTBEAT_URL, List.of("https://hc-ping.com/env", "https://hc.example/file", "http://[::1]:9/p"));
+        s.put(Settings.HEARTBEAT_START, List.of("true", "false", "yes"));
+        s.put(Settings.HEARTBEAT_FAIL_URL, List.of("https://k.example/e?status=down", "https://k.example/f",
+                "http://127.0.0.1:9/x"));
+        s.put(Settings.HEARTBEAT_START_URL, List.of("https://c.example/e?state=run", "https://c.example/f",
+                "http://127.0.0.1:9/y"));
+        for (Setting<?> file : List.of(Settings.NTFY_TOKEN_FILE, Settings.NTFY_PASSWORD_FILE,
+                Settings.HEARTBEAT_URL_FILE, Settings.HEARTBEAT_FAIL_URL_FILE, Settings.HEARTBEAT_START_URL_FILE)) {
+            s.put(file, List.of("/run/env", "/run/file", "/run/flag"));
+        }
         return s;
     }
 
@@ -192,6 +211,17 @@ class SettingsTest {
         b.put(Settings.NTFY_TOKEN, List.of("tk with space", "must be printable ASCII without spaces"));
         b.put(Settings.NTFY_USER, List.of("al:ice", "must be non-empty and contain no ':', was 'al:ice'"));
         b.put(Settings.NTFY_NOTIFY, List.of("sometimes", "must be 'all' or 'failure', was 'sometimes'"));
+        b.put(Settings.HEARTBEAT_URL, List.of("ftp://hc.example/secret",
+                "must be an http:// or https:// URL, got one with scheme ftp:"));
+        b.put(Settings.HEARTBEAT_START, List.of("maybe", "must be true or false, got 'maybe'"));
+        b.put(Settings.HEARTBEAT_FAIL_URL, List.of("https://u:p@k.example/x",
+                "must not hold a user or password (put the secret in the path, as monitors do)"));
+        b.put(Settings.HEARTBEAT_START_URL, List.of("/relative/secret", "must be an http:// or https:// URL, got one "
+                + "without a scheme"));
+        for (Setting<?> file : List.of(Settings.NTFY_TOKEN_FILE, Settings.NTFY_PASSWORD_FILE,
+                Settings.HEARTBEAT_URL_FILE, Settings.HEARTBEAT_FAIL_URL_FILE, Settings.HEARTBEAT_START_URL_FILE)) {
+            b.put(file, List.of("a\u0000b", "is not a path"));
+        }
         return b;
     }
 
@@ -503,5 +533,52 @@ class SettingsTest {
         assertThatThrownBy(() -> ntfy("NTFY_TOPIC", "t", "NTFY_URL", "https://alice:hunter2@ntfy.sh"))
                 .hasMessageContaining("NTFY_URL").hasMessageNotContaining("hunter2")
                 .hasMessageContaining("use NTFY_TOKEN or NTFY_USER and NTFY_PASSWORD");
+    }
+
+    @Test
+    void aSecretInAFile_isReadFromIt_strippedOfItsLineEnd_andBothAtOnceIsAnError() throws IOException {
+        Path token = Files.writeString(dir.resolve("ntfy-token"), "tk_from_file\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        assertThat(env("NTFY_TOKEN_FILE", token.toString()).given(Settings.NTFY_TOKEN)).contains("tk_from_file");
+        assertThatThrownBy(() -> env("NTFY_TOKEN_FILE", token.toString(), "NTFY_TOKEN", "tk_env")
+                .given(Settings.NTFY_TOKEN)).isInstanceOf(InvalidSettingException.class)
+                .hasMessage("set NTFY_TOKEN or NTFY_TOKEN_FILE, not both");
+        Path url = Files.writeString(dir.resolve("ping-url"), "https://hc-ping.com/5b3c2f1e\n");
+        assertThat(env("HEARTBEAT_URL_FILE", url.toString()).given(Settings.HEARTBEAT_URL))
+                .contains(java.net.URI.create("https://hc-ping.com/5b3c2f1e"));
+    }
+
+    @Test
+    void aSecretFileThatIsMissingEmptyOrBad_isAnErrorNamingTheFile_neverTheSecret() throws IOException {
+        Path missing = dir.resolve("nope");
+        assertThatThrownBy(() -> env("NTFY_PASSWORD_FILE", missing.toString()).given(Settings.NTFY_PASSWORD))
+                .isInstanceOf(InvalidSettingException.class).hasMessage("NTFY_PASSWORD_FILE names " + missing
+                        + ", which does not exist");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThatThrownBy(() -> env("NTFY_PASSWORD_FILE", empty.toString()).given(Settings.NTFY_PASSWORD))
+                .hasMessage("NTFY_PASSWORD_FILE names " + empty + ", which is empty");
+        Path twoLines = Files.writeString(dir.resolve("two"), "first\nsecond\n");
+        assertThatThrownBy(() -> env("NTFY_PASSWORD_FILE", twoLines.toString()).given(Settings.NTFY_PASSWORD))
+                .hasMessage("NTFY_PASSWORD_FILE names " + twoLines + ", which holds more than one line; a secret is "
+                        + "one line");
+        Path badUrl = Files.writeString(dir.resolve("bad-url"), "ftp://hc.example/5b3c2f1e\n");
+        assertThatThrownBy(() -> env("HEARTBEAT_URL_FILE", badUrl.toString()).given(Settings.HEARTBEAT_URL))
+                .hasMessageContaining("must be an http:// or https:// URL").hasMessageNotContaining("5b3c2f1e");
+    }
+
+    @Test
+    void theHeartbeat_isOffUnlessItsUrlIsSet_andItsOtherUrlsNeedIt() {
+        assertThat(env().heartbeat()).isEmpty();
+        dev.sqlitebackup.adapters.heartbeat.HeartbeatSettings hc = env("HEARTBEAT_URL", "https://hc-ping.com/abc",
+                "HEARTBEAT_START", "false").heartbeat().orElseThrow();
+        assertThat(hc.failure()).hasToString("https://hc-ping.com/abc/fail");
+        assertThat(hc.pingStart()).isFalse();
+        assertThat(env("HEARTBEAT_URL", "https://kuma.example/api/push/t?status=up", "HEARTBEAT_FAIL_URL",
+                "https://kuma.example/api/push/t?status=down").heartbeat().orElseThrow().failure())
+                .hasToString("https://kuma.example/api/push/t?status=down");
+        assertThatThrownBy(() -> env("HEARTBEAT_FAIL_URL", "https://kuma.example/x").heartbeat())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("HEARTBEAT_FAIL_URL is set but HEARTBEAT_URL is not");
     }
 }

@@ -38,6 +38,14 @@ class YamlConfigFileTest {
             Map.entry("BACKUP_RETRY_DELAY", "2m"), Map.entry("BACKUP_SHUTDOWN_GRACE", "3m"),
             Map.entry("BACKUP_STATE_DB", "/var/lib/sb/state.db"), Map.entry("LOCAL_COMPRESSION", "zstd"),
             Map.entry("DRIFT_PIN_DAYS", "30"), Map.entry("ASSERTIONS_FILE", "/etc/sb/assertions.yml"),
+            Map.entry("NTFY_TOKEN_FILE", "/run/credentials/sb/ntfy-token"),
+            Map.entry("NTFY_PASSWORD_FILE", "/run/credentials/sb/ntfy-password"),
+            Map.entry("HEARTBEAT_URL", "https://hc-ping.com/0f9e8d7c"), Map.entry("HEARTBEAT_URL_FILE", "/run/hc"),
+            Map.entry("HEARTBEAT_START", "false"),
+            Map.entry("HEARTBEAT_FAIL_URL", "https://kuma.example/api/push/x?status=down"),
+            Map.entry("HEARTBEAT_FAIL_URL_FILE", "/run/hc-fail"),
+            Map.entry("HEARTBEAT_START_URL", "https://cronitor.link/p/k/j?state=run"),
+            Map.entry("HEARTBEAT_START_URL_FILE", "/run/hc-start"),
             Map.entry("DRIVE_ENABLED", "false"), Map.entry("GOOGLE_DRIVE_CREDENTIALS", "/etc/sb/drive.json"),
             Map.entry("DRIVE_FOLDER", "Tenant Backups"), Map.entry("DRIVE_PARENT_ID", "0AbCdEf123"),
             Map.entry("DRIVE_ROOT_URL", "https://drive.example.org/"), Map.entry("DRIVE_CHUNK_MB", "16"),
@@ -105,7 +113,12 @@ class YamlConfigFileTest {
     @Test
     void everyKeyOfTheTable_inDefaultsAndInAnEntry_reachesItsSetting() throws IOException {
         Map<String, String> byYamlKey = new LinkedHashMap<>();
-        YamlConfigFile.KEYS.forEach((yamlKey, setting) -> byYamlKey.put(yamlKey, SAMPLES.get(setting.key())));
+        // a secret and its _FILE setting cannot both be given: the _FILE keys get a load of their own below
+        YamlConfigFile.KEYS.forEach((yamlKey, setting) -> {
+            if (!isFileOfASecret(setting)) {
+                byYamlKey.put(yamlKey, SAMPLES.get(setting.key()));
+            }
+        });
 
         Installation fromDefaults = load("parallelism: 3\ndefaults:\n" + nested(byYamlKey, "  ")
                 + "databases:\n  - name: app\n    path: /srv/app.db\n    backup_dir: /b/app\n");
@@ -114,7 +127,11 @@ class YamlConfigFileTest {
 
         for (Installation installation : List.of(fromDefaults, fromEntry)) {
             Map<String, String> given = of(installation, "app").asMap();
-            SAMPLES.forEach((key, value) -> assertThat(given).as(key).containsEntry(key, value));
+            SAMPLES.forEach((key, value) -> {
+                if (byYamlKey.containsValue(value)) {
+                    assertThat(given).as(key).containsEntry(key, value);
+                }
+            });
             assertThat(given).containsEntry("DATABASE_URL", "/srv/app.db").containsEntry("BACKUP_DIR", "/b/app");
         }
         assertThat(fromDefaults.parallelism()).isEqualTo(3);
@@ -510,5 +527,30 @@ class YamlConfigFileTest {
         assertThat(of(installation, "jobs").asMap()).containsEntry("NTFY_TOKEN", "tk_from_env");
         assertThat(installation.warnings()).containsExactly(file() + " line 26: glob /srv/tenants/*/data.db matches "
                 + "no database");
+    }
+
+    private static boolean isFileOfASecret(Setting<?> setting) {
+        return Settings.ALL.stream().anyMatch(s -> s.file().filter(f -> f == setting).isPresent());
+    }
+
+    @Test
+    void everySecretsFileKey_reachesItsSetting_andTheSecretIsReadFromTheFile() throws IOException {
+        for (Map.Entry<String, Setting<?>> key : YamlConfigFile.KEYS.entrySet()) {
+            if (!isFileOfASecret(key.getValue())) {
+                continue;
+            }
+            Setting<?> secret = Settings.ALL.stream().filter(s -> s.file().filter(f -> f == key.getValue())
+                    .isPresent()).findFirst().orElseThrow();
+            Path file = dir.resolve(key.getValue().key().toLowerCase(java.util.Locale.ROOT));
+            Files.writeString(file, secret.key().startsWith("HEARTBEAT") ? "https://hc-ping.com/abc\n" : "s3cret\n");
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            String[] path = key.getKey().split("\\.");
+            Installation loaded = load("databases:\n  - name: app\n    path: /srv/app.db\n    backup_dir: /b/app\n"
+                    + "    " + path[0] + ":\n      " + path[1] + ": " + file + "\n");
+
+            assertThat(of(loaded, "app").asMap()).as(key.getKey()).containsEntry(key.getValue().key(),
+                    file.toString());
+            assertThat(of(loaded, "app").given(secret)).as(secret.key()).isPresent();
+        }
     }
 }

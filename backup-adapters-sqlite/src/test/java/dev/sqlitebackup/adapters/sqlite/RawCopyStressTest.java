@@ -81,8 +81,16 @@ class RawCopyStressTest {
         long smallest = Long.MAX_VALUE;
         long largest = 0;
         long lastCounter = 0;
+        long initial = live(db, "SELECT n FROM counter");
         try (ShellWriter writer = new ShellWriter(db, journalMode)) {
             writer.awaitStatements(50);
+            // statements written to sqlite3's pipe are not yet run: wait until it has the database open and has
+            // committed, so that no copy starts before the writer exists (a copy that found no -wal and -shm makes
+            // them, and the writer opening the database then would rightly keep them, with a warning)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (live(db, "SELECT n FROM counter") == initial && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             for (int i = 0; i < COPIES; i++) {
                 Path copy = Files.createFile(temp.resolve("copy-" + i + ".db"));
                 snapshotter.snapshot(db, copy, false, SnapshotProgress.NONE);
@@ -110,6 +118,15 @@ class RawCopyStressTest {
         assertThat(lastCounter).as("the writer committed meanwhile").isGreaterThan(0);
         if (journalMode.equals("wal")) {
             assertThat(copiesWithFrames()).as("copies that took pages from the WAL").isPositive();
+        }
+    }
+
+    /** A value read as the application would, through SQLite's locks and the WAL. */
+    private static long live(Path db, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
         }
     }
 

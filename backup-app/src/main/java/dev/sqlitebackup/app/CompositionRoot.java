@@ -16,6 +16,7 @@ import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.RunSummary;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
@@ -42,6 +43,11 @@ import dev.sqlitebackup.domain.service.VerifyBackupsService;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -204,6 +210,26 @@ public final class CompositionRoot implements UseCases {
             Optional<DatabaseIdentity> database) {
         return configuration.drive().map(s -> new DriveRemoteBackupStore(s, database,
                 new ZstdAgeBackupCodec(configuration.offsiteCodec())));
+    }
+
+    @Override
+    public void notifySummaries(List<DatabaseOutcome> outcomes, List<String> gone, Instant finishedAt,
+            Duration duration) {
+        // databases with equal ntfy settings share one destination, and get one summary between them
+        Map<NtfySettings, List<DatabaseOutcome>> byDestination = new LinkedHashMap<>();
+        for (DatabaseOutcome outcome : outcomes) {
+            Optional<NtfySettings> ntfy;
+            try {
+                ntfy = ntfy(outcome.configuration());
+            } catch (RuntimeException refused) {
+                continue; // its settings were refused: its failure said so, and there is nowhere to send to
+            }
+            ntfy.ifPresent(s -> byDestination.computeIfAbsent(s, k -> new ArrayList<>()).add(outcome));
+        }
+        byDestination.forEach((settings, theirs) -> new NtfyNotifier(settings).notify(new RunSummary(finishedAt,
+                (int) theirs.stream().filter(DatabaseOutcome::succeeded).count(),
+                theirs.stream().filter(DatabaseOutcome::succeeded).mapToLong(DatabaseOutcome::sizeBytes).sum(),
+                duration, theirs.stream().filter(o -> !o.succeeded()).map(DatabaseOutcome::name).toList(), gone)));
     }
 
     /** ntfy when NTFY_TOPIC is set, otherwise notifications are off. */

@@ -1,0 +1,154 @@
+package dev.sqlitebackup.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sqlitebackup.app.CompositionRoot;
+import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.ConfiguredDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code run} over many databases, on real SQLite files and the real adapters: each database on its own, a failing
+ * one never stopping the others, one line each and a summary.
+ */
+class ManyDatabasesRunTest {
+
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @Test
+    void oneCorruptDatabaseAmongSeveral_theOthersAreBackedUp_andTheRunFailsNamingIt() throws Exception {
+        List<ConfiguredDatabase> databases = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            databases.add(database("tenant" + i, i == 5 ? corrupt("tenant" + i) : sqlite("tenant" + i)));
+        }
+
+        int code = command().runMany(databases, 3);
+
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(said).isEqualTo(ExitCodes.FAILED);
+        for (int i = 1; i <= 8; i++) {
+            Path folder = home.resolve("backups").resolve("tenant" + i);
+            if (i == 5) {
+                assertThat(said).containsPattern("(?m)^tenant5: FAILED: .+$");
+                assertThat(backups(folder)).isEmpty();
+            } else {
+                assertThat(said).containsPattern("(?m)^tenant" + i + ": backed up to " + folder + "/\\S+ \\(.+\\)$");
+                assertThat(backups(folder)).hasSize(1);
+            }
+        }
+        assertThat(said.lines().filter(l -> l.startsWith("tenant")).count()).isEqualTo(8);
+        assertThat(said).containsPattern("(?m)^7 backed up, 1 failed \\(tenant5\\), total .+ in .+$");
+    }
+
+    @Test
+    void refusedSettingsOrAMissingSource_failOnlyThatDatabase() throws Exception {
+        Configuration refused = Configuration.load(Map.of("DATABASE_URL", sqlite("bad").toString(),
+                "BACKUP_DIR", home.resolve("backups/bad").toString(), "BACKUP_KEEP_DAILY", "-3"), Optional.empty(),
+                Map.of()).named("bad");
+        List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
+                new ConfiguredDatabase("bad", refused),
+                database("gone", home.resolve("nowhere/gone.db")));
+
+        int code = command().runMany(databases, 2);
+
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(said).isEqualTo(ExitCodes.FAILED);
+        assertThat(said).containsPattern("(?m)^app: backed up to ")
+                .containsPattern("(?m)^bad: FAILED: .*BACKUP_KEEP_DAILY.*$")
+                .containsPattern("(?m)^gone: FAILED: .*gone\\.db.*$")
+                .containsPattern("(?m)^1 backed up, 2 failed \\(bad, gone\\), total ");
+        assertThat(backups(home.resolve("backups/app"))).hasSize(1);
+    }
+
+    @Test
+    void everyDatabaseBackedUp_exitsZero_andSummarisesOnce() throws Exception {
+        Cli cli = new Cli(Clock.systemUTC());
+        RunCommand run = command(cli.useCases);
+        List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
+                database("jobs", sqlite("jobs")));
+
+        int code = run.runMany(databases, 1); // the fakes have one folder for every database: one at a time
+
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(said).isEqualTo(ExitCodes.OK);
+        assertThat(said).containsPattern("(?m)^2 backed up, 0 failed, total .+ in .+$");
+        assertThat(cli.useCases.notifier.reports()).as("successes are told in the summary only").isEmpty();
+        assertThat(cli.useCases.notifier.summaries()).singleElement()
+                .satisfies(s -> assertThat(s.succeeded()).isEqualTo(2));
+    }
+
+    private RunCommand command() {
+        return command(new CompositionRoot(Clock.systemUTC()));
+    }
+
+    private RunCommand command(UseCases useCases) {
+        PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CliContext context = new CliContext(useCases, Map.of(),
+                new PrintWriter(outStream, true, StandardCharsets.UTF_8),
+                new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true, StandardCharsets.UTF_8),
+                outStream, false, Clock.systemUTC());
+        RunCommand run = new RunCommand(context);
+        run.common = new CommonOptions();
+        run.waitFor = Duration.ZERO;
+        return run;
+    }
+
+    private ConfiguredDatabase database(String name, Path file) {
+        return new ConfiguredDatabase(name, Configuration.load(Map.of("DATABASE_URL", file.toString(),
+                "BACKUP_DIR", home.resolve("backups").resolve(name).toString()), Optional.empty(), Map.of())
+                .named(name));
+    }
+
+    private Path sqlite(String name) throws SQLException, IOException {
+        Path file = Files.createDirectories(home.resolve("live").resolve(name)).resolve("data.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+            s.execute("INSERT INTO t (v) VALUES ('" + name + "')");
+        }
+        return file;
+    }
+
+    /** A file that claims to be SQLite and is not one after its header. */
+    private Path corrupt(String name) throws SQLException, IOException {
+        Path file = sqlite(name);
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = 100; i < bytes.length; i++) {
+            bytes[i] = (byte) 0xA5;
+        }
+        Files.write(file, bytes);
+        return file;
+    }
+
+    private static List<Path> backups(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.getFileName().toString().matches("backup-.*\\.db(\\.zst)?")).toList();
+        }
+    }
+}

@@ -100,6 +100,42 @@ class ManyDatabasesRunTest {
                 .satisfies(s -> assertThat(s.succeeded()).isEqualTo(2));
     }
 
+    @Test
+    void eachNtfyDestination_getsOneSummaryOfItsOwnDatabases_andEachFailureItsOwnMessage() throws Exception {
+        List<String> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer ntfy = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        ntfy.createContext("/", exchange -> {
+            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        ntfy.start();
+        try {
+            String url = "http://127.0.0.1:" + ntfy.getAddress().getPort() + "/";
+            List<ConfiguredDatabase> databases = List.of(
+                    database("app", sqlite("app"), Map.of("NTFY_URL", url, "NTFY_TOPIC", "ops")),
+                    database("jobs", sqlite("jobs"), Map.of("NTFY_URL", url, "NTFY_TOPIC", "ops")),
+                    database("broken", corrupt("broken"), Map.of("NTFY_URL", url, "NTFY_TOPIC", "ops")),
+                    database("tenant1", sqlite("tenant1"), Map.of("NTFY_URL", url, "NTFY_TOPIC", "tenants")),
+                    database("quiet", sqlite("quiet")));
+
+            int code = command().runMany(databases, 2);
+
+            assertThat(code).isEqualTo(ExitCodes.FAILED);
+            assertThat(posted).as("two summaries and the one failure, no success on its own").hasSize(3);
+            assertThat(posted).filteredOn(p -> p.contains("\"topic\":\"ops\"") && p.contains("Backups: "))
+                    .singleElement().satisfies(p -> assertThat(p).contains("Backups: 2 succeeded, 1 FAILED")
+                            .contains("Failed: broken"));
+            assertThat(posted).filteredOn(p -> p.contains("\"topic\":\"tenants\""))
+                    .singleElement().satisfies(p -> assertThat(p).contains("Backups: 1 succeeded\""));
+            assertThat(posted).filteredOn(p -> p.contains("Backup of ") && p.contains("FAILED"))
+                    .singleElement().satisfies(p -> assertThat(p).contains("\"topic\":\"ops\""));
+        } finally {
+            ntfy.stop(0);
+        }
+    }
+
     private RunCommand command() {
         return command(new CompositionRoot(Clock.systemUTC()));
     }
@@ -117,9 +153,14 @@ class ManyDatabasesRunTest {
     }
 
     private ConfiguredDatabase database(String name, Path file) {
-        return new ConfiguredDatabase(name, Configuration.load(Map.of("DATABASE_URL", file.toString(),
-                "BACKUP_DIR", home.resolve("backups").resolve(name).toString()), Optional.empty(), Map.of())
-                .named(name));
+        return database(name, file, Map.of());
+    }
+
+    private ConfiguredDatabase database(String name, Path file, Map<String, String> settings) {
+        Map<String, String> env = new java.util.HashMap<>(settings);
+        env.put("DATABASE_URL", file.toString());
+        env.put("BACKUP_DIR", home.resolve("backups").resolve(name).toString());
+        return new ConfiguredDatabase(name, Configuration.load(env, Optional.empty(), Map.of()).named(name));
     }
 
     private Path sqlite(String name) throws SQLException, IOException {

@@ -136,17 +136,81 @@ class ManyDatabasesRunTest {
         }
     }
 
+    @Test
+    void statusOfMany_oneLinePerDatabase_andExit1WhenAnyIsStale() throws Exception {
+        List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
+                database("broken", corrupt("broken")), database("jobs", sqlite("jobs")));
+        command().runMany(databases, 2);
+        out.reset();
+
+        StatusCommand status = new StatusCommand(context(new CompositionRoot(Clock.systemUTC())));
+        status.common = new CommonOptions();
+        status.maxAge = Duration.ofHours(26);
+        int code = status.statusOfEach(databases);
+
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(said).isEqualTo(ExitCodes.FAILED);
+        assertThat(said).containsPattern("(?m)^app\\s+\\d{4}-\\d\\d-\\d\\d \\S+ \\S+\\s+\\d+s\\s+ok\\s+success$")
+                .containsPattern("(?m)^jobs\\s+.*\\s+ok\\s+success$")
+                .containsPattern("(?m)^broken\\s+never\\s+-\\s+STALE\\s+\\S.*$")
+                .containsPattern("(?m)^STALE: 1 of 3 databases without a successful backup within 1d 2h \\(broken\\)$");
+
+        out.reset();
+        assertThat(status.statusOfEach(List.of(databases.get(0), databases.get(2)))).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("OK: all 2 databases backed up within 1d 2h");
+    }
+
+    @Test
+    void pruneAndVerifyOfMany_goOverEveryDatabase_eachUnderItsName() throws Exception {
+        List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
+                database("jobs", sqlite("jobs")));
+        command().runMany(databases, 2);
+        out.reset();
+        CliContext context = context(new CompositionRoot(Clock.systemUTC()));
+
+        PruneCommand prune = new PruneCommand(context);
+        prune.common = new CommonOptions();
+        prune.dryRun = true;
+        assertThat(prune.pruneEach(databases)).isEqualTo(ExitCodes.OK);
+        VerifyCommand verify = new VerifyCommand(context);
+        verify.common = new CommonOptions();
+        assertThat(verify.verifyEach(databases)).isEqualTo(ExitCodes.OK);
+
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(said).containsPattern("(?s)== app ==\\nkeep    backup-\\S+.*== jobs ==\\nkeep    backup-\\S+.*"
+                + "== app ==\\n.*backup-\\S+\\.db.*ok.*== jobs ==\\n.*backup-\\S+\\.db.*ok");
+    }
+
+    @Test
+    void verifyOfMany_aDatabaseWithoutAFolder_failsAlone() throws Exception {
+        List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
+                database("never", sqlite("never")));
+        command().runMany(List.of(databases.get(0)), 1);
+        out.reset();
+
+        VerifyCommand verify = new VerifyCommand(context(new CompositionRoot(Clock.systemUTC())));
+        verify.common = new CommonOptions();
+        int code = verify.verifyEach(databases);
+
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(said + err).isNotEqualTo(ExitCodes.OK);
+        assertThat(said).containsPattern("(?s)== app ==\\n.*ok.*== never ==");
+    }
+
     private RunCommand command() {
         return command(new CompositionRoot(Clock.systemUTC()));
     }
 
-    private RunCommand command(UseCases useCases) {
+    private CliContext context(UseCases useCases) {
         PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-        CliContext context = new CliContext(useCases, Map.of(),
+        return new CliContext(useCases, Map.of(),
                 new PrintWriter(outStream, true, StandardCharsets.UTF_8),
                 new PrintWriter(new PrintStream(err, true, StandardCharsets.UTF_8), true, StandardCharsets.UTF_8),
                 outStream, false, Clock.systemUTC());
-        RunCommand run = new RunCommand(context);
+    }
+
+    private RunCommand command(UseCases useCases) {
+        RunCommand run = new RunCommand(context(useCases));
         run.common = new CommonOptions();
         run.waitFor = Duration.ZERO;
         return run;

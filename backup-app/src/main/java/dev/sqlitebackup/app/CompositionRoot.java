@@ -204,11 +204,14 @@ public final class CompositionRoot implements UseCases {
 
     /**
      * Google Drive when GOOGLE_DRIVE_CREDENTIALS is set and DRIVE_ENABLED is not false, with the copies of
-     * {@code database} only: two databases may share one Drive folder.
+     * {@code database} only: two databases may share one Drive folder. A database of a config file of many keeps
+     * its copies in a subfolder of its name (so remote retention is its own); the one database of the environment
+     * in the folder itself, as always.
      */
     private static Optional<RemoteBackupStore> offsite(Configuration configuration,
             Optional<DatabaseIdentity> database) {
-        return configuration.drive().map(s -> new DriveRemoteBackupStore(s, database,
+        return configuration.drive().map(s -> configuration.databaseName().map(s::inSubfolder).orElse(s))
+                .map(s -> new DriveRemoteBackupStore(s, database,
                 new ZstdAgeBackupCodec(configuration.offsiteCodec())));
     }
 

@@ -146,10 +146,11 @@ public final class CompositionRoot implements UseCases {
 
     /**
      * The state database ({@code BACKUP_STATE_DB}, default {@code .sqlite-backup/state.db} in the backup dir), with
-     * the runs of {@code database} only: a state database may be shared by two installations.
+     * the runs of {@code database} only: a state database may be shared by two installations, or by the databases
+     * of a config file of many, whose rows also carry the database's name.
      */
     private static SqliteActivityLog activityLog(Configuration configuration, Optional<DatabaseIdentity> database) {
-        return new SqliteActivityLog(configuration.stateDb(), database);
+        return new SqliteActivityLog(configuration.stateDb(), database, configuration.databaseName());
     }
 
     @Override

@@ -197,6 +197,31 @@ class ManyDatabasesRunTest {
         assertThat(said).containsPattern("(?s)== app ==\\n.*ok.*== never ==");
     }
 
+    @Test
+    void databasesSharingOneStateDatabase_eachHistoryShowsOnlyItsOwnRuns_refusedOnesIncluded() throws Exception {
+        String state = home.resolve("state/state.db").toString();
+        // its database itself is refused, so its run is recorded (its folder exists) without a database: by name
+        Files.createDirectories(home.resolve("backups/bad"));
+        Configuration refused = Configuration.load(Map.of("DATABASE_URL", "postgres://db.example/app",
+                "BACKUP_DIR", home.resolve("backups/bad").toString(), "BACKUP_STATE_DB", state), Optional.empty(),
+                Map.of()).named("bad");
+        List<ConfiguredDatabase> databases = List.of(
+                database("app", sqlite("app"), Map.of("BACKUP_STATE_DB", state)),
+                database("jobs", sqlite("jobs"), Map.of("BACKUP_STATE_DB", state)),
+                new ConfiguredDatabase("bad", refused));
+        command().runMany(databases, 1);
+        command().runMany(databases.subList(0, 1), 1);
+        CompositionRoot root = new CompositionRoot(Clock.systemUTC());
+
+        assertThat(root.showHistory(databases.get(0).configuration()).history(10)).hasSize(2)
+                .allSatisfy(r -> assertThat(r.outcome()).hasValue(dev.sqlitebackup.domain.model.RunRecord.Outcome
+                        .SUCCESS));
+        assertThat(root.showHistory(databases.get(1).configuration()).history(10)).hasSize(1);
+        assertThat(new dev.sqlitebackup.adapters.sqlite.SqliteActivityLog(Path.of(state), Optional.empty(),
+                Optional.of("bad")).recent(10)).as("its refused run is in the file, under its name").singleElement()
+                .satisfies(r -> assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("postgres")));
+    }
+
     private RunCommand command() {
         return command(new CompositionRoot(Clock.systemUTC()));
     }

@@ -184,6 +184,11 @@ public final class RunCommand implements Callable<Integer> {
     /** Whether a stop came: no further database starts. */
     private volatile boolean stopping;
 
+    /** A stop came (SIGTERM, SIGINT): the running backups may finish, no further database starts. */
+    void stopRequested() {
+        stopping = true;
+    }
+
     /** How {@code db}'s backup went; empty when it was not started because a stop came first. */
     private Optional<UseCases.DatabaseOutcome> outcomeOf(ConfiguredDatabase db,
             Future<Optional<UseCases.DatabaseOutcome>> pending) {
@@ -271,7 +276,7 @@ public final class RunCommand implements Callable<Integer> {
      */
     private Thread stopHook(java.time.Duration grace) {
         Thread hook = new Thread(() -> {
-            stopping = true;
+            stopRequested();
             context.err().println("sqlite-backup: stopping: the running backup may finish first (up to " + grace
                     + ", BACKUP_SHUTDOWN_GRACE)");
             context.err().flush();

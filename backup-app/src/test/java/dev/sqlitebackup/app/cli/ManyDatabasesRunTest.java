@@ -222,6 +222,36 @@ class ManyDatabasesRunTest {
                 .satisfies(r -> assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("postgres")));
     }
 
+    @Test
+    void aStopDuringARunOfMany_letsTheRunningBackupFinish_andStartsNoFurtherDatabase() throws Exception {
+        UseCases real = new CompositionRoot(Clock.systemUTC());
+        RunCommand[] run = new RunCommand[1];
+        // the stop comes while the first database's backup is being set up
+        UseCases stoppedDuringTheFirst = (UseCases) java.lang.reflect.Proxy.newProxyInstance(
+                UseCases.class.getClassLoader(), new Class<?>[] {UseCases.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("runBackup")) {
+                        run[0].stopRequested();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        run[0] = command(stoppedDuringTheFirst);
+        List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
+                database("jobs", sqlite("jobs")), database("queue", sqlite("queue")));
+
+        int code = run[0].runMany(databases, 1);
+
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(said).isEqualTo(ExitCodes.FAILED);
+        assertThat(said).containsPattern("(?m)^app: backed up to ")
+                .containsPattern("(?m)^1 backed up, 0 failed, 2 not started \\(stopping: jobs, queue\\), total ");
+        assertThat(backups(home.resolve("backups/app"))).hasSize(1);
+        assertThat(home.resolve("backups/jobs")).doesNotExist();
+    }
+
     private RunCommand command() {
         return command(new CompositionRoot(Clock.systemUTC()));
     }

@@ -59,9 +59,17 @@ public final class Installation {
         return new Installation(databases, file, parallelism, warnings);
     }
 
-    /** The name of the one database of a configuration without a list: its file's name, or "default" without one. */
+    /**
+     * The name of the one database of a configuration without a list: its file's name, or "default" without one
+     * (or with a DATABASE_URL that is refused: the command refuses it where it did before there were many, so that
+     * {@code run} still records the refusal in the folder's history).
+     */
     private static String singleName(Configuration single) {
-        return single.databaseIfSet().map(Path::getFileName).map(Path::toString).orElse("default");
+        try {
+            return single.databaseIfSet().map(Path::getFileName).map(Path::toString).orElse("default");
+        } catch (ConfigurationException refusedLater) {
+            return "default";
+        }
     }
 
     /** Every database, in the config file's order (a glob's matches in path order). */

@@ -21,6 +21,7 @@ import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
+import dev.sqlitebackup.domain.port.in.PinBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
@@ -34,6 +35,7 @@ import dev.sqlitebackup.domain.service.CheckStatusService;
 import dev.sqlitebackup.domain.service.CreateIdentityService;
 import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
+import dev.sqlitebackup.domain.service.PinBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
 import dev.sqlitebackup.domain.service.RecordRefusedRunService;
 import dev.sqlitebackup.domain.service.RestoreBackupService;
@@ -157,6 +159,13 @@ public final class CompositionRoot implements UseCases {
     public ListBackupsUseCase listBackups(Configuration configuration) {
         BackupRepository repository = repository(configuration);
         return new ListBackupsService(repository, offsite(configuration, repository.database()));
+    }
+
+    @Override
+    public PinBackupsUseCase pinBackups(Configuration configuration) {
+        BackupRepository repository = repository(configuration);
+        repository.database(); // a folder of another database is refused before anything is read
+        return new PinBackupsService(repository);
     }
 
     @Override

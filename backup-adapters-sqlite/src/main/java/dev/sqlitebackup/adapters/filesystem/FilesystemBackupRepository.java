@@ -7,6 +7,7 @@ import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.Pin;
 import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.port.out.BackupCodec;
@@ -28,13 +29,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -61,6 +65,9 @@ public final class FilesystemBackupRepository implements BackupRepository {
     static final String DATABASE_FILE = "database";
     private static final int MAX_RECORD_BYTES = 8192;
     static final String SCRATCH_PREFIX = "tmp-";
+    /** The pins ({@link Pin}), one file per pinned backup, in the scratch folder: {@code pins/<backup>.pin}. */
+    static final String PINS_DIR = "pins";
+    private static final String PIN_SUFFIX = ".pin";
     private static final List<String> SQLITE_SIDE_SUFFIXES = List.of("-journal", "-wal", "-shm");
     private static final int MAX_SIDECAR_BYTES = 4096;
     /** How many later seconds publish tries before giving up on a folder that is somehow full of names. */
@@ -678,6 +685,95 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 throw failure("delete " + backup, e);
             }
         }
+    }
+
+    @Override
+    public List<Pin> pins() {
+        Path dir = scratch.resolve(PINS_DIR);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        checkOwner();
+        List<Pin> pins = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String file = entry.getFileName().toString();
+                if (file.endsWith(PIN_SUFFIX)) {
+                    BackupName.parse(file.substring(0, file.length() - PIN_SUFFIX.length()))
+                            .ifPresent(name -> pins.add(readPin(entry, name)));
+                }
+            }
+        } catch (IOException e) {
+            throw failure("read the pins in " + dir, e);
+        }
+        pins.sort(Comparator.comparing(Pin::backup));
+        return pins;
+    }
+
+    /** The pin in {@code file}; one that cannot be read holds forever, so that it never lets its backup go. */
+    private static Pin readPin(Path file, BackupName name) {
+        try {
+            Map<String, String> fields = new HashMap<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    fields.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            return new Pin(name, Instant.parse(fields.getOrDefault("until", "")), fields.getOrDefault("reason", ""));
+        } catch (IOException | RuntimeException unreadable) {
+            return new Pin(name, Instant.MAX, "pin file " + file + " cannot be read (" + unreadable.getClass()
+                    .getSimpleName() + "); it holds until unpinned");
+        }
+    }
+
+    @Override
+    public void pin(Pin pin) {
+        checkOwner();
+        if (find(pin.backup()).isEmpty()) {
+            throw new InvalidInputException("no backup " + pin.backup() + " in " + folder + " to pin");
+        }
+        Path dir = scratch.resolve(PINS_DIR);
+        Optional<Pin> existing = pins().stream().filter(p -> p.backup().equals(pin.backup())).findFirst();
+        Pin kept = existing.filter(e -> !e.until().isBefore(pin.until())).orElse(pin);
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir, DurableFiles.ownerOnlyDirectory());
+                DurableFiles.fsyncDirectory(scratch);
+            }
+            Path temporary = scratch.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + random()
+                    + PIN_SUFFIX);
+            try {
+                Files.write(temporary, ("until=" + kept.until() + "\nreason=" + kept.reason() + "\n")
+                        .getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
+                Files.setPosixFilePermissions(temporary, DurableFiles.OWNER_READ_WRITE);
+                DurableFiles.fsync(temporary);
+                Files.move(temporary, dir.resolve(pin.backup().value() + PIN_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                DurableFiles.deleteQuietly(temporary);
+            }
+            DurableFiles.fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw failure("pin " + pin.backup() + " in " + dir, e);
+        }
+    }
+
+    @Override
+    public Optional<Pin> unpin(BackupName name) {
+        checkOwner();
+        Optional<Pin> existing = pins().stream().filter(p -> p.backup().equals(name)).findFirst();
+        if (existing.isPresent()) {
+            Path dir = scratch.resolve(PINS_DIR);
+            try {
+                Files.deleteIfExists(dir.resolve(name.value() + PIN_SUFFIX));
+                DurableFiles.fsyncDirectory(dir);
+            } catch (IOException e) {
+                throw failure("unpin " + name + " in " + dir, e);
+            }
+        }
+        return existing;
     }
 
     private BackupFailedException failure(String what, IOException e) {

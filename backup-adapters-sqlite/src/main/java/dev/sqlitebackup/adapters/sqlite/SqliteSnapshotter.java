@@ -1,6 +1,8 @@
 package dev.sqlitebackup.adapters.sqlite;
 
+import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
@@ -8,6 +10,7 @@ import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -488,6 +491,76 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             return IntegrityReport.passed(level);
         }
         return new IntegrityReport(level, rows.isEmpty() ? List.of(pragma + " returned nothing") : rows);
+    }
+
+    /**
+     * Each assertion's query on the copy, opened read-only and immutable (no lock, no -wal or -shm) with
+     * {@code query_only} on: nothing can write, whatever the query. One connection for all of them; a query that
+     * fails, returns no row, more than one row or column, NULL, or text that is not a number is a failed result naming
+     * why, and the next one still runs.
+     */
+    @Override
+    public List<AssertionResult> evaluate(Path copy, List<DataAssertion> assertions) {
+        if (assertions.isEmpty()) {
+            return List.of();
+        }
+        List<AssertionResult> results = new ArrayList<>();
+        long size;
+        try {
+            size = Files.size(copy);
+        } catch (IOException e) {
+            assertions.forEach(a -> results.add(AssertionResult.failed(a, "cannot read " + copy + ": " + cause(e))));
+            return results;
+        }
+        try (SQLiteConnection connection = openForCheck(copy, size)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA query_only = ON");
+            }
+            for (DataAssertion assertion : assertions) {
+                results.add(evaluate(connection, assertion));
+            }
+        } catch (SQLException e) {
+            String why = "cannot open " + copy + ": " + sqliteMessage(e);
+            for (int i = results.size(); i < assertions.size(); i++) {
+                results.add(AssertionResult.failed(assertions.get(i), why));
+            }
+        }
+        return results;
+    }
+
+    private static AssertionResult evaluate(SQLiteConnection connection, DataAssertion assertion) {
+        long started = System.nanoTime();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(assertion.sql())) {
+            if (rows.getMetaData().getColumnCount() != 1) {
+                return AssertionResult.failed(assertion, "the query returned " + rows.getMetaData().getColumnCount()
+                        + " columns, expected one number");
+            }
+            if (!rows.next()) {
+                return AssertionResult.failed(assertion, "the query returned no row, expected one number");
+            }
+            Object value = rows.getObject(1);
+            if (rows.next()) {
+                return AssertionResult.failed(assertion, "the query returned more than one row, expected one number");
+            }
+            LOG.debug("assertion {} returned {} in {} ms", assertion.name(), value,
+                    (System.nanoTime() - started) / 1_000_000);
+            if (value == null) {
+                return AssertionResult.failed(assertion, "the query returned NULL, expected a number");
+            }
+            if (value instanceof Number number) {
+                return AssertionResult.of(assertion, new BigDecimal(number.toString()));
+            }
+            try {
+                return AssertionResult.of(assertion, new BigDecimal(value.toString().strip()));
+            } catch (NumberFormatException notANumber) {
+                String text = value.toString();
+                return AssertionResult.failed(assertion, "the query returned '" + (text.length() > 60
+                        ? text.substring(0, 60) + "…" : text) + "', not a number");
+            }
+        } catch (SQLException e) {
+            return AssertionResult.failed(assertion, sqliteMessage(e));
+        }
     }
 
     /**

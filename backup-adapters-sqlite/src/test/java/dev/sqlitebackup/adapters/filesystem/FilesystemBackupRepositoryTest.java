@@ -700,4 +700,23 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
                 .hasMessage("backup dir " + file.resolve("app.db") + " is not usable: " + file + " is not a directory");
         assertThat(file).hasContent("a file");
     }
+
+    @Test
+    void aPinFileThatCannotBeRead_holdsUntilUnpinned_soRetentionNeverDeletesItsBackup() throws Exception {
+        repository.prepare();
+        Backup backup = publish("pinned", T0);
+        repository.pin(new dev.sqlitebackup.domain.model.Pin(backup.name(), T0.plusSeconds(60), "drift"));
+        Path pinFile = folder.resolve(".sqlite-backup/pins").resolve(backup.name().value() + ".pin");
+        assertThat(Files.readString(pinFile)).isEqualTo("until=" + T0.plusSeconds(60) + "\nreason=drift\n");
+        assertThat(Files.getPosixFilePermissions(pinFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        Files.writeString(pinFile, "until=next tuesday\n");
+
+        assertThat(repository.pins()).singleElement().satisfies(pin -> {
+            assertThat(pin.until()).isEqualTo(java.time.Instant.MAX);
+            assertThat(pin.reason()).contains(pinFile.toString()).contains("holds until unpinned");
+        });
+        assertThat(repository.unpin(backup.name())).isPresent();
+        assertThat(pinFile).doesNotExist();
+    }
 }

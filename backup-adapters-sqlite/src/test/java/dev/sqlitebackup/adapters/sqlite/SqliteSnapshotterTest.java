@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
@@ -767,5 +769,61 @@ class SqliteSnapshotterTest {
         } finally {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
         }
+    }
+
+    // ---- data assertions ----
+
+    private static DataAssertion check(String name, String sql, String expect) {
+        return new DataAssertion(name, sql, DataAssertion.Expectation.parse(expect));
+    }
+
+    @Test
+    void assertions_runOnTheCopyReadOnly_eachWithItsNumberOrWhyItHasNone_andTheCopyIsUntouched() throws Exception {
+        Path db = createDatabase(temp.resolve("app.db"), "WAL", 200, 64);
+        Path copy = emptyTarget();
+        snapshotter.snapshot(db, copy, false, SnapshotProgress.NONE);
+        String before = sha256(copy);
+
+        List<AssertionResult> results = snapshotter.evaluate(copy, List.of(
+                check("items", "SELECT count(*) FROM items", ">= 1"),
+                check("counter", "SELECT n FROM counter", "== 200"),
+                check("none", "SELECT count(*) FROM items WHERE tag = 'x'", "> 0"),
+                check("ratio", "SELECT avg(length(payload)) / 2.0 FROM items", "== 32"),
+                check("missing", "SELECT count(*) FROM users", ">= 1"),
+                check("text", "SELECT 'many' FROM counter", ">= 1"),
+                check("numeric text", "SELECT ' 42 ' FROM counter", "== 42"),
+                check("null", "SELECT max(n) FROM counter WHERE n < 0", ">= 1"),
+                check("rows", "SELECT id FROM items", ">= 1"),
+                check("columns", "SELECT 1, 2", ">= 1"),
+                check("empty", "SELECT n FROM counter WHERE n < 0", ">= 1")));
+
+        assertThat(results).extracting(AssertionResult::describe).containsExactly(
+                "items: 200 (ok, expected >= 1)",
+                "counter: 200 (ok, expected == 200)",
+                "none: 0, expected > 0",
+                "ratio: 32.0 (ok, expected == 32)",
+                "missing: no such table: users",
+                "text: the query returned 'many', not a number",
+                "numeric text: 42 (ok, expected == 42)",
+                "null: the query returned NULL, expected a number",
+                "rows: the query returned more than one row, expected one number",
+                "columns: the query returned 2 columns, expected one number",
+                "empty: the query returned no row, expected one number");
+        assertThat(sha256(copy)).isEqualTo(before);
+        assertThat(namesIn(copy.getParent())).as("no -wal, -shm or journal beside the copy")
+                .containsExactly(copy.getFileName().toString());
+    }
+
+    @Test
+    void assertions_onACopyThatCannotBeOpened_eachFailNamingWhy() throws Exception {
+        Path notADatabase = Files.writeString(temp.resolve("garbage.db"), "x".repeat(5000));
+
+        List<AssertionResult> results = snapshotter.evaluate(notADatabase,
+                List.of(check("items", "SELECT count(*) FROM items", ">= 1")));
+
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.passed()).isFalse();
+            assertThat(r.describe()).contains("not a database");
+        });
     }
 }

@@ -5,6 +5,7 @@ import dev.sqlitebackup.app.config.ConfiguredDatabase;
 import dev.sqlitebackup.app.config.Installation;
 import dev.sqlitebackup.app.config.Setting;
 import dev.sqlitebackup.app.config.Settings;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +20,9 @@ import picocli.CommandLine.Spec;
 public final class CommonOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Config file with settings, one KEY=value per line (the keys of the environment variables; "
-                    + "an unknown key is an error).")
+            description = "Config file: FILE.yml or FILE.yaml lists databases (docs/configuration.md); any other "
+                    + "name has one KEY=value per line (the keys of the environment variables; an unknown key is an "
+                    + "error). Default: SQLITE_BACKUP_CONFIG.")
     Path configFile;
 
     @Option(names = "--db", paramLabel = "NAME",
@@ -97,7 +99,15 @@ public final class CommonOptions {
         put(flags, Settings.BACKUP_KEEP_MONTHLY, keepMonthly);
         put(flags, Settings.BACKUP_KEEP_LAST, keepLast);
         flags.putAll(extra);
-        return Installation.load(env, Optional.ofNullable(configFile), flags);
+        Installation installation = Installation.load(env, Optional.ofNullable(configFile), flags);
+        if (command != null && command.commandLine() != null && !installation.warnings().isEmpty()) {
+            // every command loads its databases here: what loading found (a vanished database, an environment
+            // variable a YAML file does not apply) is said once, before the command's own output
+            PrintWriter err = command.commandLine().getErr();
+            installation.warnings().forEach(w -> err.println("sqlite-backup: warning: " + w));
+            err.flush();
+        }
+        return installation;
     }
 
     public Configuration configuration(Map<String, String> env) {

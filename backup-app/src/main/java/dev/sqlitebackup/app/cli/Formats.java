@@ -39,4 +39,9 @@ final class Formats {
     static String time(Instant instant, ZoneId zone) {
         return LOCAL.format(instant.atZone(zone));
     }
+
+    /** When a pin ends: its time, or "unpin" for one that holds until unpinned (a pin file that cannot be read). */
+    static String pinnedUntil(Instant until, ZoneId zone) {
+        return until.equals(Instant.MAX) ? "unpinned by hand" : time(until, zone);
+    }
 }

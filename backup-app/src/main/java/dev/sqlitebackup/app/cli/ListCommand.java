@@ -1,13 +1,19 @@
 package dev.sqlitebackup.app.cli;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.BackupName;
+import dev.sqlitebackup.domain.model.Pin;
 import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.model.RemoteBackup;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +47,10 @@ public final class ListCommand implements Callable<Integer> {
             return listRemote(config, zone);
         }
         List<Backup> backups = context.useCases().listBackups(config).list();
+        Instant now = context.clock().instant();
+        Map<BackupName, Pin> pins = new HashMap<>();
+        context.useCases().pinBackups(config).pins().stream().filter(p -> p.holdsAt(now))
+                .forEach(p -> pins.put(p.backup(), p));
         if (json) {
             JsonArray array = new JsonArray();
             for (Backup b : backups) {
@@ -53,6 +63,15 @@ public final class ListCommand implements Callable<Integer> {
                 o.addProperty("sha256", b.recordedSha256().orElse(null));
                 o.addProperty("checksum", b.sidecar() instanceof Sidecar.Damaged ? "damaged"
                         : b.recordedSha256().isPresent() ? "recorded" : "missing");
+                Pin pin = pins.get(b.name());
+                if (pin == null) {
+                    o.add("pinned", JsonNull.INSTANCE);
+                } else {
+                    JsonObject p = new JsonObject();
+                    p.addProperty("until", pin.until().equals(Instant.MAX) ? null : pin.until().toString());
+                    p.addProperty("reason", pin.reason());
+                    o.add("pinned", p);
+                }
                 array.add(o);
             }
             context.out().println(Json.GSON.toJson(array));
@@ -64,8 +83,11 @@ public final class ListCommand implements Callable<Integer> {
                 context.out().printf("%-29s  %-5s  %-25s  %10s  %s%n", b.name(), b.form().label(),
                         Formats.time(b.takenAt(), zone),
                         Formats.size(b.sizeBytes()),
-                        b.sidecar() instanceof Sidecar.Damaged d ? "sidecar DAMAGED: " + d.problem()
-                                : b.recordedSha256().isPresent() ? "sha256 recorded" : "no sidecar");
+                        (b.sidecar() instanceof Sidecar.Damaged d ? "sidecar DAMAGED: " + d.problem()
+                                : b.recordedSha256().isPresent() ? "sha256 recorded" : "no sidecar")
+                                + (pins.containsKey(b.name()) ? "; pinned until "
+                                        + Formats.pinnedUntil(pins.get(b.name()).until(), zone) + ": "
+                                        + pins.get(b.name()).reason() : ""));
             }
             context.out().printf("%d backup(s) in %s%n", backups.size(), config.backupDir());
         }

@@ -54,6 +54,8 @@ public final class SqliteBackupCli implements Callable<Integer> {
         all.put("status", () -> new StatusCommand(context));
         all.put("list", () -> new ListCommand(context));
         all.put("prune", () -> new PruneCommand(context));
+        all.put("unpin", () -> new UnpinCommand(context));
+        all.put("exec", () -> new ExecCommand(context));
         all.put("verify", () -> new VerifyCommand(context));
         all.put("restore", () -> new RestoreCommand(context));
         all.put("notify-test", () -> new NotifyTestCommand(context));

@@ -5,6 +5,7 @@ import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
+import dev.sqlitebackup.domain.port.in.PinBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
@@ -22,6 +23,9 @@ public interface UseCases {
     ListBackupsUseCase listBackups(Configuration configuration);
 
     PruneBackupsUseCase pruneBackups(Configuration configuration);
+
+    /** The backup folder's pins: what {@code list} shows, what {@code unpin} releases. */
+    PinBackupsUseCase pinBackups(Configuration configuration);
 
     VerifyBackupsUseCase verifyBackups(Configuration configuration);
 

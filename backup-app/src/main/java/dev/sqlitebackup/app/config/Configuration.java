@@ -57,7 +57,7 @@ public final class Configuration {
     private static final Logger LOG = LoggerFactory.getLogger(Configuration.class);
 
     /** A value given for a setting, and where it came from. */
-    private record Given(String text, SettingSource source) {
+    record Given(String text, SettingSource source) {
     }
 
     private final Map<String, Given> values;
@@ -94,6 +94,19 @@ public final class Configuration {
             SettingSource configFile = new SettingSource.ConfigFile(f);
             ConfigFile.read(f).forEach((k, v) -> values.put(k, new Given(v, configFile)));
         });
+        return withFlags(values, flags);
+    }
+
+    /**
+     * The settings of one database of a YAML config file: {@code values} by setting key, each with the file, line and
+     * YAML key it came from (the environment is not read: it comes in only through {@code ${VAR}} in the file),
+     * overridden by command-line flags.
+     */
+    static Configuration fromYaml(Map<String, Given> values, Map<String, Flag> flags) {
+        return withFlags(new LinkedHashMap<>(values), flags);
+    }
+
+    private static Configuration withFlags(Map<String, Given> values, Map<String, Flag> flags) {
         flags.forEach((k, flag) -> {
             if (!Settings.KNOWN_KEYS.contains(k)) {
                 throw new IllegalArgumentException("no setting " + k + " for " + flag.name());

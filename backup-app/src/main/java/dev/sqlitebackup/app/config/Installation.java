@@ -34,12 +34,17 @@ public final class Installation {
 
     /**
      * @param env   the process environment
-     * @param file  the config file given by {@code --config}, if any ({@code SQLITE_BACKUP_CONFIG} otherwise)
+     * @param file  the config file given by {@code --config}, if any ({@code SQLITE_BACKUP_CONFIG} otherwise); one
+     *              whose name ends in {@code .yml} or {@code .yaml} (any case) is a YAML file of many databases
+     *              ({@link YamlConfigFile}), any other a {@code KEY=value} file
      * @param flags values given as command-line flags, by setting key
      */
     public static Installation load(Map<String, String> env, Optional<Path> file, Map<String, Configuration.Flag> flags) {
         Optional<Path> config = file.or(() -> Optional.ofNullable(env.get(CONFIG_ENV)).filter(s -> !s.isBlank())
                 .map(Path::of));
+        if (config.isPresent() && YamlConfigFile.isYaml(config.get())) {
+            return YamlConfigFile.load(config.get(), env, flags);
+        }
         Configuration single = Configuration.load(env, config, flags);
         return of(List.of(new ConfiguredDatabase(singleName(single), single)), config,
                 single.get(Settings.BACKUP_PARALLELISM), List.of());
@@ -60,14 +65,14 @@ public final class Installation {
     }
 
     /**
-     * The name of the one database of a configuration without a list: its file's name, or "default" without one
-     * (or with a DATABASE_URL that is refused: the command refuses it where it did before there were many, so that
-     * {@code run} still records the refusal in the folder's history).
+     * The name of the one database of a configuration without a list: its file's name, or "default" without one (or
+     * with a DATABASE_URL that cannot be read: the command reports that itself, and {@code run} records it in the
+     * history of the backup folder, which it could not if loading failed here).
      */
     private static String singleName(Configuration single) {
         try {
             return single.databaseIfSet().map(Path::getFileName).map(Path::toString).orElse("default");
-        } catch (ConfigurationException refusedLater) {
+        } catch (ConfigurationException unreadable) {
             return "default";
         }
     }
@@ -120,6 +125,10 @@ public final class Installation {
         if (names.size() > 1) {
             throw new ConfigurationException(command + " is about one database: pass --db once (got "
                     + String.join(", ", names) + ")");
+        }
+        if (databases.isEmpty()) {
+            throw new ConfigurationException(command + ": the config" + where() + " has no database (its globs "
+                    + "match no file)");
         }
         if (names.isEmpty() && many()) {
             throw new ConfigurationException(command + ": the config" + where() + " has " + databases.size()

@@ -29,6 +29,22 @@ public sealed interface SettingSource {
         }
     }
 
+    /**
+     * A key of a YAML config file, e.g. {@code databases[1].keep.daily} on line 12 (databases counted from 0), so
+     * that a bad value reads {@code config file /etc/sb.yml line 12, key databases[1].keep.daily: must be ...}.
+     */
+    record YamlKey(Path file, int line, String yamlKey) implements SettingSource {
+        public YamlKey {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(yamlKey, "yamlKey");
+        }
+
+        @Override
+        public String describe(String key) {
+            return "config file " + file + " line " + line + ", key " + yamlKey + ":";
+        }
+    }
+
     /** A command-line flag. */
     record Flag(String name) implements SettingSource {
         public Flag {

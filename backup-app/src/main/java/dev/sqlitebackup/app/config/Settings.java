@@ -63,6 +63,8 @@ public final class Settings {
     /** How many databases one {@code run} (or the daemon) backs up at a time; default the number of cores. */
     public static final Setting<Integer> BACKUP_PARALLELISM = Setting.of("BACKUP_PARALLELISM", Settings::parallelism,
             Runtime.getRuntime().availableProcessors());
+    /** How long a pinned backup is kept whatever retention says (drift guard, exec); default 90 days. */
+    public static final Setting<Integer> DRIFT_PIN_DAYS = Setting.of("DRIFT_PIN_DAYS", Settings::pinDays, 90);
     public static final Setting<Path> BACKUP_STATE_DB = Setting.derived("BACKUP_STATE_DB", Settings::absolutePath,
             c -> c.backupDir().resolve(".sqlite-backup").resolve("state.db"));
 
@@ -134,7 +136,8 @@ public final class Settings {
     /** Every setting this version reads. */
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY,
             BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST, BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_COPY, BACKUP_VERIFY,
-            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, BACKUP_STATE_DB,
+            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, DRIFT_PIN_DAYS,
+            BACKUP_STATE_DB,
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
             LOCAL_COMPRESSION, OFFSITE_COMPRESSION, OFFSITE_ZSTD_LEVEL, AGE_RECIPIENTS, AGE_RECIPIENTS_FILE, AGE_IDENTITY_FILE,
@@ -152,7 +155,7 @@ public final class Settings {
      * warning (other programs' variables, DATABASE_URL's neighbours included, are none of its business).
      */
     public static final List<String> OWN_PREFIXES = List.of("BACKUP_", "DRIVE_", "NTFY_", "GOOGLE_DRIVE_", "OFFSITE_",
-            "AGE_");
+            "AGE_", "DRIFT_");
 
     /** The longest {@code BACKUP_SHUTDOWN_GRACE}: systemd and people give up on a stop long before a day. */
     static final Duration LONGEST_SHUTDOWN_GRACE = Duration.ofDays(1);
@@ -176,11 +179,15 @@ public final class Settings {
 
     /** The known key with the fewest single-character edits from {@code key}. */
     static String nearestKnownKey(String key) {
-        String upper = key.toUpperCase(Locale.ROOT);
+        return nearest(key.toUpperCase(Locale.ROOT), KNOWN_KEYS);
+    }
+
+    /** The one of {@code candidates} with the fewest single-character edits from {@code key}. */
+    static String nearest(String key, java.util.Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : KNOWN_KEYS) {
-            int d = editDistance(upper, known);
+        for (String known : candidates) {
+            int d = editDistance(key, known);
             if (d < bestDistance) {
                 best = known;
                 bestDistance = d;
@@ -232,6 +239,14 @@ public final class Settings {
         int n = count(text);
         if (n < 1) {
             throw new IllegalArgumentException("must be at least 1 (the run itself), got " + n);
+        }
+        return n;
+    }
+
+    private static int pinDays(String text) {
+        int n = count(text);
+        if (n < 1 || n > 36_500) {
+            throw new IllegalArgumentException("must be from 1 to 36500 days, got " + n);
         }
         return n;
     }

@@ -80,6 +80,14 @@ public class ArchitectureTest {
                     "dev.sqlitebackup.adapters.ntfy..", "okhttp3..", "okio..", "com.google.gson..", "org.slf4j..")
             .allowEmptyShould(false);
 
+    /** The heartbeat, in the same module as ntfy (HTTP notifications) but sharing nothing with it. */
+    @ArchTest
+    public static final ArchRule heartbeatAdapterDependsOnDomainOkHttpAndJdk = classes()
+            .that().resideInAPackage("dev.sqlitebackup.adapters.heartbeat..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.sqlitebackup.domain..",
+                    "dev.sqlitebackup.adapters.heartbeat..", "okhttp3..", "okio..", "org.slf4j..")
+            .allowEmptyShould(false);
+
     @ArchTest
     public static final ArchRule adaptersDoNotDependOnEachOther = slices()
             .matching("dev.sqlitebackup.adapters.(*)..")

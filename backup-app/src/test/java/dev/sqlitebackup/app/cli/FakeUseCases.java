@@ -5,6 +5,7 @@ import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
+import dev.sqlitebackup.domain.port.in.PinBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PruneBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.RecordRefusedRunUseCase;
 import dev.sqlitebackup.domain.port.in.RestoreBackupUseCase;
@@ -15,6 +16,7 @@ import dev.sqlitebackup.domain.service.CheckStatusService;
 import dev.sqlitebackup.domain.service.CreateIdentityService;
 import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
+import dev.sqlitebackup.domain.service.PinBackupsService;
 import dev.sqlitebackup.domain.service.PruneBackupsService;
 import dev.sqlitebackup.domain.service.RecordRefusedRunService;
 import dev.sqlitebackup.domain.service.RestoreBackupService;
@@ -74,6 +76,12 @@ final class FakeUseCases implements UseCases {
     public ListBackupsUseCase listBackups(Configuration configuration) {
         asked.add("listBackups");
         return new ListBackupsService(repository);
+    }
+
+    @Override
+    public PinBackupsUseCase pinBackups(Configuration configuration) {
+        asked.add("pinBackups");
+        return new PinBackupsService(repository);
     }
 
     @Override

@@ -1,12 +1,15 @@
 package dev.sqlitebackup.app.daemon;
 
+import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +75,11 @@ final class ScriptedSnapshotter implements DatabaseSnapshotter {
     @Override
     public IntegrityReport check(Path copy, VerifyLevel level) {
         return real.check(copy, level);
+    }
+
+    @Override
+    public List<AssertionResult> evaluate(Path copy, List<DataAssertion> assertions) {
+        return real.evaluate(copy, assertions);
     }
 
     @Override

@@ -48,17 +48,28 @@ public record RetentionPolicy(int keepDaily, int keepWeekly, int keepMonthly, in
     /** The reason a backup named after now is kept: its time has not come, so no rule can judge it yet. */
     public static final String FUTURE = "future";
 
+    /** The reason a pinned backup is kept ({@link Pin}): until it is unpinned or its pin expires. */
+    public static final String PINNED = "pinned";
+
+    /** {@link #plan(Collection, ZoneId, Instant, Collection)} without pins. */
+    public RetentionPlan plan(Collection<BackupName> backups, ZoneId zone, Instant now) {
+        return plan(backups, zone, now, List.of());
+    }
+
     /**
      * Decides, as a pure function of the backups, the zone, this policy and the time, which backups to keep (with the
      * reasons) and which to delete. A backup's day, week and month are those of its instant in {@code zone}. A
      * backup named after {@code now} (a clock that was ahead, a folder copied from another machine) is kept for the
      * reason {@value #FUTURE}, and the others are planned as if it were not there: so the newest backup up to now
      * is always kept, and one backup from the future can neither take the place of the ones the policy keeps nor
-     * make the backup just taken a candidate for deletion.
+     * make the backup just taken a candidate for deletion. A backup with a pin that holds at {@code now} is kept for
+     * the reason {@value #PINNED} as well, whatever else the rules say; pins of other backups change nothing (a
+     * pinned backup takes no rule's place, as one from the future does not).
      */
-    public RetentionPlan plan(Collection<BackupName> backups, ZoneId zone, Instant now) {
+    public RetentionPlan plan(Collection<BackupName> backups, ZoneId zone, Instant now, Collection<Pin> pins) {
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(pins, "pins");
         List<BackupName> all = backups.stream().distinct().sorted(Comparator.reverseOrder()).toList();
         Map<BackupName, Set<String>> reasons = new LinkedHashMap<>();
         all.forEach(name -> reasons.put(name, new LinkedHashSet<>()));
@@ -86,6 +97,12 @@ public record RetentionPolicy(int keepDaily, int keepWeekly, int keepMonthly, in
         keepNewestPerPeriod(newestFirst, local, keepMonthly, t -> YearMonth.from(t).toString(), "monthly ", reasons);
         for (int i = 0; i < Math.min(keepLast, newestFirst.size()); i++) {
             reasons.get(newestFirst.get(i)).add("last");
+        }
+
+        for (Pin pin : pins) {
+            if (pin.holdsAt(now) && reasons.containsKey(pin.backup())) {
+                reasons.get(pin.backup()).add(PINNED);
+            }
         }
 
         List<RetentionPlan.Decision> decisions = new ArrayList<>(all.size());

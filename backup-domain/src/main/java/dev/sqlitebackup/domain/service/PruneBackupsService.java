@@ -40,6 +40,6 @@ public final class PruneBackupsService implements PruneBackupsUseCase {
 
     private RetentionPlan plan(Command command) {
         return command.retention().plan(repository.list().stream().map(Backup::name).toList(), command.zone(),
-                clock.instant());
+                clock.instant(), repository.pins());
     }
 }

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.service;
 
+import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
@@ -35,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Takes a backup in the one order that keeps old backups safe: check the source, snapshot into scratch space,
@@ -211,8 +213,9 @@ public final class RunBackupService implements RunBackupUseCase {
         try {
             RemoteBackup copy = store.upload(local.backup(), local.file());
             List<RemoteBackup> remote = store.list();
+            // a backup pinned here is kept there too: the copy off-site is the one that survives losing the machine
             RetentionPlan plan = remoteRetention.plan(remote.stream().map(RemoteBackup::name).toList(), zone,
-                    clock.instant());
+                    clock.instant(), repository.pins());
             for (RemoteBackup r : remote) {
                 if (plan.deleted().contains(r.name()) && !r.id().equals(copy.id())) {
                     store.delete(r);
@@ -238,6 +241,14 @@ public final class RunBackupService implements RunBackupUseCase {
             if (!integrity.ok()) {
                 throw new BackupFailedException("backup of " + source.path() + " failed verification, "
                         + integrity.summary() + "; the database itself may be corrupt");
+            }
+            List<AssertionResult> failed = snapshotter.evaluate(staged.file(), command.assertions()).stream()
+                    .filter(r -> !r.passed()).toList();
+            if (!failed.isEmpty()) {
+                throw new BackupFailedException("backup of " + source.path() + " failed "
+                        + (failed.size() == 1 ? "data assertion " : failed.size() + " data assertions: ")
+                        + failed.stream().map(AssertionResult::describe).collect(Collectors.joining("; "))
+                        + "; the copy was not published and nothing was deleted");
             }
             Backup backup = repository.publish(checked, startedAt);
             published = true;
@@ -285,7 +296,7 @@ public final class RunBackupService implements RunBackupUseCase {
 
     private RetentionPlan applyRetention(Command command, BackupName justTaken) {
         List<BackupName> names = repository.list().stream().map(Backup::name).toList();
-        RetentionPlan plan = command.retention().plan(names, command.zone(), clock.instant());
+        RetentionPlan plan = command.retention().plan(names, command.zone(), clock.instant(), repository.pins());
         if (plan.deleted().contains(justTaken)) {
             // Cannot happen with a valid policy (the newest backup up to now is always kept, and one named after
             // now is kept as from the future); never risk it.

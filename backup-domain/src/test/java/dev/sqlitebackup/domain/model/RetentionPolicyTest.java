@@ -225,4 +225,26 @@ class RetentionPolicyTest {
         assertThatThrownBy(() -> new RetentionPolicy(7, 4, 12, -7))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("last");
     }
+
+    @Test
+    void aPinnedBackup_isKeptForTheReasonPinned_untilItsPinExpires_andTakesNoRulesPlace() {
+        List<BackupName> backups = dailyAt0300(LocalDate.of(2026, 8, 18), 600);
+        BackupName old = backups.get(300);
+        Instant now = Instant.parse("2026-08-18T12:00:00Z");
+        RetentionPlan unpinned = RetentionPolicy.DEFAULT.plan(backups, UTC, now);
+        assertThat(unpinned.deleted()).contains(old);
+
+        Pin pin = new Pin(old, now.plusSeconds(3600), "table messages: 120,433 -> 12 rows");
+        RetentionPlan pinned = RetentionPolicy.DEFAULT.plan(backups, UTC, now, List.of(pin,
+                new Pin(at("2020-01-01T03:00:00Z"), now.plusSeconds(3600), "a backup no longer there")));
+
+        assertThat(pinned.deleted()).doesNotContain(old).hasSize(unpinned.deleted().size() - 1);
+        assertThat(pinned.kept()).filteredOn(k -> k.name().equals(old)).singleElement()
+                .satisfies(k -> assertThat(k.reasons()).containsExactly(RetentionPolicy.PINNED));
+        assertThat(pinned.kept().stream().filter(k -> !k.name().equals(old)).toList())
+                .as("every other decision as without the pin").isEqualTo(unpinned.kept());
+
+        RetentionPlan expired = RetentionPolicy.DEFAULT.plan(backups, UTC, now.plusSeconds(3600), List.of(pin));
+        assertThat(expired.deleted()).as("a pin holds until its time, not at it").contains(old);
+    }
 }

@@ -9,8 +9,10 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
+import dev.sqlitebackup.domain.model.Pin;
 import dev.sqlitebackup.domain.model.RemoteBackup;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
@@ -279,6 +281,39 @@ class RunBackupServiceTest {
     }
 
     @Test
+    void aCopyThatFailsADataAssertion_isNotPublished_andNothingIsDeleted_theFailureNamingIt() {
+        List<BackupName> before = seedTwentyOldBackups();
+        DataAssertion users = new DataAssertion("users", "SELECT count(*) FROM users",
+                DataAssertion.Expectation.parse(">= 1"));
+        DataAssertion fresh = new DataAssertion("fresh", "SELECT 1", DataAssertion.Expectation.parse("== 1"));
+        database.answer("SELECT count(*) FROM users", 0);
+        database.answer("SELECT 1", 1);
+
+        assertThatThrownBy(() -> service.run(command(new RetentionPolicy(1, 0, 0, 0))
+                .withAssertions(List.of(fresh, users))))
+                .isInstanceOf(BackupFailedException.class)
+                .hasMessage("backup of /srv/app/app.db failed data assertion users: 0, expected >= 1; the copy was "
+                        + "not published and nothing was deleted");
+
+        assertThat(repository.list()).extracting(Backup::name).containsExactlyElementsOf(before);
+        assertThat(repository.scratchFiles()).as("the rejected copy is removed").isEmpty();
+        assertThat(notifier.reports()).singleElement()
+                .satisfies(r -> assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("users: 0")));
+    }
+
+    @Test
+    void aCopyThatPassesItsDataAssertions_isPublished_afterTheyRanOnIt() {
+        database.answer("SELECT count(*) FROM users", 3);
+        DataAssertion users = new DataAssertion("users", "SELECT count(*) FROM users",
+                DataAssertion.Expectation.parse(">= 1"));
+
+        RunResult result = service.run(command(RetentionPolicy.DEFAULT).withAssertions(List.of(users)));
+
+        assertThat(repository.find(result.backup().name())).isPresent();
+        assertThat(database.evaluatedCopies()).singleElement().asString().contains(".sqlite-backup");
+    }
+
+    @Test
     void aNotifierThatCannotDeliver_neverChangesTheRunsOutcome() {
         notifier.serverDown();
 
@@ -317,6 +352,30 @@ class RunBackupServiceTest {
         assertThat(drive.list().get(0).name()).isEqualTo(result.backup().name());
         assertThat(drive.holds(foreign)).isTrue();
         assertThat(notifier.reports().get(0).offsiteLink()).isEqualTo(result.remote().orElseThrow().link());
+    }
+
+    @Test
+    void aPinnedBackup_survivesRetentionThatWouldDeleteIt_hereAndOffsite_untilItsPinExpires() {
+        List<BackupName> before = seedTwentyOldBackups();
+        BackupName pinned = before.get(10);
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        for (BackupName name : before) {
+            drive.putOwn(name, new byte[] {1});
+        }
+        repository.pin(new Pin(pinned, clock.instant().plus(Duration.ofDays(90)), "table messages shrank"));
+        RunBackupService withDrive = new RunBackupService(database, repository, Optional.of(drive), notifier, clock);
+
+        RunResult result = withDrive.run(offsiteCommand(new RetentionPolicy(3, 0, 0, 0)));
+
+        assertThat(repository.list()).extracting(Backup::name).contains(pinned).hasSize(4);
+        assertThat(result.retention().kept()).filteredOn(k -> k.name().equals(pinned)).singleElement()
+                .satisfies(k -> assertThat(k.reasons()).containsExactly(RetentionPolicy.PINNED));
+        assertThat(drive.list()).extracting(RemoteBackup::name).contains(pinned).hasSize(4);
+
+        repository.unpin(pinned);
+        withDrive.run(offsiteCommand(new RetentionPolicy(3, 0, 0, 0)));
+        assertThat(repository.list()).extracting(Backup::name).doesNotContain(pinned);
+        assertThat(drive.list()).extracting(RemoteBackup::name).doesNotContain(pinned);
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
+import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.Pin;
 import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.model.StoredForm;
 import dev.sqlitebackup.domain.port.out.BackupFolderLock;
@@ -83,6 +85,44 @@ public abstract class BackupRepositoryContract {
         StagedBackup staged = into.stage();
         fill(staged, content.getBytes(StandardCharsets.UTF_8));
         return into.publish(staged, takenAt);
+    }
+
+    @Test
+    void pins_areKeptDurably_seenByAnotherProcess_theLaterUntilWins_andUnpinRemovesThem() {
+        repository.prepare();
+        Backup older = publish("older", T0.minusSeconds(3600));
+        Backup newer = publish("newer", T0);
+        assertThat(repository.pins()).isEmpty();
+
+        repository.pin(new Pin(older.name(), T0.plusSeconds(86_400), "table messages: 120,433 -> 12 rows"));
+        repository.pin(new Pin(older.name(), T0.plusSeconds(3600), "exec: a migration"));
+        repository.pin(new Pin(newer.name(), T0.plusSeconds(7200), "exec: ./migrate.sh"));
+
+        BackupRepository other = sameFolder(Optional.empty());
+        assertThat(other.pins()).containsExactly(
+                new Pin(older.name(), T0.plusSeconds(86_400), "table messages: 120,433 -> 12 rows"),
+                new Pin(newer.name(), T0.plusSeconds(7200), "exec: ./migrate.sh"));
+        assertThat(other.list()).as("a pin is no backup").containsExactly(newer, older);
+
+        assertThat(other.unpin(older.name())).hasValueSatisfying(p -> assertThat(p.backup()).isEqualTo(older.name()));
+        assertThat(other.unpin(older.name())).as("unpinned already").isEmpty();
+        assertThat(repository.pins()).extracting(Pin::backup).containsExactly(newer.name());
+        assertThat(repository.sweepLeftovers()).as("pinning leaves no scratch file").isZero();
+    }
+
+    @Test
+    void pinningABackupTheFolderDoesNotHold_isRefused() {
+        repository.prepare();
+        publish("one", T0);
+
+        assertThatThrownBy(() -> repository.pin(new Pin(BackupName.at(T0.minusSeconds(60)), T0, "why")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("no backup");
+        assertThat(repository.pins()).isEmpty();
+    }
+
+    @Test
+    void aFolderThatDoesNotExist_hasNoPins() {
+        assertThat(newRepository().pins()).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.ForeignBackupFolderException;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.Pin;
 import dev.sqlitebackup.domain.model.Sidecar;
 import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
@@ -332,6 +333,50 @@ public final class InMemoryBackupRepository implements BackupRepository {
             files.delete(sidecarOf(name, form));
             files.delete(folder.resolve(form.fileName(name)));
         }
+    }
+
+    @Override
+    public List<Pin> pins() {
+        if (!state.exists) {
+            return List.of();
+        }
+        checkOwner();
+        List<Pin> pins = new ArrayList<>();
+        for (Path p : files.under(scratch.resolve("pins"))) {
+            String file = p.getFileName().toString();
+            if (!file.endsWith(".pin")) {
+                continue;
+            }
+            BackupName.parse(file.substring(0, file.length() - ".pin".length())).ifPresent(name -> {
+                String[] lines = new String(files.read(p).orElseThrow(), StandardCharsets.UTF_8).split("\n", 2);
+                pins.add(new Pin(name, Instant.parse(lines[0]), lines[1]));
+            });
+        }
+        pins.sort(Comparator.comparing(Pin::backup));
+        return pins;
+    }
+
+    @Override
+    public void pin(Pin pin) {
+        checkOwner();
+        if (find(pin.backup()).isEmpty()) {
+            throw new InvalidInputException("no backup " + pin.backup() + " in " + folder + " to pin");
+        }
+        Optional<Pin> existing = pins().stream().filter(p -> p.backup().equals(pin.backup())).findFirst();
+        Pin kept = existing.filter(e -> !e.until().isBefore(pin.until())).orElse(pin);
+        files.write(pinFile(pin.backup()), (kept.until() + "\n" + kept.reason()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Optional<Pin> unpin(BackupName name) {
+        checkOwner();
+        Optional<Pin> existing = pins().stream().filter(p -> p.backup().equals(name)).findFirst();
+        files.delete(pinFile(name));
+        return existing;
+    }
+
+    private Path pinFile(BackupName name) {
+        return scratch.resolve("pins").resolve(name.value() + ".pin");
     }
 
     private Backup toBackup(BackupName name) {

@@ -1,12 +1,15 @@
 package dev.sqlitebackup.domain.testing;
 
+import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +34,8 @@ public final class InMemoryDatabaseSnapshotter implements DatabaseSnapshotter {
     private volatile RuntimeException snapshotFailure;
     private volatile boolean nextCopyCorrupt;
     private final Map<Path, String> openBy = new ConcurrentHashMap<>();
+    private final Map<String, BigDecimal> answers = new ConcurrentHashMap<>();
+    private final List<Path> evaluated = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public InMemoryDatabaseSnapshotter(InMemoryFiles files, Path database) {
         this.files = files;
@@ -108,6 +113,24 @@ public final class InMemoryDatabaseSnapshotter implements DatabaseSnapshotter {
         return text.startsWith(CORRUPT)
                 ? new IntegrityReport(level, List.of("*** in database main *** Page 2: btreeInitPage() returns 11"))
                 : IntegrityReport.passed(level);
+    }
+
+    /** From now on the query {@code sql} returns {@code value} on every copy; an unscripted query fails. */
+    public void answer(String sql, long value) {
+        answers.put(sql, BigDecimal.valueOf(value));
+    }
+
+    /** The copies assertions were evaluated on, in order. */
+    public List<Path> evaluatedCopies() {
+        return List.copyOf(evaluated);
+    }
+
+    @Override
+    public List<AssertionResult> evaluate(Path copy, List<DataAssertion> assertions) {
+        files.read(copy).orElseThrow(() -> new BackupFailedException(copy + " does not exist"));
+        evaluated.add(copy);
+        return assertions.stream().map(a -> answers.containsKey(a.sql()) ? AssertionResult.of(a, answers.get(a.sql()))
+                : AssertionResult.failed(a, "no such table (the query was not scripted)")).toList();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.port.in;
 
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunTrigger;
@@ -8,6 +9,7 @@ import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,8 +56,9 @@ public interface RunBackupUseCase {
      */
     record Command(Path database, boolean compact, VerifyLevel verify, RetentionPolicy retention, ZoneId zone,
             SnapshotProgress progress, Optional<OffsitePlan> offsite, RunTrigger trigger, Duration lockWait,
-            boolean successSummarised) {
+            boolean successSummarised, List<DataAssertion> assertions) {
         public Command {
+            assertions = List.copyOf(assertions);
             Objects.requireNonNull(database, "database");
             Objects.requireNonNull(verify, "verify");
             Objects.requireNonNull(retention, "retention");
@@ -73,7 +76,7 @@ public interface RunBackupUseCase {
         public static Command localBackup(Path database, boolean compact, VerifyLevel verify,
                 RetentionPolicy retention, ZoneId zone, SnapshotProgress progress) {
             return new Command(database, compact, verify, retention, zone, progress, Optional.empty(),
-                    RunTrigger.MANUAL, Duration.ZERO, false);
+                    RunTrigger.MANUAL, Duration.ZERO, false, List.of());
         }
 
         /**
@@ -82,19 +85,20 @@ public interface RunBackupUseCase {
          */
         public Command withOffsiteCopy(RetentionPolicy remoteRetention) {
             return new Command(database, compact, verify, retention, zone, progress,
-                    Optional.of(new OffsitePlan(remoteRetention)), trigger, lockWait, successSummarised);
+                    Optional.of(new OffsitePlan(remoteRetention)), trigger, lockWait, successSummarised,
+                    assertions);
         }
 
         /** The same run, started by {@code by}. */
         public Command triggeredBy(RunTrigger by) {
             return new Command(database, compact, verify, retention, zone, progress, offsite, by, lockWait,
-                    successSummarised);
+                    successSummarised, assertions);
         }
 
         /** The same run, waiting up to {@code wait} for the folder's lock. */
         public Command waitingForLock(Duration wait) {
             return new Command(database, compact, verify, retention, zone, progress, offsite, trigger, wait,
-                    successSummarised);
+                    successSummarised, assertions);
         }
 
         /**
@@ -104,7 +108,16 @@ public interface RunBackupUseCase {
          */
         public Command withSuccessSummarised() {
             return new Command(database, compact, verify, retention, zone, progress, offsite, trigger, lockWait,
-                    true);
+                    true, assertions);
+        }
+
+        /**
+         * The same run, checking {@code checks} on the copy after its integrity check: a copy that fails one is not
+         * published, and nothing is deleted.
+         */
+        public Command withAssertions(List<DataAssertion> checks) {
+            return new Command(database, compact, verify, retention, zone, progress, offsite, trigger, lockWait,
+                    successSummarised, checks);
         }
     }
 

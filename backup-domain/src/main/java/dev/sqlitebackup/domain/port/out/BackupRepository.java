@@ -4,6 +4,7 @@ import dev.sqlitebackup.domain.model.Backup;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
+import dev.sqlitebackup.domain.model.Pin;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -116,6 +117,24 @@ public interface BackupRepository {
      * without one).
      */
     void delete(BackupName name);
+
+    /**
+     * The folder's pins, expired ones included (each holds for retention only while {@link Pin#holdsAt} says so), in
+     * backup order; none for a folder that does not exist. A pin that cannot be read is returned as holding forever,
+     * its reason saying so: a damaged pin never lets retention delete its backup.
+     */
+    List<Pin> pins();
+
+    /**
+     * Pins a backup of this folder: retention keeps it until {@code pin.until()} or {@link #unpin}. A backup already
+     * pinned keeps the later of the two times, with the reason of the pin that lasts longer. Durable on return.
+     *
+     * @throws dev.sqlitebackup.domain.model.InvalidInputException when the folder has no such backup
+     */
+    void pin(Pin pin);
+
+    /** Removes the backup's pin, durably; the pin that was removed, empty when it had none. */
+    Optional<Pin> unpin(BackupName name);
 
     /** The folders {@link #prepare()} created, outermost first; none when the folder was ready already. */
     record Preparation(List<Path> createdFolders) {

@@ -1,10 +1,13 @@
 package dev.sqlitebackup.domain.port.out;
 
+import dev.sqlitebackup.domain.model.AssertionResult;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** Out-port: takes consistent copies of the live database and checks the integrity of copies. */
@@ -28,6 +31,12 @@ public interface DatabaseSnapshotter {
 
     /** Runs SQLite's own check on a copy without modifying it or leaving files beside it. */
     IntegrityReport check(Path copy, VerifyLevel level);
+
+    /**
+     * Runs each assertion's query on the copy, opened read-only, and returns what each found, in order; a query that
+     * fails is a result with its error, never an exception. Changes nothing.
+     */
+    List<AssertionResult> evaluate(Path copy, List<DataAssertion> assertions);
 
     /**
      * Another process that has the database open, as far as this one can tell (e.g. {@code "pid 1234 (java)"}), or

@@ -68,15 +68,9 @@ public final class CommonOptions {
         return installation(env, extra).one(commandName(), databaseNames).configuration();
     }
 
-    /**
-     * The databases a command over many is about: those named by {@code --db}, every one when none is named. What
-     * loading found worth a warning (a database gone) is said on {@code err} first.
-     */
-    public List<ConfiguredDatabase> selected(Map<String, String> env, java.io.PrintWriter err) {
-        Installation installation = installation(env, Map.of());
-        installation.warnings().forEach(w -> err.println("sqlite-backup: warning: " + w));
-        err.flush();
-        return installation.select(databaseNames);
+    /** The databases a command over many is about: those named by {@code --db}, every one when none is named. */
+    public List<ConfiguredDatabase> selected(Map<String, String> env) {
+        return installation(env, Map.of()).select(databaseNames);
     }
 
     /** The databases named by {@code --db}, every one when none is named. */

@@ -35,7 +35,7 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ConfiguredDatabase> databases = common.selected(context.env(), context.err());
+        List<ConfiguredDatabase> databases = common.selected(context.env());
         return databases.size() == 1 ? prune(databases.get(0).configuration()) : pruneEach(databases);
     }
 

@@ -66,8 +66,6 @@ public final class RunCommand implements Callable<Integer> {
         CommonOptions.put(flags, Settings.BACKUP_VERIFY, verify);
         CommonOptions.put(flags, Settings.DRIVE_ENABLED, noDrive ? "false" : null);
         Installation installation = common.installation(context.env(), flags);
-        installation.warnings().forEach(w -> context.err().println("sqlite-backup: warning: " + w));
-        context.err().flush();
         List<ConfiguredDatabase> selected = installation.select(common.databaseNames());
         if (selected.size() != 1) {
             return runMany(selected, installation.parallelism());

@@ -45,7 +45,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ConfiguredDatabase> databases = common.selected(context.env(), context.err());
+        List<ConfiguredDatabase> databases = common.selected(context.env());
         return databases.size() == 1 ? status(databases.get(0).configuration()) : statusOfEach(databases);
     }
 

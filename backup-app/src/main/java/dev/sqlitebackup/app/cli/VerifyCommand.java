@@ -51,7 +51,7 @@ public final class VerifyCommand implements Callable<Integer> {
         if (name != null) {
             return verify(common.configuration(context.env()));
         }
-        List<ConfiguredDatabase> databases = common.selected(context.env(), context.err());
+        List<ConfiguredDatabase> databases = common.selected(context.env());
         return databases.size() == 1 ? verify(databases.get(0).configuration()) : verifyEach(databases);
     }
 

@@ -16,6 +16,7 @@ import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.RunSummary;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
@@ -44,6 +45,11 @@ import dev.sqlitebackup.domain.service.VerifyBackupsService;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -142,10 +148,11 @@ public final class CompositionRoot implements UseCases {
 
     /**
      * The state database ({@code BACKUP_STATE_DB}, default {@code .sqlite-backup/state.db} in the backup dir), with
-     * the runs of {@code database} only: a state database may be shared by two installations.
+     * the runs of {@code database} only: a state database may be shared by two installations, or by the databases
+     * of a config file of many, whose rows also carry the database's name.
      */
     private static SqliteActivityLog activityLog(Configuration configuration, Optional<DatabaseIdentity> database) {
-        return new SqliteActivityLog(configuration.stateDb(), database);
+        return new SqliteActivityLog(configuration.stateDb(), database, configuration.databaseName());
     }
 
     @Override
@@ -207,12 +214,35 @@ public final class CompositionRoot implements UseCases {
 
     /**
      * Google Drive when GOOGLE_DRIVE_CREDENTIALS is set and DRIVE_ENABLED is not false, with the copies of
-     * {@code database} only: two databases may share one Drive folder.
+     * {@code database} only: two databases may share one Drive folder. A database of a config file of many keeps
+     * its copies in a subfolder of its name (so remote retention is its own); the one database of the environment
+     * in the folder itself, as always.
      */
     private static Optional<RemoteBackupStore> offsite(Configuration configuration,
             Optional<DatabaseIdentity> database) {
-        return configuration.drive().map(s -> new DriveRemoteBackupStore(s, database,
+        return configuration.drive().map(s -> configuration.databaseName().map(s::inSubfolder).orElse(s))
+                .map(s -> new DriveRemoteBackupStore(s, database,
                 new ZstdAgeBackupCodec(configuration.offsiteCodec())));
+    }
+
+    @Override
+    public void notifySummaries(List<DatabaseOutcome> outcomes, List<String> gone, Instant finishedAt,
+            Duration duration) {
+        // databases with equal ntfy settings share one destination, and get one summary between them
+        Map<NtfySettings, List<DatabaseOutcome>> byDestination = new LinkedHashMap<>();
+        for (DatabaseOutcome outcome : outcomes) {
+            Optional<NtfySettings> ntfy;
+            try {
+                ntfy = ntfy(outcome.configuration());
+            } catch (RuntimeException refused) {
+                continue; // its settings were refused: its failure said so, and there is nowhere to send to
+            }
+            ntfy.ifPresent(s -> byDestination.computeIfAbsent(s, k -> new ArrayList<>()).add(outcome));
+        }
+        byDestination.forEach((settings, theirs) -> new NtfyNotifier(settings).notify(new RunSummary(finishedAt,
+                (int) theirs.stream().filter(DatabaseOutcome::succeeded).count(),
+                theirs.stream().filter(DatabaseOutcome::succeeded).mapToLong(DatabaseOutcome::sizeBytes).sum(),
+                duration, theirs.stream().filter(o -> !o.succeeded()).map(DatabaseOutcome::name).toList(), gone)));
     }
 
     /** ntfy when NTFY_TOPIC is set, otherwise notifications are off. */

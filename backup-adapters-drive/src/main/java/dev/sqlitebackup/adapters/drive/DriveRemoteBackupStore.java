@@ -536,20 +536,31 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         return Optional.empty();
     }
 
+    /** The folder the copies go into, found or created (the subfolder too, when there is one). */
     private synchronized String folderId() {
         Optional<String> known = knownFolder();
         if (known.isPresent()) {
             return known.get();
         }
-        String parent = settings.parentId().orElse("root");
+        String top = findOrCreate(settings.folderName(), settings.parentId().orElse("root"));
+        folderId = settings.subfolder().isEmpty() ? top : findOrCreate(settings.subfolder().get(), top);
+        return folderId;
+    }
+
+    /** The folder named {@code name} in {@code parent}: the oldest of that name, or a new one, never two. */
+    private String findOrCreate(String name, String parent) {
+        Optional<String> known = findFolder(name, parent);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        String what = "Google Drive folder '" + name + "'" + ("root".equals(parent) ? "" : " in " + parent);
         int retries = 0;
         while (true) {
             try {
-                File folder = drive.files().create(new File().setName(settings.folderName()).setMimeType(FOLDER_MIME)
+                File folder = drive.files().create(new File().setName(name).setMimeType(FOLDER_MIME)
                         .setParents(List.of(parent))).setFields("id").setSupportsAllDrives(true).execute();
-                LOG.info("Drive: created {}", settings.describe());
-                folderId = folder.getId();
-                return folderId;
+                LOG.info("Drive: created {}", what);
+                return folder.getId();
             } catch (IOException e) {
                 DriveFailure failure = DriveFailure.of(e);
                 if (!failure.retryable() || retries >= backoff.attempts()) {
@@ -558,7 +569,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
                 retries++;
                 backoff.pause("creating " + settings.describe(), retries, failure);
                 // the failed create may have gone through: look again before creating, never two folders
-                known = knownFolder();
+                known = findFolder(name, parent);
                 if (known.isPresent()) {
                     return known.get();
                 }
@@ -566,24 +577,34 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         }
     }
 
-    /** The folder, when it exists: the oldest of that name under the parent. */
+    /** The folder (the subfolder, when there is one), when it exists: the oldest of its name in its parent. */
     private synchronized Optional<String> knownFolder() {
         if (folderId != null) {
             return Optional.of(folderId);
         }
-        String q = DriveQuery.folderNamed(settings.folderName(), settings.parentId().orElse("root"));
+        Optional<String> top = findFolder(settings.folderName(), settings.parentId().orElse("root"));
+        Optional<String> found = settings.subfolder().isEmpty() ? top
+                : top.flatMap(parent -> findFolder(settings.subfolder().get(), parent));
+        found.ifPresent(id -> {
+            folderId = id;
+            LOG.debug("Drive: using folder {}", id);
+        });
+        return found;
+    }
+
+    /** The oldest folder named {@code name} in {@code parent}, if any. */
+    private Optional<String> findFolder(String name, String parent) {
+        String q = DriveQuery.folderNamed(name, parent);
         FileList folders = backoff.run("looking for " + settings.describe(), () -> listRequest(q)
                 .setFields("files(id,name)").setOrderBy("createdTime").setPageSize(10).execute());
         if (folders.getFiles() == null || folders.getFiles().isEmpty()) {
             return Optional.empty();
         }
         if (folders.getFiles().size() > 1) {
-            LOG.warn("Drive: {} folders named '{}'; using the oldest, {}", folders.getFiles().size(),
-                    settings.folderName(), folders.getFiles().get(0).getId());
+            LOG.warn("Drive: {} folders named '{}'; using the oldest, {}", folders.getFiles().size(), name,
+                    folders.getFiles().get(0).getId());
         }
-        folderId = folders.getFiles().get(0).getId();
-        LOG.debug("Drive: using folder {}", folderId);
-        return Optional.of(folderId);
+        return Optional.of(folders.getFiles().get(0).getId());
     }
 
     private Drive.Files.List listRequest(String q) throws IOException {

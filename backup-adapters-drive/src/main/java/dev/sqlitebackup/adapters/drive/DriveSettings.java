@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * @param initialBackoff  the first retry's delay, doubling (with jitter) for each further retry
  * @param connectTimeout  for each HTTP connection
  * @param readTimeout     for each HTTP read (and write) on a connection
+ * @param subfolder       the subfolder of {@code folderName} the backups go into instead, found by name or created
+ *                        once: a database of a config file of many keeps its copies in one of its name; empty for
+ *                        the folder itself
  */
 public record DriveSettings(Path credentialsFile, String folderName, Optional<String> parentId,
         Optional<URI> rootUrl, int chunkSizeBytes, int retryAttempts, Duration initialBackoff,
-        Duration connectTimeout, Duration readTimeout) {
+        Duration connectTimeout, Duration readTimeout, Optional<String> subfolder) {
 
     public static final String DEFAULT_FOLDER = "SQLite Backups";
     /** Drive wants every chunk but the last to be a multiple of this. */
@@ -49,8 +52,12 @@ public record DriveSettings(Path credentialsFile, String folderName, Optional<St
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(subfolder, "subfolder");
         if (folderName.isBlank()) {
             throw new InvalidInputException("Drive folder name must not be blank");
+        }
+        if (subfolder.isPresent() && subfolder.get().isBlank()) {
+            throw new InvalidInputException("Drive subfolder name must not be blank");
         }
         parentId.flatMap(DriveSettings::parentIdProblem).ifPresent(p -> {
             throw new InvalidInputException("Drive parent folder id " + p);
@@ -72,6 +79,20 @@ public record DriveSettings(Path credentialsFile, String folderName, Optional<St
         }
     }
 
+    /** Settings whose backups go into {@code folderName} itself, not a subfolder of it. */
+    public DriveSettings(Path credentialsFile, String folderName, Optional<String> parentId, Optional<URI> rootUrl,
+            int chunkSizeBytes, int retryAttempts, Duration initialBackoff, Duration connectTimeout,
+            Duration readTimeout) {
+        this(credentialsFile, folderName, parentId, rootUrl, chunkSizeBytes, retryAttempts, initialBackoff,
+                connectTimeout, readTimeout, Optional.empty());
+    }
+
+    /** These settings with the backups in the subfolder {@code name} of the folder (a database of a config of many). */
+    public DriveSettings inSubfolder(String name) {
+        return new DriveSettings(credentialsFile, folderName, parentId, rootUrl, chunkSizeBytes, retryAttempts,
+                initialBackoff, connectTimeout, readTimeout, Optional.of(name));
+    }
+
     /** The defaults for everything but the credentials file. */
     public static DriveSettings defaults(Path credentialsFile) {
         return new DriveSettings(credentialsFile, DEFAULT_FOLDER, Optional.empty(), Optional.empty(),
@@ -91,7 +112,8 @@ public record DriveSettings(Path credentialsFile, String folderName, Optional<St
 
     /** For messages: the folder and where it lives. */
     public String describe() {
-        return "Google Drive folder '" + folderName + "'" + parentId.map(p -> " in " + p).orElse("");
+        return "Google Drive folder '" + folderName + subfolder.map(sub -> "/" + sub).orElse("") + "'"
+                + parentId.map(p -> " in " + p).orElse("");
     }
 
     /** Why {@code id} is no Drive id, worded to follow its name; empty when it is one. */

@@ -222,6 +222,55 @@ class DriveRemoteBackupStoreTest {
     }
 
     @Test
+    void databasesOfAConfigOfMany_eachKeepTheirCopiesInASubfolderOfTheirName_underOneFolder() throws IOException {
+        DriveRemoteBackupStore app = plainStore(settings(fake, credentials).inSubfolder("app"), sleeper);
+        DriveRemoteBackupStore jobs = plainStore(settings(fake, credentials).inSubfolder("jobs"), sleeper);
+        Backup appBackup = backup(dir, T0, 1000, 1);
+        Path jobsDir = Files.createDirectory(dir.resolve("jobs"));
+        Backup jobsBackup = backup(jobsDir, T0.plusSeconds(60), 1000, 2);
+
+        RemoteBackup appCopy = app.upload(appBackup, fileOf(dir, appBackup));
+        RemoteBackup jobsCopy = jobs.upload(jobsBackup, fileOf(jobsDir, jobsBackup));
+        RemoteBackup appAgain = plainStore(settings(fake, credentials).inSubfolder("app"), sleeper)
+                .upload(backup(dir, T0.plusSeconds(3600), 500, 3), dir.resolve(BackupName.at(T0.plusSeconds(3600))
+                        .value()));
+
+        FakeDrive.FakeFile top = folders().stream().filter(f -> f.name.equals("SQLite Backups")).findFirst()
+                .orElseThrow();
+        assertThat(folders()).as("one top folder and one subfolder per database, never two of a name").hasSize(3);
+        assertThat(top.parents).containsExactly(FakeDrive.ROOT_ID);
+        assertThat(fake.childrenOf(top.id)).extracting(f -> f.name).containsExactlyInAnyOrder("app", "jobs");
+        FakeDrive.FakeFile appFolder = folders().stream().filter(f -> f.name.equals("app")).findFirst().orElseThrow();
+        assertThat(fake.childrenOf(appFolder.id)).extracting(f -> f.id)
+                .containsExactlyInAnyOrder(appCopy.id(), appAgain.id());
+        // remote retention is per database: each store lists its own subfolder only
+        assertThat(app.list()).extracting(RemoteBackup::id).containsExactlyInAnyOrder(appCopy.id(), appAgain.id());
+        assertThat(jobs.list()).extracting(RemoteBackup::id).containsExactly(jobsCopy.id());
+        assertThat(store().list()).as("the single database of the environment keeps the top folder").isEmpty();
+    }
+
+    @Test
+    void subfolder_twoOfOneName_theOldestIsUsed_andACreateWhoseAnswerIsLostMakesNoSecond() throws IOException {
+        String top = fake.put("SQLite Backups", "application/vnd.google-apps.folder", FakeDrive.ROOT_ID, Map.of(),
+                null).id;
+        Backup backup = backup(dir, T0, 1000, 11);
+        fake.failNext(Op.CREATE, Fault.ANSWER_LOST);
+        RemoteBackup copy = plainStore(settings(fake, credentials).inSubfolder("tenant7"), sleeper)
+                .upload(backup, fileOf(dir, backup));
+
+        assertThat(folders()).hasSize(2);
+        String sub = folders().stream().filter(f -> f.name.equals("tenant7")).findFirst().orElseThrow().id;
+        assertThat(fake.childrenOf(top)).extracting(f -> f.id).containsExactly(sub);
+        assertThat(fake.childrenOf(sub)).extracting(f -> f.id).containsExactly(copy.id());
+
+        String younger = fake.put("tenant7", "application/vnd.google-apps.folder", top, Map.of(), null).id;
+        Backup next = backup(dir, T0.plusSeconds(60), 1000, 12);
+        plainStore(settings(fake, credentials).inSubfolder("tenant7"), sleeper).upload(next, fileOf(dir, next));
+        assertThat(fake.childrenOf(younger)).isEmpty();
+        assertThat(fake.childrenOf(sub)).hasSize(2);
+    }
+
+    @Test
     void quotaExceeded_failsAtOnce_withAClearMessage() throws IOException {
         Backup backup = backup(dir, T0, 1000, 12);
         fake.failNext(Op.START_UPLOAD, Fault.QUOTA_EXCEEDED);

@@ -3,6 +3,7 @@ package dev.sqlitebackup.adapters.ntfy;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunResult;
+import dev.sqlitebackup.domain.model.RunSummary;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -24,6 +25,7 @@ record NtfyMessage(String topic, String title, String message, int priority, Lis
     static final Duration URGENT_AFTER = Duration.ofDays(2);
 
     private static final int ERROR_LINES = 2;
+    private static final int SUMMARY_NAMES = 30;
     private static final int ERROR_LINE_LENGTH = 200;
 
     NtfyMessage {
@@ -37,6 +39,31 @@ record NtfyMessage(String topic, String title, String message, int priority, Lis
             case LOCAL_ONLY -> localOnly(report, topic, zone);
             case FAILED -> failed(report, topic, zone);
         };
+    }
+
+    /** The one message of a run over many databases; each failure was also sent on its own. */
+    static NtfyMessage forSummary(RunSummary summary, String topic) {
+        List<String> lines = new ArrayList<>();
+        lines.add(summary.succeeded() + (summary.succeeded() == 1 ? " database" : " databases") + " backed up, "
+                + HumanUnits.size(summary.totalBytes()) + " in total, took " + HumanUnits.duration(summary.duration()));
+        if (!summary.failed().isEmpty()) {
+            lines.add("Failed: " + names(summary.failed()));
+        }
+        if (!summary.gone().isEmpty()) {
+            lines.add("Gone (source vanished, backups kept): " + names(summary.gone()));
+        }
+        boolean failed = !summary.failed().isEmpty();
+        String title = "Backups: " + summary.succeeded() + " succeeded"
+                + (failed ? ", " + summary.failed().size() + " FAILED" : "")
+                + (summary.gone().isEmpty() ? "" : ", " + summary.gone().size() + " gone");
+        return new NtfyMessage(topic, title, String.join("\n", lines), failed ? HIGH_PRIORITY : DEFAULT_PRIORITY,
+                List.of(failed ? "rotating_light" : "white_check_mark"), null);
+    }
+
+    /** At most {@code SUMMARY_NAMES} names: a message about thousands of tenants stays readable. */
+    private static String names(List<String> names) {
+        String shown = names.stream().limit(SUMMARY_NAMES).collect(Collectors.joining(", "));
+        return names.size() > SUMMARY_NAMES ? shown + " and " + (names.size() - SUMMARY_NAMES) + " more" : shown;
     }
 
     /** The clearly-labelled message {@code notify-test} sends. */

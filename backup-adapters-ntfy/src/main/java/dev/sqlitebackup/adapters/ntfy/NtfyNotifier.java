@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RunReport;
+import dev.sqlitebackup.domain.model.RunSummary;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -96,6 +97,24 @@ public final class NtfyNotifier implements Notifier {
         } catch (RuntimeException | LinkageError e) {
             // A broken notification must never break the backup that it reports on.
             log.warn("ntfy notification to {} not sent: {}", target(), Redaction.redact(e.toString()));
+            return false;
+        }
+    }
+
+    /**
+     * Publishes the summary of a run over many databases as one message. With {@code NTFY_NOTIFY=failure} it is sent
+     * only when a database failed (and counts as delivered otherwise). Never throws.
+     */
+    @Override
+    public boolean notify(RunSummary summary) {
+        try {
+            if (settings.failuresOnly() && summary.failed().isEmpty()) {
+                log.debug("ntfy: summary of a run without failures not sent (only failures are sent)");
+                return true;
+            }
+            return publish(NtfyMessage.forSummary(summary, settings.topic()));
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("ntfy summary to {} not sent: {}", target(), Redaction.redact(e.toString()));
             return false;
         }
     }

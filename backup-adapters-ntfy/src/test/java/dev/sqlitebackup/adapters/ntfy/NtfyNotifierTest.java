@@ -443,4 +443,56 @@ class NtfyNotifierTest {
         assertThat(json.get("priority").getAsInt()).isEqualTo(3);
         assertThat(tags(json)).containsExactly("test_tube");
     }
+
+    @Test
+    void runSummary_isOneMessage_withCountTotalSizeDurationAndTheFailedAndGoneNames() throws Exception {
+        answer(200);
+
+        boolean delivered = notifier().notify(new dev.sqlitebackup.domain.model.RunSummary(RunReports.FINISHED, 48,
+                48L * 1024 * 1024, Duration.ofSeconds(95), List.of("tenant7", "tenant31"), List.of("tenant9")));
+
+        assertThat(delivered).isTrue();
+        JsonObject json = json(next());
+        assertThat(json.get("topic").getAsString()).isEqualTo("db-backups");
+        assertThat(json.get("title").getAsString()).isEqualTo("Backups: 48 succeeded, 2 FAILED, 1 gone");
+        assertThat(json.get("message").getAsString())
+                .contains("48 databases backed up, 48.0 MiB in total, took 1 min 35 s")
+                .contains("Failed: tenant7, tenant31")
+                .contains("Gone (source vanished, backups kept): tenant9");
+        assertThat(json.get("priority").getAsInt()).isEqualTo(4);
+        assertThat(tags(json)).containsExactly("rotating_light");
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void runSummary_allSucceeded_isADefaultPriorityMessage() throws Exception {
+        answer(200);
+
+        notifier().notify(new dev.sqlitebackup.domain.model.RunSummary(RunReports.FINISHED, 2, 3L * 1024,
+                Duration.ofSeconds(2), List.of(), List.of()));
+
+        JsonObject json = json(next());
+        assertThat(json.get("title").getAsString()).isEqualTo("Backups: 2 succeeded");
+        assertThat(json.get("message").getAsString()).contains("2 databases backed up, 3.0 KiB in total")
+                .doesNotContain("Failed");
+        assertThat(json.get("priority").getAsInt()).isEqualTo(3);
+        assertThat(tags(json)).containsExactly("white_check_mark");
+    }
+
+    @Test
+    void runSummary_withFailuresOnly_isSentOnlyWhenSomethingFailed() throws Exception {
+        answer(200);
+        NtfyNotifier failuresOnly = new NtfyNotifier(
+                settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), true), sleeper);
+
+        boolean allWell = failuresOnly.notify(new dev.sqlitebackup.domain.model.RunSummary(RunReports.FINISHED, 5,
+                5000, Duration.ofSeconds(3), List.of(), List.of()));
+        boolean oneFailed = failuresOnly.notify(new dev.sqlitebackup.domain.model.RunSummary(RunReports.FINISHED, 4,
+                4000, Duration.ofSeconds(3), List.of("tenant2"), List.of()));
+
+        assertThat(allWell).as("nothing was due").isTrue();
+        assertThat(oneFailed).isTrue();
+        assertThat(server.getRequestCount()).isEqualTo(1);
+        assertThat(json(next()).get("message").getAsString()).contains("Failed: tenant2");
+    }
 }

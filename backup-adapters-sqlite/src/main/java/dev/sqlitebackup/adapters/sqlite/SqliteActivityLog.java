@@ -54,24 +54,40 @@ public final class SqliteActivityLog implements ActivityLog {
             + "size_bytes INTEGER, "
             + "remote_id TEXT, "
             + "error TEXT, "
-            + "database TEXT)";
-    /** State databases made before runs recorded their database get the column on their first write. */
-    private static final String ADD_DATABASE = "ALTER TABLE runs ADD COLUMN database TEXT";
+            + "database TEXT, "
+            + "database_name TEXT)";
+    /**
+     * The schema grows by columns, each added to older state databases on their first write (readers check that a
+     * column exists before they filter on it): {@code database} (the database's path, since runs recorded it), then
+     * {@code database_name} (its name in a config file of many databases).
+     */
+    private static final List<String> ADDED_COLUMNS = List.of("database", "database_name");
     private static final String COLUMNS =
             "id, trigger, started_at, ended_at, outcome, backup_name, size_bytes, remote_id, error";
 
     private final Path file;
     private final Optional<DatabaseIdentity> database;
+    private final Optional<String> databaseName;
     /** Below this much free space a failure to write the log is the full disk's, which the run reports itself. */
     private static final long FULL_BELOW_BYTES = 1L << 20;
 
     /** The last warning given, so a broken log says so once rather than at every step of every run. */
     private volatile String lastWarning;
 
-    /** The runs of {@code database}; for no database, every run in the file (and runs recorded without one). */
-    public SqliteActivityLog(Path file, Optional<DatabaseIdentity> database) {
+    /**
+     * The runs of {@code database} named {@code databaseName} in a config file of many (and those recorded before
+     * runs had a database, or a name); new runs are recorded with both. A name tells apart the runs of databases that
+     * share one state database even where the database itself is unknown (a run refused for its settings).
+     */
+    public SqliteActivityLog(Path file, Optional<DatabaseIdentity> database, Optional<String> databaseName) {
         this.file = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
         this.database = Objects.requireNonNull(database, "database");
+        this.databaseName = Objects.requireNonNull(databaseName, "databaseName");
+    }
+
+    /** The runs of {@code database}; for no database, every run in the file (and runs recorded without one). */
+    public SqliteActivityLog(Path file, Optional<DatabaseIdentity> database) {
+        this(file, database, Optional.empty());
     }
 
     /** Every run in the file, and new runs recorded without a database. */
@@ -88,7 +104,7 @@ public final class SqliteActivityLog implements ActivityLog {
     public RunRecord start(RunTrigger trigger, Instant startedAt) {
         RunRecord record = RunRecord.started(0, trigger, startedAt);
         try (Connection c = openForWriting()) {
-            RunRecord stored = record.withId(insert(c, record, database));
+            RunRecord stored = record.withId(insert(c, record));
             lastWarning = null;
             return stored;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -101,7 +117,7 @@ public final class SqliteActivityLog implements ActivityLog {
     public void finish(RunRecord ended) {
         try (Connection c = openForWriting()) {
             if (ended.id() == 0 || !update(c, ended)) {
-                insert(c, ended, database);
+                insert(c, ended);
             }
         } catch (SQLException | IOException | RuntimeException e) {
             warn(e);
@@ -136,16 +152,24 @@ public final class SqliteActivityLog implements ActivityLog {
                 conditions.add(condition);
             }
             // a state database from before runs had a database: all its runs are from before
-            boolean byDatabase = database.isPresent() && hasDatabaseColumn(c);
+            boolean byDatabase = database.isPresent() && hasColumn(c, "database");
             if (byDatabase) {
                 conditions.add("(database = ? OR database IS NULL)");
+            }
+            boolean byName = databaseName.isPresent() && hasColumn(c, "database_name");
+            if (byName) {
+                conditions.add("(database_name = ? OR database_name IS NULL)");
             }
             String query = "SELECT " + COLUMNS + " FROM runs "
                     + (conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions) + " ") + order;
             List<RunRecord> runs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(query)) {
+                int parameter = 1;
                 if (byDatabase) {
-                    ps.setString(1, database.get().value());
+                    ps.setString(parameter++, database.get().value());
+                }
+                if (byName) {
+                    ps.setString(parameter, databaseName.get());
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -165,10 +189,10 @@ public final class SqliteActivityLog implements ActivityLog {
         }
     }
 
-    private static boolean hasDatabaseColumn(Connection c) throws SQLException {
+    private static boolean hasColumn(Connection c, String column) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(runs)")) {
             while (rs.next()) {
-                if ("database".equals(rs.getString("name"))) {
+                if (column.equals(rs.getString("name"))) {
                     return true;
                 }
             }
@@ -185,12 +209,14 @@ public final class SqliteActivityLog implements ActivityLog {
         Connection c = config.createConnection("jdbc:sqlite:" + file);
         try (Statement s = c.createStatement()) {
             s.execute(SCHEMA);
-            if (!hasDatabaseColumn(c)) {
-                try {
-                    s.execute(ADD_DATABASE);
-                } catch (SQLException raced) {
-                    if (!hasDatabaseColumn(c)) { // another process may have added it in between
-                        throw raced;
+            for (String column : ADDED_COLUMNS) {
+                if (!hasColumn(c, column)) {
+                    try {
+                        s.execute("ALTER TABLE runs ADD COLUMN " + column + " TEXT");
+                    } catch (SQLException raced) {
+                        if (!hasColumn(c, column)) { // another process may have added it in between
+                            throw raced;
+                        }
                     }
                 }
             }
@@ -218,15 +244,16 @@ public final class SqliteActivityLog implements ActivityLog {
         }
     }
 
-    private static long insert(Connection c, RunRecord r, Optional<DatabaseIdentity> database)
-            throws SQLException {
+    private long insert(Connection c, RunRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (trigger, started_at, ended_at, outcome, "
-                + "backup_name, size_bytes, remote_id, error, database) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + "backup_name, size_bytes, remote_id, error, database, database_name) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, r.trigger().label());
             ps.setString(2, TIME.format(r.startedAt()));
             bindEnd(ps, 3, r);
             ps.setString(9, database.map(DatabaseIdentity::value).orElse(null));
+            ps.setString(10, databaseName.orElse(null));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {

@@ -153,4 +153,42 @@ class SqliteActivityLogTest extends ActivityLogContract {
                 .singleElement().satisfies(r -> assertThat(r.startedAt())
                         .isEqualTo(Instant.parse("2026-08-17T03:00:00Z")));
     }
+
+    @Test
+    void aStateDatabaseOfTodaysSchema_getsTheNameColumn_itsRowsStillShow_andEachNameSeesOnlyItsOwn()
+            throws Exception {
+        // the schema and a row as the version before names wrote them
+        Files.createDirectories(file.getParent());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, trigger TEXT NOT NULL, "
+                    + "started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT, backup_name TEXT, size_bytes INTEGER, "
+                    + "remote_id TEXT, error TEXT, database TEXT)");
+            s.execute("INSERT INTO runs (trigger, started_at, ended_at, outcome, backup_name, database) VALUES "
+                    + "('scheduled', '2026-08-17T03:00:00.000Z', '2026-08-17T03:00:02.000Z', 'success', "
+                    + "'backup-2026-08-17-030000.db', '/srv/app/app.db')");
+        }
+        DatabaseIdentity app = new DatabaseIdentity(Path.of("/srv/app/app.db"));
+        DatabaseIdentity jobs = new DatabaseIdentity(Path.of("/srv/app/jobs.db"));
+        SqliteActivityLog appLog = new SqliteActivityLog(file, Optional.of(app), Optional.of("app"));
+        assertThat(appLog.recent(10)).as("read before the first write: no column yet").hasSize(1);
+
+        RunRecord appRun = appLog.start(RunTrigger.MANUAL, T0);
+        SqliteActivityLog jobsLog = new SqliteActivityLog(file, Optional.of(jobs), Optional.of("jobs"));
+        jobsLog.start(RunTrigger.MANUAL, T0.plusSeconds(1));
+        // a run refused for its settings, before its database was known: only its name tells whose it is
+        new SqliteActivityLog(file, Optional.empty(), Optional.of("jobs")).finish(RunRecord.started(0,
+                RunTrigger.MANUAL, T0.plusSeconds(2)).ended(T0.plusSeconds(2), RunRecord.Outcome.FAILED,
+                Optional.empty(), Optional.empty(), Optional.of("BACKUP_KEEP_DAILY must be at least 0")));
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT database_name FROM runs WHERE id = " + appRun.id())) {
+            assertThat(rs.getString(1)).isEqualTo("app");
+        }
+        assertThat(appLog.recent(10)).as("its own run and the upgraded installation's row")
+                .extracting(RunRecord::startedAt).containsExactly(T0, Instant.parse("2026-08-17T03:00:00Z"));
+        assertThat(jobsLog.recent(10)).extracting(RunRecord::startedAt)
+                .containsExactly(T0.plusSeconds(2), T0.plusSeconds(1));
+        assertThat(appLog.lastSuccess()).get().satisfies(r -> assertThat(r.startedAt())
+                .isEqualTo(Instant.parse("2026-08-17T03:00:00Z")));
+    }
 }

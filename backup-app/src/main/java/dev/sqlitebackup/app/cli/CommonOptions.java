@@ -1,6 +1,7 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.ConfiguredDatabase;
 import dev.sqlitebackup.app.config.Installation;
 import dev.sqlitebackup.app.config.Setting;
 import dev.sqlitebackup.app.config.Settings;
@@ -65,6 +66,11 @@ public final class CommonOptions {
      */
     public Configuration configuration(Map<String, String> env, Map<String, Configuration.Flag> extra) {
         return installation(env, extra).one(commandName(), databaseNames).configuration();
+    }
+
+    /** The databases a command over many is about: those named by {@code --db}, every one when none is named. */
+    public List<ConfiguredDatabase> selected(Map<String, String> env) {
+        return installation(env, Map.of()).select(databaseNames);
     }
 
     /** The databases named by {@code --db}, every one when none is named. */

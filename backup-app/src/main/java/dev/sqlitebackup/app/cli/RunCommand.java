@@ -9,9 +9,21 @@ import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.app.config.ConfiguredDatabase;
+import dev.sqlitebackup.app.config.Installation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,7 +53,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
             description = "When another backup of this folder is running, wait up to this long (e.g. 30s, 10m) "
                     + "before giving up; default 0.")
-    java.time.Duration waitFor;
+    Duration waitFor;
 
     public RunCommand(CliContext context) {
         this.context = context;
@@ -53,7 +65,12 @@ public final class RunCommand implements Callable<Integer> {
         CommonOptions.put(flags, Settings.BACKUP_VACUUM, noVacuum ? "false" : null);
         CommonOptions.put(flags, Settings.BACKUP_VERIFY, verify);
         CommonOptions.put(flags, Settings.DRIVE_ENABLED, noDrive ? "false" : null);
-        Configuration config = common.configuration(context.env(), flags);
+        Installation installation = common.installation(context.env(), flags);
+        List<ConfiguredDatabase> selected = installation.select(common.databaseNames());
+        if (selected.size() != 1) {
+            return runMany(selected, installation.parallelism());
+        }
+        Configuration config = selected.get(0).configuration();
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
         RunBackupUseCase.Command command;
         RunBackupUseCase useCase;
@@ -103,6 +120,151 @@ public final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * Backs up {@code databases}, {@code parallelism} at a time, each on its own: one failing (its settings refused,
+     * its source unreadable, its copy corrupt, anything unexpected) never stops the others. One line per database as
+     * it ends, then a summary line; exit 1 when any failed or was not started because the process was stopped.
+     */
+    int runMany(List<ConfiguredDatabase> databases, int parallelism) {
+        Instant started = context.clock().instant();
+        Thread stopHook = stopHook(longestGrace(databases));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size())),
+                runner -> {
+                    Thread t = new Thread(runner, "sqlite-backup-run-" + runners.incrementAndGet());
+                    t.setDaemon(true); // a stop abandons, after the grace, what has not finished
+                    return t;
+                });
+        try {
+            List<Future<Optional<UseCases.DatabaseOutcome>>> pending = new ArrayList<>();
+            for (ConfiguredDatabase db : databases) {
+                pending.add(pool.submit(() -> backUpOne(db)));
+            }
+            List<UseCases.DatabaseOutcome> outcomes = new ArrayList<>();
+            List<String> notStarted = new ArrayList<>();
+            for (int i = 0; i < databases.size(); i++) {
+                Optional<UseCases.DatabaseOutcome> outcome = outcomeOf(databases.get(i), pending.get(i));
+                if (outcome.isPresent()) {
+                    outcomes.add(outcome.get());
+                } else {
+                    notStarted.add(databases.get(i).name());
+                }
+            }
+            Instant finished = context.clock().instant();
+            Duration took = Duration.between(started, finished);
+            if (took.isNegative()) {
+                took = Duration.ZERO;
+            }
+            List<String> failed = outcomes.stream().filter(o -> !o.succeeded()).map(UseCases.DatabaseOutcome::name)
+                    .toList();
+            long total = outcomes.stream().filter(UseCases.DatabaseOutcome::succeeded)
+                    .mapToLong(UseCases.DatabaseOutcome::sizeBytes).sum();
+            context.out().printf("%d backed up, %d failed%s%s, total %s in %s%n", outcomes.size() - failed.size(),
+                    failed.size(), failed.isEmpty() ? "" : " (" + names(failed) + ")",
+                    notStarted.isEmpty() ? "" : ", " + notStarted.size() + " not started (stopping: "
+                            + names(notStarted) + ")",
+                    Formats.size(total), Formats.duration(took));
+            context.out().flush();
+            context.useCases().notifySummaries(outcomes, List.of(), finished, took);
+            return failed.isEmpty() && notStarted.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+        } finally {
+            pool.shutdown();
+            runEnded.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopHook);
+            } catch (IllegalStateException stopping) {
+                // a signal came: the hook is running and lets the process end now that the runs have
+            }
+        }
+    }
+
+    private final AtomicInteger runners = new AtomicInteger();
+
+    /** Whether a stop came: no further database starts. */
+    private volatile boolean stopping;
+
+    /** A stop came (SIGTERM, SIGINT): the running backups may finish, no further database starts. */
+    void stopRequested() {
+        stopping = true;
+    }
+
+    /** How {@code db}'s backup went; empty when it was not started because a stop came first. */
+    private Optional<UseCases.DatabaseOutcome> outcomeOf(ConfiguredDatabase db,
+            Future<Optional<UseCases.DatabaseOutcome>> pending) {
+        try {
+            return pending.get();
+        } catch (ExecutionException e) {
+            // backUpOne catches every exception: only an error (out of memory, a broken class path) gets here
+            report(db.name() + ": FAILED: unexpected error: " + e.getCause());
+            return Optional.of(new UseCases.DatabaseOutcome(db.name(), db.configuration(), false, 0));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private Optional<UseCases.DatabaseOutcome> backUpOne(ConfiguredDatabase db) {
+        if (stopping) {
+            return Optional.empty();
+        }
+        Configuration config = db.configuration();
+        try {
+            RunBackupUseCase.Command command;
+            RunBackupUseCase useCase;
+            try {
+                command = config.backupCommand(SnapshotProgress.NONE).waitingForLock(waitFor)
+                        .withSuccessSummarised();
+                useCase = context.useCases().runBackup(config);
+            } catch (ConfigurationException | InvalidInputException refused) {
+                recordRefusal(config, refused);
+                throw refused;
+            }
+            RunResult result = useCase.run(command);
+            report(String.format("%s: backed up to %s (%s, %s)%s", db.name(), result.file(),
+                    Formats.size(result.backup().sizeBytes()), Formats.duration(result.duration()),
+                    result.remote().map(remote -> ", copied to Drive").orElse("")));
+            return Optional.of(new UseCases.DatabaseOutcome(db.name(), config, true, result.backup().sizeBytes()));
+        } catch (RuntimeException e) {
+            report(db.name() + ": FAILED: " + SqliteBackupCli.failureLine(e));
+            if (common.verbose) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new java.io.PrintWriter(trace));
+                synchronized (context.err()) {
+                    context.err().print(dev.sqlitebackup.domain.model.Redaction.redact(trace.toString()));
+                    context.err().flush();
+                }
+            }
+            return Optional.of(new UseCases.DatabaseOutcome(db.name(), config, false, 0));
+        }
+    }
+
+    /** One database's line, whole, whatever the other runners print meanwhile. */
+    private void report(String line) {
+        synchronized (context.out()) {
+            context.out().println(line);
+            context.out().flush();
+        }
+    }
+
+    /** The longest shutdown grace of the databases (each runs under its own settings; unreadable ones count not). */
+    private static Duration longestGrace(List<ConfiguredDatabase> databases) {
+        Duration longest = Duration.ZERO;
+        for (ConfiguredDatabase db : databases) {
+            try {
+                Duration grace = db.configuration().shutdownGrace();
+                longest = grace.compareTo(longest) > 0 ? grace : longest;
+            } catch (ConfigurationException | InvalidInputException refused) {
+                // its run fails on the same setting and says so
+            }
+        }
+        return longest;
+    }
+
+    private static String names(List<String> names) {
+        int shown = 20;
+        String listed = String.join(", ", names.subList(0, Math.min(shown, names.size())));
+        return names.size() > shown ? listed + " and " + (names.size() - shown) + " more" : listed;
+    }
+
     private final java.util.concurrent.CountDownLatch runEnded = new java.util.concurrent.CountDownLatch(1);
 
     /**
@@ -112,6 +274,7 @@ public final class RunCommand implements Callable<Integer> {
      */
     private Thread stopHook(java.time.Duration grace) {
         Thread hook = new Thread(() -> {
+            stopRequested();
             context.err().println("sqlite-backup: stopping: the running backup may finish first (up to " + grace
                     + ", BACKUP_SHUTDOWN_GRACE)");
             context.err().flush();

@@ -122,6 +122,16 @@ public final class SqliteBackupCli implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
+    /**
+     * The one line a failure of one database's work is told in, as {@link #handleFailure} would tell it for the
+     * whole invocation: for a run over many databases, where each may fail on its own.
+     */
+    static String failureLine(Exception e) {
+        String message = e instanceof ConfigurationException || e instanceof InvalidInputException
+                || e instanceof BackupFailedException ? Remedies.messageOf(e) : "unexpected error: " + e;
+        return oneLine(FileNameEncoding.explain(message));
+    }
+
     static boolean verbose(CommandLine.ParseResult parsed) {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
             if (p.hasMatchedOption("-v")) {

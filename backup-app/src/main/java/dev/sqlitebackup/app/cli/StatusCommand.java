@@ -1,7 +1,9 @@
 package dev.sqlitebackup.app.cli;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.ConfiguredDatabase;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.BackupStatus;
@@ -9,6 +11,8 @@ import dev.sqlitebackup.domain.model.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code status}: where the backups stand; exit 1 when the last success is too old, for monitoring. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show the last successful backup and its age, the last run's outcome, the next scheduled "
-                + "time and the local backups. Exit 1 when no backup succeeded within --max-age.")
+                + "time and the local backups. Exit 1 when no backup succeeded within --max-age. Without --db on a "
+                + "config of many databases: one line per database, exit 1 when any is stale.")
 public final class StatusCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -40,8 +45,68 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<ConfiguredDatabase> databases = common.selected(context.env());
+        return databases.size() == 1 ? status(databases.get(0).configuration()) : statusOfEach(databases);
+    }
+
+    /**
+     * One line per database: its last success and that one's age, ok or STALE, and its last run's outcome; exit 1
+     * when any is stale (never backed up, or its status cannot be read, counts as stale).
+     */
+    int statusOfEach(List<ConfiguredDatabase> databases) {
+        Instant now = context.clock().instant();
+        JsonArray array = new JsonArray();
+        List<String> stale = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
+        for (ConfiguredDatabase db : databases) {
+            JsonObject o = new JsonObject();
+            o.addProperty("name", db.name());
+            try {
+                Configuration config = db.configuration();
+                ZoneId zone = config.zone();
+                BackupStatus status = context.useCases().checkStatus(config).status();
+                boolean fresh = status.freshWithin(maxAge, now);
+                if (!fresh) {
+                    stale.add(db.name());
+                }
+                o.addProperty("ok", fresh);
+                o.addProperty("lastSuccessAt", status.lastSuccessAt().map(Instant::toString).orElse(null));
+                o.addProperty("lastSuccessAgeSeconds", status.age(now).map(Duration::toSeconds).orElse(null));
+                o.addProperty("lastRunOutcome", status.lastRun().map(HistoryCommand::outcome).orElse(null));
+                o.addProperty("backupDir", config.backupDir().toString());
+                rows.add(new String[] {db.name(),
+                        status.lastSuccessAt().map(at -> Formats.time(at, zone)).orElse("never"),
+                        status.age(now).map(StatusCommand::age).orElse("-"), fresh ? "ok" : "STALE",
+                        status.lastRun().map(r -> HistoryCommand.outcome(r)
+                                + r.error().map(e -> ": " + SqliteBackupCli.oneLine(e)).orElse(""))
+                                .orElse("none recorded")});
+            } catch (RuntimeException e) {
+                stale.add(db.name());
+                String problem = SqliteBackupCli.failureLine(e);
+                o.addProperty("ok", false);
+                o.addProperty("error", problem);
+                rows.add(new String[] {db.name(), "?", "-", "STALE", "status unreadable: " + problem});
+            }
+            array.add(o);
+        }
+        if (json) {
+            context.out().println(Json.GSON.toJson(array));
+        } else {
+            int width = Math.max(8, rows.stream().mapToInt(r -> r[0].length()).max().orElse(0));
+            String format = "%-" + width + "s  %-25s  %-7s  %-5s  %s%n";
+            context.out().printf(format, "DATABASE", "LAST SUCCESS", "AGE", "STATE", "LAST RUN");
+            rows.forEach(r -> context.out().printf(format, (Object[]) r));
+            context.out().println(stale.isEmpty()
+                    ? "OK: all " + databases.size() + " databases backed up within " + age(maxAge)
+                    : "STALE: " + stale.size() + " of " + databases.size() + " databases without a successful "
+                            + "backup within " + age(maxAge) + " (" + String.join(", ", stale) + ")");
+        }
+        context.out().flush();
+        return stale.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private int status(Configuration config) {
         Duration max = maxAge;
-        Configuration config = common.configuration(context.env());
         ZoneId zone = config.zone();
         BackupSchedule schedule = config.schedule();
         Instant now = context.clock().instant();

@@ -43,6 +43,26 @@ public interface UseCases {
     /** The backup folder's daemon lock: one daemon per folder. */
     HoldDaemonLockUseCase holdDaemonLock(Configuration configuration);
 
+    /**
+     * Tells how a run over many databases went: one {@link dev.sqlitebackup.domain.model.RunSummary} for each distinct
+     * notification destination, of the databases notified there (nothing where notifications are off, and with
+     * {@code NTFY_NOTIFY=failure} only where one of them failed). Each failure was told on its own already.
+     *
+     * @param gone names of databases the config had and whose source is gone
+     */
+    void notifySummaries(java.util.List<DatabaseOutcome> outcomes, java.util.List<String> gone,
+            java.time.Instant finishedAt, java.time.Duration duration);
+
+    /**
+     * How one database's backup in a run over many ended: backed up ({@code sizeBytes} of backup) or failed.
+     */
+    record DatabaseOutcome(String name, Configuration configuration, boolean succeeded, long sizeBytes) {
+        public DatabaseOutcome {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(configuration, "configuration");
+        }
+    }
+
     /** Sends one test notification; whether it was delivered. Fails when notifications are not configured. */
     boolean sendTestNotification(Configuration configuration);
 

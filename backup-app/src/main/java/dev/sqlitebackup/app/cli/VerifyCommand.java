@@ -1,6 +1,7 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.ConfiguredDatabase;
 import dev.sqlitebackup.domain.model.VerificationReport;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
@@ -47,7 +48,19 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "give a backup NAME or --all, not both");
         }
-        Configuration config = common.configuration(context.env());
+        if (name != null) {
+            return verify(common.configuration(context.env()));
+        }
+        List<ConfiguredDatabase> databases = common.selected(context.env());
+        return databases.size() == 1 ? verify(databases.get(0).configuration()) : verifyEach(databases);
+    }
+
+    /** Verifies each database's backups; one failing never stops the others. */
+    int verifyEach(List<ConfiguredDatabase> databases) {
+        return EachDatabase.run(context, databases, this::verify);
+    }
+
+    private int verify(Configuration config) {
         String which = all ? "all" : name == null ? "latest" : name;
         List<VerificationReport> reports = context.useCases().verifyBackups(config)
                 .verify(new VerifyBackupsUseCase.Command(which, full ? VerifyLevel.FULL : VerifyLevel.QUICK, remote));

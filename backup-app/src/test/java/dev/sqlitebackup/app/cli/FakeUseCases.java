@@ -133,6 +133,16 @@ final class FakeUseCases implements UseCases {
     }
 
     @Override
+    public void notifySummaries(List<DatabaseOutcome> outcomes, List<String> gone, java.time.Instant finishedAt,
+            java.time.Duration duration) {
+        asked.add("notifySummaries");
+        notifier.notify(new dev.sqlitebackup.domain.model.RunSummary(finishedAt,
+                (int) outcomes.stream().filter(DatabaseOutcome::succeeded).count(),
+                outcomes.stream().filter(DatabaseOutcome::succeeded).mapToLong(DatabaseOutcome::sizeBytes).sum(),
+                duration, outcomes.stream().filter(o -> !o.succeeded()).map(DatabaseOutcome::name).toList(), gone));
+    }
+
+    @Override
     public Path authoriseDrive(Path clientSecrets, Optional<Path> out, Map<String, String> env, PrintStream prompt) {
         asked.add("authoriseDrive");
         Path target = out.orElse(Path.of("/in-memory/drive-credentials.json"));

@@ -1,6 +1,7 @@
 package dev.sqlitebackup.domain.testing;
 
 import dev.sqlitebackup.domain.model.RunReport;
+import dev.sqlitebackup.domain.model.RunSummary;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class InMemoryNotifier implements Notifier {
 
     private final List<RunReport> reports = new CopyOnWriteArrayList<>();
+    private final List<RunSummary> summaries = new CopyOnWriteArrayList<>();
     private volatile boolean down;
 
     /** From now on nothing is delivered (reports are still recorded as attempted). */
@@ -20,9 +22,20 @@ public final class InMemoryNotifier implements Notifier {
         return List.copyOf(reports);
     }
 
+    /** The summaries of runs over many databases, in the order sent. */
+    public List<RunSummary> summaries() {
+        return List.copyOf(summaries);
+    }
+
     @Override
     public boolean notify(RunReport report) {
         reports.add(report);
+        return !down;
+    }
+
+    @Override
+    public boolean notify(RunSummary summary) {
+        summaries.add(summary);
         return !down;
     }
 }

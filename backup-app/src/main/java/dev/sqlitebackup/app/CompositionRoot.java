@@ -19,6 +19,7 @@ import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunSummary;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
+import dev.sqlitebackup.domain.port.in.DrillUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PinBackupsUseCase;
@@ -33,6 +34,7 @@ import dev.sqlitebackup.domain.port.out.Notifier;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.service.CheckStatusService;
 import dev.sqlitebackup.domain.service.CreateIdentityService;
+import dev.sqlitebackup.domain.service.DrillService;
 import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PinBackupsService;
@@ -186,6 +188,19 @@ public final class CompositionRoot implements UseCases {
         BackupRepository repository = repository(configuration);
         return new RestoreBackupService(repository, snapshotter(), new FilesystemRestoreDestination(),
                 offsite(configuration, repository.database()));
+    }
+
+    @Override
+    public DrillUseCase drill(Configuration configuration) {
+        BackupRepository repository = repository(configuration);
+        Optional<DatabaseIdentity> database = repository.database();
+        SqliteSnapshotter snapshotter = snapshotter();
+        RestoreBackupService restore = new RestoreBackupService(repository, snapshotter,
+                new FilesystemRestoreDestination(), offsite(configuration, database));
+        String name = configuration.databaseName().orElseGet(() -> configuration.database().getFileName()
+                .toString());
+        return new DrillService(name, repository, restore, snapshotter, activityLog(configuration, database),
+                notifier(configuration), clock);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sqlitebackup.adapters.ntfy;
 
+import dev.sqlitebackup.domain.model.DrillFailure;
+import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RetentionPlan;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunResult;
@@ -42,6 +44,15 @@ record NtfyMessage(String topic, String title, String message, int priority, Lis
     }
 
     /** The one message of a run over many databases; each failure was also sent on its own. */
+    /** A restore drill that failed: high priority, the backup and where from, and the check that failed. */
+    static NtfyMessage forDrill(DrillFailure failure, String topic) {
+        String body = "Not proven restorable: " + failure.backup().map(b -> b.value() + " (" + (failure.remote()
+                ? "off-site copy" : "local") + ")").orElse("no backup found") + "\n"
+                + Redaction.redact(failure.problem());
+        return new NtfyMessage(topic, "Restore drill of " + failure.databaseName() + " FAILED", body, HIGH_PRIORITY,
+                List.of("rotating_light"), null);
+    }
+
     static NtfyMessage forSummary(RunSummary summary, String topic) {
         List<String> lines = new ArrayList<>();
         lines.add(summary.succeeded() + (summary.succeeded() == 1 ? " database" : " databases") + " backed up, "

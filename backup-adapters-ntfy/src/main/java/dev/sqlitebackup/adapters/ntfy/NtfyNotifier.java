@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.sqlitebackup.domain.model.DrillFailure;
 import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunSummary;
@@ -115,6 +116,17 @@ public final class NtfyNotifier implements Notifier {
             return publish(NtfyMessage.forSummary(summary, settings.topic()));
         } catch (RuntimeException | LinkageError e) {
             log.warn("ntfy summary to {} not sent: {}", target(), Redaction.redact(e.toString()));
+            return false;
+        }
+    }
+
+    /** A failed restore drill, with high priority, whatever {@code NTFY_NOTIFY} says (it is a failure). */
+    @Override
+    public boolean notify(DrillFailure failure) {
+        try {
+            return publish(NtfyMessage.forDrill(failure, settings.topic()));
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("ntfy drill failure to {} not sent: {}", target(), Redaction.redact(e.toString()));
             return false;
         }
     }

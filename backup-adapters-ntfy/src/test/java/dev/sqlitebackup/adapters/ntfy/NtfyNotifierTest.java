@@ -465,6 +465,24 @@ class NtfyNotifierTest {
     }
 
     @Test
+    void aFailedDrill_isAHighPriorityMessage_namingTheBackupAndTheCheck_evenWithFailuresOnly() throws Exception {
+        answer(200);
+        NtfyNotifier failuresOnly = new NtfyNotifier(
+                settings(Optional.of(TOKEN), Optional.empty(), Optional.empty(), true), sleeper);
+
+        boolean delivered = failuresOnly.notify(new dev.sqlitebackup.domain.model.DrillFailure("app",
+                RunReports.FINISHED, Optional.of(dev.sqlitebackup.domain.model.BackupName.at(RunReports.FINISHED)),
+                true, "restore drill of the latest off-site copy failed: data assertion users: 0, expected >= 1"));
+
+        assertThat(delivered).isTrue();
+        JsonObject json = json(next());
+        assertThat(json.get("title").getAsString()).isEqualTo("Restore drill of app FAILED");
+        assertThat(json.get("message").getAsString()).contains("(off-site copy)")
+                .contains("data assertion users: 0, expected >= 1");
+        assertThat(json.get("priority").getAsInt()).isEqualTo(4);
+    }
+
+    @Test
     void runSummary_allSucceeded_isADefaultPriorityMessage() throws Exception {
         answer(200);
 

@@ -131,7 +131,14 @@ public final class SqliteActivityLog implements ActivityLog {
 
     @Override
     public Optional<RunRecord> lastSuccess() {
-        return read("outcome = 'success'", "ORDER BY ended_at DESC, id DESC LIMIT 1").stream().findFirst();
+        return read("outcome = 'success' AND trigger <> 'drill'", "ORDER BY ended_at DESC, id DESC LIMIT 1").stream()
+                .findFirst();
+    }
+
+    @Override
+    public Optional<RunRecord> lastProven() {
+        return read("outcome = 'success' AND trigger = 'drill'", "ORDER BY ended_at DESC, id DESC LIMIT 1").stream()
+                .findFirst();
     }
 
     /** The runs matching {@code condition} (none: all) of this log's database, in {@code order}. */

@@ -56,6 +56,7 @@ public final class SqliteBackupCli implements Callable<Integer> {
         all.put("prune", () -> new PruneCommand(context));
         all.put("unpin", () -> new UnpinCommand(context));
         all.put("exec", () -> new ExecCommand(context));
+        all.put("drill", () -> new DrillCommand(context));
         all.put("verify", () -> new VerifyCommand(context));
         all.put("restore", () -> new RestoreCommand(context));
         all.put("notify-test", () -> new NotifyTestCommand(context));

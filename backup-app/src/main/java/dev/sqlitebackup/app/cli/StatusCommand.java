@@ -8,6 +8,7 @@ import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.BackupStatus;
 import dev.sqlitebackup.domain.model.Redaction;
+import dev.sqlitebackup.domain.model.RunRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Option;
 
 /** {@code status}: where the backups stand; exit 1 when the last success is too old, for monitoring. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the last successful backup and its age, the last run's outcome, the next scheduled "
-                + "time and the local backups. Exit 1 when no backup succeeded within --max-age. Without --db on a "
+        description = "Show the last successful backup and its age, the last run's outcome, the last proven "
+                + "restore (drill), the next scheduled time and the local backups. Exit 1 when no backup succeeded "
+                + "within --max-age (or, with --max-drill-age, no drill within it). Without --db on a "
                 + "config of many databases: one line per database, exit 1 when any is stale.")
 public final class StatusCommand implements Callable<Integer> {
 
@@ -38,6 +40,11 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
+
+    @Option(names = "--max-drill-age", paramLabel = "DURATION", converter = DurationConverter.Positive.class,
+            description = "Also exit 1 unless a restore drill succeeded within this long (8d, 192h); default: drills "
+                    + "are shown, not required.")
+    Duration maxDrillAge;
 
     public StatusCommand(CliContext context) {
         this.context = context;
@@ -65,10 +72,13 @@ public final class StatusCommand implements Callable<Integer> {
                 Configuration config = db.configuration();
                 ZoneId zone = config.zone();
                 BackupStatus status = context.useCases().checkStatus(config).status();
-                boolean fresh = status.freshWithin(maxAge, now);
+                boolean fresh = status.freshWithin(maxAge, now)
+                        && (maxDrillAge == null || status.provenWithin(maxDrillAge, now));
                 if (!fresh) {
                     stale.add(db.name());
                 }
+                o.addProperty("lastProvenAt", status.lastProven().flatMap(RunRecord::endedAt).map(Instant::toString)
+                        .orElse(null));
                 o.addProperty("ok", fresh);
                 o.addProperty("lastSuccessAt", status.lastSuccessAt().map(Instant::toString).orElse(null));
                 o.addProperty("lastSuccessAgeSeconds", status.age(now).map(Duration::toSeconds).orElse(null));
@@ -129,6 +139,12 @@ public final class StatusCommand implements Callable<Integer> {
             o.addProperty("totalBytes", status.totalBytes());
             o.addProperty("backupDir", config.backupDir().toString());
             o.addProperty("stateDbProblem", status.logProblem().orElse(null));
+            o.addProperty("lastProvenAt", status.lastProven().flatMap(RunRecord::endedAt).map(Instant::toString)
+                    .orElse(null));
+            o.addProperty("lastProvenBackup", status.lastProven().flatMap(RunRecord::backup).map(BackupName::value)
+                    .orElse(null));
+            o.addProperty("lastProvenFrom", status.lastProven().map(StatusCommand::from).orElse(null));
+            o.addProperty("drillOk", maxDrillAge == null ? null : status.provenWithin(maxDrillAge, now));
             com.google.gson.JsonArray warnings = new com.google.gson.JsonArray();
             status.warnings().forEach(warnings::add);
             config.unencryptedOffsiteWarning().ifPresent(warnings::add);
@@ -143,6 +159,10 @@ public final class StatusCommand implements Callable<Integer> {
                     .map(r -> Formats.time(r.startedAt(), zone) + ", " + r.trigger().label() + ", "
                             + HistoryCommand.outcome(r) + r.error().map(e -> ": " + Redaction.redact(e)).orElse(""))
                     .orElse("none recorded"));
+            context.out().printf("Proven:        %s%n", status.lastProven()
+                    .map(r -> "last proven restorable: " + Formats.time(r.endedAt().orElseThrow(), zone) + " ("
+                            + r.backup().map(BackupName::value).orElse("?") + ", " + from(r) + ")")
+                    .orElse("never proven restorable (sqlite-backup drill)"));
             context.out().printf("Next run:      %s (schedule %s; if the daemon is running)%n",
                     next.map(at -> Formats.time(at, zone)).orElse("never"), schedule.describe());
             context.out().printf("Backups:       %d in %s, %s%n", status.backupCount(), config.backupDir(),
@@ -152,9 +172,20 @@ public final class StatusCommand implements Callable<Integer> {
             config.unencryptedOffsiteWarning().ifPresent(w -> context.out().printf("Warning:       %s%n", w));
             context.out().println(fresh ? "OK: a backup succeeded within " + age(max)
                     : "STALE: no successful backup within " + age(max));
+            if (maxDrillAge != null) {
+                context.out().println(status.provenWithin(maxDrillAge, now)
+                        ? "OK: a restore drill succeeded within " + age(maxDrillAge)
+                        : "UNPROVEN: no successful restore drill within " + age(maxDrillAge));
+            }
         }
         context.out().flush();
-        return fresh ? ExitCodes.OK : ExitCodes.FAILED;
+        boolean proven = maxDrillAge == null || status.provenWithin(maxDrillAge, now);
+        return fresh && proven ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Where a drill restored from: {@code local} or {@code remote}. */
+    private static String from(RunRecord drill) {
+        return drill.remoteId().isPresent() ? "remote" : "local";
     }
 
     /** {@code 2d 3h}, {@code 5h 12m}, {@code 42m}, {@code 12s}. */

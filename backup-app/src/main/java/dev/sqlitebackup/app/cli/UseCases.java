@@ -3,6 +3,7 @@ package dev.sqlitebackup.app.cli;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
+import dev.sqlitebackup.domain.port.in.DrillUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PinBackupsUseCase;
@@ -73,6 +74,9 @@ public interface UseCases {
      */
     java.nio.file.Path authoriseDrive(java.nio.file.Path clientSecrets, java.util.Optional<java.nio.file.Path> out,
             java.util.Map<String, String> env, java.io.PrintStream prompt);
+
+    /** Restore drills of the latest backup (local or off-site), recorded in the activity log. */
+    DrillUseCase drill(Configuration configuration);
 
     /** New age key pairs for encrypted off-site copies; needs no configuration. */
     CreateIdentityUseCase createIdentity();

@@ -3,6 +3,7 @@ package dev.sqlitebackup.app.cli;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.CreateIdentityUseCase;
+import dev.sqlitebackup.domain.port.in.DrillUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.ListBackupsUseCase;
 import dev.sqlitebackup.domain.port.in.PinBackupsUseCase;
@@ -14,6 +15,7 @@ import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.service.CheckStatusService;
 import dev.sqlitebackup.domain.service.CreateIdentityService;
+import dev.sqlitebackup.domain.service.DrillService;
 import dev.sqlitebackup.domain.service.HoldDaemonLockService;
 import dev.sqlitebackup.domain.service.ListBackupsService;
 import dev.sqlitebackup.domain.service.PinBackupsService;
@@ -100,6 +102,14 @@ final class FakeUseCases implements UseCases {
     public RestoreBackupUseCase restoreBackup(Configuration configuration) {
         asked.add("restoreBackup");
         return new RestoreBackupService(repository, snapshotter(configuration), new InMemoryRestoreDestination(files));
+    }
+
+    @Override
+    public DrillUseCase drill(Configuration configuration) {
+        asked.add("drill");
+        return new DrillService(configuration.databaseName().orElse("app.db"), repository,
+                new RestoreBackupService(repository, snapshotter(configuration), new InMemoryRestoreDestination(files)),
+                snapshotter(configuration), log, notifier, clock);
     }
 
     @Override

@@ -22,7 +22,7 @@ class DistributionIT {
 
     private static final Path DIST = Path.of(System.getProperty("sqlitebackup.dist",
             "target/sqlite-backup-0.1.0-SNAPSHOT.tar.gz")).toAbsolutePath();
-    private static final List<String> COMMANDS = List.of("run", "daemon", "history", "status", "list", "prune", "unpin", "exec",
+    private static final List<String> COMMANDS = List.of("run", "daemon", "history", "status", "list", "prune", "unpin", "exec", "drill",
             "verify", "restore", "notify-test", "drive-auth", "keygen", "sample");
 
     @TempDir

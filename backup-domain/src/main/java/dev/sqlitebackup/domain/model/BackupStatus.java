@@ -18,12 +18,14 @@ import java.util.Optional;
  * @param logProblem     why the activity log could not be read, when it could not
  * @param futureBackups  backups named in the future, newest first
  * @param futureRuns     runs the log dates in the future, newest first
+ * @param lastProven     the last successful restore drill: when a backup was last proven restorable
  */
 public record BackupStatus(Optional<Instant> lastSuccessAt, Optional<BackupName> lastSuccess,
         Optional<RunRecord> lastRun, int backupCount, long totalBytes, Optional<String> logProblem,
-        List<BackupName> futureBackups, List<RunRecord> futureRuns) {
+        List<BackupName> futureBackups, List<RunRecord> futureRuns, Optional<RunRecord> lastProven) {
 
     public BackupStatus {
+        Objects.requireNonNull(lastProven, "lastProven");
         Objects.requireNonNull(lastSuccessAt, "lastSuccessAt");
         Objects.requireNonNull(lastSuccess, "lastSuccess");
         Objects.requireNonNull(lastRun, "lastRun");
@@ -38,6 +40,12 @@ public record BackupStatus(Optional<Instant> lastSuccessAt, Optional<BackupName>
     /** How long ago the last success was (zero for one up to the tolerance ahead); empty when there was none. */
     public Optional<Duration> age(Instant now) {
         return lastSuccessAt.map(at -> at.isAfter(now) ? Duration.ZERO : Duration.between(at, now));
+    }
+
+    /** Whether a restore drill succeeded within {@code maxAge} before {@code now}. */
+    public boolean provenWithin(Duration maxAge, Instant now) {
+        return lastProven.flatMap(RunRecord::endedAt).filter(at -> !at.isAfter(now))
+                .map(at -> Duration.between(at, now).compareTo(maxAge) <= 0).orElse(false);
     }
 
     /** Whether a backup succeeded within {@code maxAge} before {@code now}. */

@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 public final class CheckStatusService implements CheckStatusUseCase {
 
+    /** How far back the last backup run is looked for among drills. */
+    private static final int RECENT_RUNS = 50;
+
     private final ActivityLog log;
     private final BackupRepository repository;
     private final Clock clock;
@@ -38,18 +41,21 @@ public final class CheckStatusService implements CheckStatusUseCase {
         List<Backup> backups = repository.exists() ? repository.list() : List.of();
         Optional<RunRecord> lastRun = Optional.empty();
         Optional<RunRecord> lastSuccess = Optional.empty();
+        Optional<RunRecord> lastProven = Optional.empty();
         List<RunRecord> futureRuns = List.of();
         Optional<String> problem = Optional.empty();
         try {
-            lastRun = log.recent(1).stream().findFirst();
+            // the last backup run: drills are told apart (lastProven)
+            lastRun = log.recent(RECENT_RUNS).stream().filter(r -> r.trigger().backsUp()).findFirst();
             lastSuccess = log.lastSuccess();
+            lastProven = log.lastProven().filter(r -> !r.isFuture(now));
             if (lastRun.filter(r -> r.isFuture(now)).isPresent()
                     || lastSuccess.filter(r -> r.isFuture(now)).isPresent()) {
                 // rare (a clock was ahead when they were recorded): read the whole log once
                 List<RunRecord> all = log.recent(Integer.MAX_VALUE);
                 futureRuns = all.stream().filter(r -> r.isFuture(now)).toList();
-                lastRun = all.stream().filter(r -> !r.isFuture(now)).findFirst();
-                lastSuccess = all.stream().filter(r -> r.succeeded() && !r.isFuture(now))
+                lastRun = all.stream().filter(r -> !r.isFuture(now) && r.trigger().backsUp()).findFirst();
+                lastSuccess = all.stream().filter(r -> r.succeeded() && !r.isFuture(now) && r.trigger().backsUp())
                         .max(Comparator.comparing((RunRecord r) -> r.endedAt().orElseThrow())
                                 .thenComparingLong(RunRecord::id));
             }
@@ -66,6 +72,6 @@ public final class CheckStatusService implements CheckStatusUseCase {
         }
         long total = backups.stream().mapToLong(Backup::sizeBytes).sum();
         return new BackupStatus(successAt, successBackup, lastRun, backups.size(), total, problem, futureBackups,
-                futureRuns);
+                futureRuns, lastProven);
     }
 }

@@ -48,6 +48,11 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
 
     @Override
     public RestoreResult restore(Command command) {
+        if (command.offsiteOnly()) {
+            RemoteBackupStore store = offsite.orElseThrow(BackupSelection::noOffsiteStore);
+            return restoreFromOffsite(store, BackupSelection.selectRemote(store, command.which(), false).get(0),
+                    command);
+        }
         Optional<RemoteBackup> remote = remoteChoice(command.which());
         if (remote.isPresent()) {
             return restoreFromOffsite(offsite.orElseThrow(), remote.get(), command);

@@ -168,4 +168,23 @@ public abstract class ActivityLogContract {
         assertThat(sharedBy(APP).recent(10)).containsExactly(before);
         assertThat(sharedBy(USERS).lastSuccess()).contains(before);
     }
+
+    @Test
+    void aDrill_isNeverTheLastSuccessfulBackup_butIsTheLastProvenRestore() {
+        RunRecord backup = log.start(RunTrigger.SCHEDULED, T0);
+        RunRecord backedUp = backup.ended(T0.plusSeconds(5), RunRecord.Outcome.SUCCESS,
+                Optional.of(backup(T0, 1)), Optional.empty(), Optional.empty());
+        log.finish(backedUp);
+        RunRecord drill = log.start(RunTrigger.DRILL, T0.plusSeconds(60));
+        RunRecord proven = drill.ended(T0.plusSeconds(62), RunRecord.Outcome.SUCCESS,
+                Optional.of(backup(T0, 1)), Optional.empty(), Optional.empty());
+        log.finish(proven);
+        RunRecord failedDrill = log.start(RunTrigger.DRILL, T0.plusSeconds(120));
+        log.finish(failedDrill.ended(T0.plusSeconds(121), RunRecord.Outcome.FAILED, Optional.of(backup(T0, 1)),
+                Optional.empty(), Optional.of("integrity_check: page 3 is never used")));
+
+        assertThat(log.lastSuccess()).contains(backedUp);
+        assertThat(log.lastProven()).contains(proven);
+        assertThat(log.recent(3)).extracting(r -> r.trigger().label()).containsExactly("drill", "drill", "scheduled");
+    }
 }

@@ -125,8 +125,19 @@ public final class InMemoryActivityLog implements ActivityLog {
     public Optional<RunRecord> lastSuccess() {
         synchronized (store) {
             failIfBroken();
-            return visible().stream().filter(RunRecord::succeeded).max(Comparator.comparing(
-                    (RunRecord r) -> r.endedAt().orElseThrow()).thenComparingLong(RunRecord::id));
+            return visible().stream().filter(RunRecord::succeeded).filter(r -> r.trigger().backsUp())
+                    .max(Comparator.comparing((RunRecord r) -> r.endedAt().orElseThrow())
+                            .thenComparingLong(RunRecord::id));
+        }
+    }
+
+    @Override
+    public Optional<RunRecord> lastProven() {
+        synchronized (store) {
+            failIfBroken();
+            return visible().stream().filter(RunRecord::succeeded).filter(r -> !r.trigger().backsUp())
+                    .max(Comparator.comparing((RunRecord r) -> r.endedAt().orElseThrow())
+                            .thenComparingLong(RunRecord::id));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.testing;
 
+import dev.sqlitebackup.domain.model.DrillFailure;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunSummary;
 import dev.sqlitebackup.domain.port.out.Notifier;
@@ -11,6 +12,7 @@ public final class InMemoryNotifier implements Notifier {
 
     private final List<RunReport> reports = new CopyOnWriteArrayList<>();
     private final List<RunSummary> summaries = new CopyOnWriteArrayList<>();
+    private final List<DrillFailure> drillFailures = new CopyOnWriteArrayList<>();
     private volatile boolean down;
 
     /** From now on nothing is delivered (reports are still recorded as attempted). */
@@ -36,6 +38,17 @@ public final class InMemoryNotifier implements Notifier {
     @Override
     public boolean notify(RunSummary summary) {
         summaries.add(summary);
+        return !down;
+    }
+
+    /** The failed restore drills told, in the order sent. */
+    public List<DrillFailure> drillFailures() {
+        return List.copyOf(drillFailures);
+    }
+
+    @Override
+    public boolean notify(DrillFailure failure) {
+        drillFailures.add(failure);
         return !down;
     }
 }

@@ -38,6 +38,11 @@ public interface ActivityLog {
         public Optional<RunRecord> lastSuccess() {
             return Optional.empty();
         }
+
+        @Override
+        public Optional<RunRecord> lastProven() {
+            return Optional.empty();
+        }
     };
 
     /** Where the log is, for messages. */
@@ -60,9 +65,16 @@ public interface ActivityLog {
     List<RunRecord> recent(int limit);
 
     /**
-     * The successful run that ended last.
+     * The successful backup run that ended last (drills make no backup and never count).
      *
      * @throws dev.sqlitebackup.domain.model.BackupFailedException when the log exists but cannot be read
      */
     Optional<RunRecord> lastSuccess();
+
+    /**
+     * The successful restore drill that ended last: when a backup was last proven restorable.
+     *
+     * @throws dev.sqlitebackup.domain.model.BackupFailedException when the log exists but cannot be read
+     */
+    Optional<RunRecord> lastProven();
 }

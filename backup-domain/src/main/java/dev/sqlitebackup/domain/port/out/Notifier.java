@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.port.out;
 
+import dev.sqlitebackup.domain.model.DrillFailure;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunSummary;
 
@@ -17,6 +18,14 @@ public interface Notifier {
      * database); returns whether it was delivered. Never throws. Notifiers that cannot summarise send nothing.
      */
     default boolean notify(RunSummary summary) {
+        return true;
+    }
+
+    /**
+     * Tells the owner, with high priority, that a restore drill failed and which check failed; returns whether it was
+     * delivered. Never throws. Notifiers that cannot tell it send nothing.
+     */
+    default boolean notify(DrillFailure failure) {
         return true;
     }
 }

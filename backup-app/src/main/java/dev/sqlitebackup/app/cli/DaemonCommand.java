@@ -1,16 +1,28 @@
 package dev.sqlitebackup.app.cli;
 
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.ConfiguredDatabase;
+import dev.sqlitebackup.app.config.Installation;
 import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.app.daemon.BackupDaemon;
+import dev.sqlitebackup.app.daemon.DaemonPool;
 import dev.sqlitebackup.app.daemon.DaemonSettings;
+import dev.sqlitebackup.app.daemon.ScheduleSummaries;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.quartz.SchedulerException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,9 +32,18 @@ import picocli.CommandLine.Option;
         description = {"Back up on a schedule (BACKUP_SCHEDULE, default daily at 03:00) until stopped with SIGTERM "
                 + "or SIGINT. At start, one catch-up backup runs at once when the schedule's last fire time has no "
                 + "successful backup after it. A failed run is retried (BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, "
-                + "doubling). On SIGTERM a running backup may finish (BACKUP_SHUTDOWN_GRACE), then exit 0.",
-                "Exit 1 when another daemon has this backup dir; 2 for a bad setting, before anything starts."})
+                + "doubling). Restore drills run on DRILL_SCHEDULE (default Sunday 04:00; never turns them off). "
+                + "On SIGTERM a running backup may finish (BACKUP_SHUTDOWN_GRACE), then exit 0.",
+                "With a config of many databases each has its own schedule, retries, catch-up and drills, "
+                        + "BACKUP_PARALLELISM backups at a time; globs are expanded again every minute.",
+                "Exit 1 when another daemon has a backup dir; 2 for a bad setting, before anything starts."})
 public final class DaemonCommand implements Callable<Integer> {
+
+    /** How often a config of many databases is read again for tenants added or gone (and after each run). */
+    static final Duration RESCAN = Duration.ofMinutes(1);
+
+    /** What the daemons of many databases tell about their scheduled runs (set once they are made). */
+    private BackupDaemon.RunListener listener = BackupDaemon.RunListener.NONE;
 
     private final CliContext context;
 
@@ -38,23 +59,167 @@ public final class DaemonCommand implements Callable<Integer> {
         this.context = context;
     }
 
-    @Override
-    public Integer call() throws InterruptedException {
+    private Map<String, Configuration.Flag> flags() {
         Map<String, Configuration.Flag> flags = new LinkedHashMap<>();
         CommonOptions.put(flags, Settings.BACKUP_SCHEDULE, schedule);
-        Configuration config = common.configuration(context.env(), flags);
-        // Every setting is read now: a bad one is a one-line error and exit 2 before anything starts.
+        return flags;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Installation installation = common.installation(context.env(), flags());
+        List<ConfiguredDatabase> selected = installation.select(common.databaseNames());
+        if (selected.size() == 1 && !installation.many()) {
+            return lone(selected.get(0).configuration());
+        }
+        return many(installation, selected);
+    }
+
+    /** The daemon of one database, as before there were many: its own scheduler, its notifications its own. */
+    private int lone(Configuration config) throws InterruptedException {
+        BackupDaemon daemon = unit(config, "", Optional.empty(), BackupDaemon.RunListener.NONE);
+        daemon.start();
+        return untilStopped(() -> daemon.stop());
+    }
+
+    /** Everything a database's daemon needs, every setting read now: a bad one stops the start (exit 2). */
+    private BackupDaemon unit(Configuration config, String name, Optional<DaemonPool> pool,
+            BackupDaemon.RunListener listener) {
         RunBackupUseCase.Command backup = config.backupCommand(SnapshotProgress.NONE);
         DaemonSettings settings = new DaemonSettings(config.schedule(), config.retryPlan(), config.shutdownGrace(),
                 backup, config.backupDir());
         config.stateDb();
         UseCases useCases = context.useCases();
-        BackupDaemon daemon = new BackupDaemon(useCases.runBackup(config), useCases.checkStatus(config), settings,
-                useCases.holdDaemonLock(config), context.out(), context.err(), context.clock());
-        daemon.start();
+        Optional<BackupDaemon.Drills> drills = config.drillSchedule().map(at -> new BackupDaemon.Drills(
+                useCases.drill(config), at, config.assertions()));
+        return new BackupDaemon(useCases.runBackup(config), useCases.checkStatus(config), settings,
+                useCases.holdDaemonLock(config), context.out(), context.err(), context.clock(), name, pool, listener,
+                drills);
+    }
+
+    /**
+     * The daemons of many databases on one scheduler: each with its own schedule, retries, catch-up, drills and
+     * folder lock; the successes of a run of a shared schedule told in one summary. The config is read again every
+     * {@link #RESCAN}: a database that appeared is started (its catch-up backs it up at once), one that is gone is
+     * stopped, its backups untouched.
+     */
+    private int many(Installation installation, List<ConfiguredDatabase> selected) throws InterruptedException {
+        Map<String, ConfiguredDatabase> known = new ConcurrentHashMap<>();
+        ScheduleSummaries summaries = new ScheduleSummaries((outcomes, finished, took) ->
+                context.useCases().notifySummaries(outcomes.stream().filter(o -> known.containsKey(o.name()))
+                        .map(o -> new UseCases.DatabaseOutcome(o.name(), known.get(o.name()).configuration(),
+                                o.succeeded(), o.sizeBytes())).toList(), List.of(), finished, took),
+                context.clock());
+        DaemonPool pool = new DaemonPool(installation.parallelism());
+        Map<String, BackupDaemon> units = new ConcurrentHashMap<>();
+        ScheduledExecutorService rescans = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sqlite-backup-rescan");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.atomic.AtomicBoolean rescanDue = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable rescan = () -> {
+            rescanDue.set(false);
+            rescan(pool, summaries, units, known);
+        };
+        // globs are expanded at every run of the schedule: each scheduled run asks for one reading (at most one due)
+        BackupDaemon.RunListener listener = (name, schedule, fireTime, succeeded, size) -> {
+            summaries.scheduledRunEnded(name, schedule, fireTime, succeeded, size);
+            if (rescanDue.compareAndSet(false, true)) {
+                rescans.execute(rescan);
+            }
+        };
+        this.listener = listener;
+        // every database's settings first: one bad setting stops the start before any lock is taken
+        List<BackupDaemon> made = new ArrayList<>();
+        for (ConfiguredDatabase db : selected) {
+            made.add(unit(db.configuration(), db.name(), Optional.of(pool), listener));
+        }
+        try {
+            for (int i = 0; i < made.size(); i++) {
+                ConfiguredDatabase db = selected.get(i);
+                made.get(i).start();
+                known.put(db.name(), db);
+                units.put(db.name(), made.get(i));
+                summaries.member(db.name(), db.configuration().schedule());
+            }
+            pool.start();
+        } catch (RuntimeException | SchedulerException e) {
+            units.values().forEach(BackupDaemon::stop);
+            pool.shutDown();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("could not start the scheduler: " + e.getMessage(), e);
+        }
+        say("sqlite-backup daemon started for " + units.size() + " databases, " + installation.parallelism()
+                + " backups at a time");
+        rescans.scheduleWithFixedDelay(rescan, RESCAN.toMillis(), RESCAN.toMillis(), TimeUnit.MILLISECONDS);
+        return untilStopped(() -> {
+            rescans.shutdownNow();
+            pool.standby();
+            List<Thread> stopping = new ArrayList<>();
+            for (BackupDaemon unit : units.values()) {
+                Thread t = new Thread(unit::stop, "sqlite-backup-stop-" + unit.name());
+                t.start();
+                stopping.add(t);
+            }
+            for (Thread t : stopping) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            summaries.flush();
+            pool.shutDown();
+            say("sqlite-backup daemon stopped");
+            return true;
+        });
+    }
+
+    /** The config read again: new databases started, gone ones stopped; a problem is said, never fatal. */
+    private synchronized void rescan(DaemonPool pool, ScheduleSummaries summaries, Map<String, BackupDaemon> units,
+            Map<String, ConfiguredDatabase> known) {
+        try {
+            Installation now = common.installation(context.env(), flags());
+            List<ConfiguredDatabase> selected = now.select(common.databaseNames());
+            List<String> names = selected.stream().map(ConfiguredDatabase::name).toList();
+            for (ConfiguredDatabase db : selected) {
+                if (units.containsKey(db.name())) {
+                    continue;
+                }
+                try {
+                    BackupDaemon unit = unit(db.configuration(), db.name(), Optional.of(pool), listener);
+                    known.put(db.name(), db);
+                    summaries.member(db.name(), db.configuration().schedule());
+                    unit.start();
+                    units.put(db.name(), unit);
+                    say("database " + db.name() + " (" + db.configuration().database() + ") is new: scheduled");
+                } catch (RuntimeException e) {
+                    summaries.remove(db.name());
+                    complain("database " + db.name() + " not scheduled: " + SqliteBackupCli.failureLine(e));
+                }
+            }
+            for (String name : List.copyOf(units.keySet())) {
+                if (!names.contains(name)) {
+                    BackupDaemon gone = units.remove(name);
+                    summaries.remove(name);
+                    gone.stop();
+                    say("database " + name + " is no longer configured or its file is gone: not scheduled any "
+                            + "more; its backups are kept");
+                }
+            }
+        } catch (RuntimeException e) {
+            complain("could not read the config again: " + SqliteBackupCli.failureLine(e));
+        }
+    }
+
+    /** Runs until SIGTERM/SIGINT, when {@code stop} runs; then exit 0 (a stop on request is a success). */
+    private int untilStopped(java.util.function.BooleanSupplier stop) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.stop();
+            stop.getAsBoolean();
             context.out().flush();
             context.err().flush();
             stopped.countDown();
@@ -62,9 +227,23 @@ public final class DaemonCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(ExitCodes.OK);
         }, "sqlite-backup-stop"));
         // The shutdown hook ends the process; this thread only keeps it alive until then.
-        while (!stopped.await(Duration.ofDays(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        while (!stopped.await(Duration.ofDays(1).toMillis(), TimeUnit.MILLISECONDS)) {
             context.out().flush();
         }
         return ExitCodes.OK;
+    }
+
+    private void say(String line) {
+        synchronized (context.out()) {
+            context.out().println(line);
+            context.out().flush();
+        }
+    }
+
+    private void complain(String line) {
+        synchronized (context.err()) {
+            context.err().println("sqlite-backup: " + line);
+            context.err().flush();
+        }
     }
 }

@@ -342,6 +342,12 @@ public final class Configuration {
         return BackupSchedule.parse(get(Settings.BACKUP_SCHEDULE), zone);
     }
 
+    /** {@code DRILL_SCHEDULE} in the zone; empty for {@code never}. */
+    public Optional<BackupSchedule> drillSchedule() {
+        String given = get(Settings.DRILL_SCHEDULE);
+        return given.equals("never") ? Optional.empty() : Optional.of(BackupSchedule.parse(given, zone()));
+    }
+
     /** {@code BACKUP_RETRY_ATTEMPTS} (default 3, in all) and {@code BACKUP_RETRY_DELAY} (default 1 minute). */
     public RetryPlan retryPlan() {
         return new RetryPlan(get(Settings.BACKUP_RETRY_ATTEMPTS), get(Settings.BACKUP_RETRY_DELAY));

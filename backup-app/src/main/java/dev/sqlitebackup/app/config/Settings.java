@@ -64,6 +64,9 @@ public final class Settings {
     /** How many databases one {@code run} (or the daemon) backs up at a time; default the number of cores. */
     public static final Setting<Integer> BACKUP_PARALLELISM = Setting.of("BACKUP_PARALLELISM", Settings::parallelism,
             Runtime.getRuntime().availableProcessors());
+    /** When the daemon runs a restore drill: a schedule as BACKUP_SCHEDULE's, or {@code never}; default Sunday 04:00. */
+    public static final Setting<String> DRILL_SCHEDULE = Setting.of("DRILL_SCHEDULE", Settings::drillSchedule,
+            "0 0 4 ? * SUN");
     /** A YAML file of data assertions ({@code assertions:}: name, sql, expect) run on every copy before it is published. */
     public static final Setting<Path> ASSERTIONS_FILE = Setting.optional("ASSERTIONS_FILE", Settings::path);
     /** How long a pinned backup is kept whatever retention says (drift guard, exec); default 90 days. */
@@ -159,7 +162,7 @@ public final class Settings {
     /** Every setting this version reads. */
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY,
             BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST, BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_COPY, BACKUP_VERIFY,
-            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, DRIFT_PIN_DAYS, ASSERTIONS_FILE,
+            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, DRIFT_PIN_DAYS, ASSERTIONS_FILE, DRILL_SCHEDULE,
             BACKUP_STATE_DB,
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
@@ -180,7 +183,7 @@ public final class Settings {
      * warning (other programs' variables, DATABASE_URL's neighbours included, are none of its business).
      */
     public static final List<String> OWN_PREFIXES = List.of("BACKUP_", "DRIVE_", "NTFY_", "GOOGLE_DRIVE_", "OFFSITE_",
-            "AGE_", "DRIFT_", "ASSERTIONS_", "HEARTBEAT_");
+            "AGE_", "DRIFT_", "ASSERTIONS_", "HEARTBEAT_", "DRILL_");
 
     /** The longest {@code BACKUP_SHUTDOWN_GRACE}: systemd and people give up on a stop long before a day. */
     static final Duration LONGEST_SHUTDOWN_GRACE = Duration.ofDays(1);
@@ -394,6 +397,10 @@ public final class Settings {
             throw new IllegalArgumentException("'" + text + "' is not a usable schedule: " + e.getMessage());
         }
         return text;
+    }
+
+    private static String drillSchedule(String text) {
+        return text.equalsIgnoreCase("never") ? "never" : schedule(text);
     }
 
     private static Duration shutdownGrace(String text) {

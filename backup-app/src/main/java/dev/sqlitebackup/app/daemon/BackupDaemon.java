@@ -1,6 +1,7 @@
 package dev.sqlitebackup.app.daemon;
 
 import dev.sqlitebackup.domain.model.BackupFailedException;
+import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.CatchUp;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
 import dev.sqlitebackup.domain.model.Redaction;
@@ -8,6 +9,7 @@ import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
+import dev.sqlitebackup.domain.port.in.DrillUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.io.PrintWriter;
@@ -16,8 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
@@ -28,7 +30,6 @@ import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
-import org.quartz.impl.StdSchedulerFactory;
 
 /**
  * The scheduled backups of one backup folder, on Quartz: the schedule, one catch-up run at start when the last fire
@@ -38,7 +39,6 @@ import org.quartz.impl.StdSchedulerFactory;
 public final class BackupDaemon {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final JobKey JOB = JobKey.jobKey("backup");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
     private final RunBackupUseCase backups;
@@ -48,6 +48,33 @@ public final class BackupDaemon {
     private final PrintWriter out;
     private final PrintWriter err;
     private final Clock clock;
+    /** The database's name in a daemon of many (its lines start with it), empty for the lone daemon. */
+    private final String name;
+    /** The scheduler shared by the daemons of many databases; empty: this daemon has one of its own. */
+    private final Optional<DaemonPool> pool;
+    private final JobKey job;
+    private final RunListener listener;
+    private final Optional<Drills> drills;
+
+    /** Restore drills on their own schedule ({@code DRILL_SCHEDULE}), with the data assertions. */
+    public record Drills(DrillUseCase useCase, BackupSchedule schedule, List<DataAssertion> assertions) {
+        public Drills {
+            java.util.Objects.requireNonNull(useCase, "useCase");
+            java.util.Objects.requireNonNull(schedule, "schedule");
+            assertions = List.copyOf(assertions);
+        }
+    }
+
+    /** Told how each run ended, for the summary of a run of the schedule over many databases. */
+    public interface RunListener {
+        RunListener NONE = (name, schedule, fireTime, succeeded, sizeBytes) -> { };
+
+        /**
+         * A scheduled run of {@code name} due at {@code fireTime} ended; its success was not notified on its own.
+         */
+        void scheduledRunEnded(String name, BackupSchedule schedule, Instant fireTime, boolean succeeded,
+                long sizeBytes);
+    }
 
     private Scheduler scheduler;
     private HoldDaemonLockUseCase.DaemonLock lock;
@@ -58,6 +85,19 @@ public final class BackupDaemon {
 
     public BackupDaemon(RunBackupUseCase backups, CheckStatusUseCase status, DaemonSettings settings,
             HoldDaemonLockUseCase daemonLock, PrintWriter out, PrintWriter err, Clock clock) {
+        this(backups, status, settings, daemonLock, out, err, clock, "", Optional.empty(), RunListener.NONE,
+                Optional.empty());
+    }
+
+    /**
+     * @param name     the database's name in a daemon of many (empty for the lone daemon)
+     * @param pool     the scheduler shared by the daemons of many databases (empty: one of its own)
+     * @param listener told how scheduled runs ended, when their successes are summarised
+     * @param drills   restore drills on their own schedule, if any
+     */
+    public BackupDaemon(RunBackupUseCase backups, CheckStatusUseCase status, DaemonSettings settings,
+            HoldDaemonLockUseCase daemonLock, PrintWriter out, PrintWriter err, Clock clock, String name,
+            Optional<DaemonPool> pool, RunListener listener, Optional<Drills> drills) {
         this.backups = backups;
         this.status = status;
         this.settings = settings;
@@ -65,6 +105,16 @@ public final class BackupDaemon {
         this.out = out;
         this.err = err;
         this.clock = clock;
+        this.name = name;
+        this.pool = pool;
+        this.job = name.isEmpty() ? JobKey.jobKey("backup") : JobKey.jobKey("backup", name);
+        this.listener = listener;
+        this.drills = drills;
+    }
+
+    /** The database's name in a daemon of many; empty for the lone daemon. */
+    public String name() {
+        return name;
     }
 
     /**
@@ -78,16 +128,21 @@ public final class BackupDaemon {
         }
         lock = daemonLock.hold();
         try {
-            scheduler = newScheduler();
-            scheduler.setJobFactory(new DaemonJobFactory(this));
-            scheduler.addJob(JobBuilder.newJob(BackupJob.class).withIdentity(JOB).storeDurably().build(), false);
+            if (pool.isPresent()) {
+                scheduler = pool.get().scheduler();
+                pool.get().register(job, this);
+            } else {
+                scheduler = newScheduler();
+                scheduler.setJobFactory(new DaemonJobFactory(this));
+            }
+            scheduler.addJob(JobBuilder.newJob(BackupJob.class).withIdentity(job).storeDurably().build(), false);
             // before the schedule's first fire time is computed: a catch-up always comes before it
             Instant now = clock.instant();
             // Quartz would also fire a time earlier in the current second; that fire is the catch-up's to judge,
             // so the schedule starts at its first fire strictly after now (no double run at start).
             Instant firstFire = settings.schedule().nextAfter(now).orElseThrow(() -> new BackupFailedException(
                     "schedule " + settings.schedule().describe() + " never fires after " + now));
-            Trigger cron = TriggerBuilder.newTrigger().withIdentity("schedule").forJob(JOB)
+            Trigger cron = TriggerBuilder.newTrigger().withIdentity("schedule", job.getGroup()).forJob(job)
                     .startAt(Date.from(firstFire))
                     .usingJobData(BackupJob.TRIGGER, RunTrigger.SCHEDULED.label())
                     // a run that takes longer than the interval delays the next one, never stacks them up
@@ -95,6 +150,7 @@ public final class BackupDaemon {
                             .withMisfireHandlingInstructionDoNothing())
                     .build();
             Date first = scheduler.scheduleJob(cron);
+            Optional<Instant> firstDrill = scheduleDrills(now);
             Optional<Instant> outOfGap = scheduleRunOutOfGap(now);
             if (outOfGap.isPresent() && outOfGap.get().isBefore(first.toInstant())) {
                 first = Date.from(outOfGap.get());
@@ -102,14 +158,21 @@ public final class BackupDaemon {
             CatchUp catchUp = CatchUp.decide(now, settings.schedule().lastAtOrBefore(now), lastSuccess());
             say("sqlite-backup daemon started: database " + settings.backup().database() + ", backup dir "
                     + settings.backupDir() + ", schedule " + settings.schedule().describe() + ", next run at "
-                    + time(first.toInstant()));
+                    + time(first.toInstant()) + firstDrill.map(at -> ", next restore drill at " + time(at))
+                    .orElse(""));
             if (catchUp.due()) {
                 say("catching up now: " + catchUp.reason());
                 fireAt(RunTrigger.CATCH_UP, 1, now, Optional.empty());
             }
-            scheduler.start();
+            if (pool.isEmpty()) {
+                scheduler.start();
+            }
         } catch (SchedulerException | RuntimeException e) {
-            shutDownQuietly();
+            if (pool.isPresent()) {
+                unscheduleQuietly();
+            } else {
+                shutDownQuietly();
+            }
             lock.close();
             if (e instanceof RuntimeException r) {
                 throw r;
@@ -134,6 +197,9 @@ public final class BackupDaemon {
             }
             stopped = true;
             stopping = true;
+        }
+        if (pool.isPresent()) {
+            return stopInPool();
         }
         say("stopping: no new backup starts; a running one may finish (up to " + settings.shutdownGrace() + ")");
         try {
@@ -162,6 +228,85 @@ public final class BackupDaemon {
     }
 
     /**
+     * In a daemon of many: no run of this database starts any more (its triggers are removed); a running one may
+     * finish within the shutdown grace; then its folder's daemon lock is released. Returns whether it finished.
+     */
+    private boolean stopInPool() {
+        unscheduleQuietly();
+        long deadline = System.nanoTime() + Math.max(1, settings.shutdownGrace().toNanos());
+        boolean finished = false;
+        while (!finished) {
+            finished = !running();
+            if (finished || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!finished) {
+            complain("the running backup did not finish within BACKUP_SHUTDOWN_GRACE (" + settings.shutdownGrace()
+                    + "); it is abandoned, and its temporary file is removed by the next run");
+        }
+        pool.get().unregister(job);
+        lock.close();
+        return finished;
+    }
+
+    /** Whether this database's job is running now. */
+    private boolean running() {
+        try {
+            return scheduler.getCurrentlyExecutingJobs().stream()
+                    .anyMatch(c -> c.getJobDetail().getKey().equals(job));
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
+    /** No further firing of this database's job: its triggers go with it. */
+    private void unscheduleQuietly() {
+        try {
+            scheduler.deleteJob(job);
+        } catch (SchedulerException e) {
+            // the scheduler is going away anyway
+        }
+    }
+
+    /** The restore drills' trigger, when drills are on; the first one's time. */
+    private Optional<Instant> scheduleDrills(Instant now) throws SchedulerException {
+        if (drills.isEmpty()) {
+            return Optional.empty();
+        }
+        BackupSchedule drill = drills.get().schedule();
+        Optional<Instant> first = drill.nextAfter(now);
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity("drill", job.getGroup()).forJob(job)
+                .startAt(Date.from(first.get()))
+                .usingJobData(BackupJob.TRIGGER, RunTrigger.DRILL.label())
+                .withSchedule(CronScheduleBuilder.cronSchedule(drill.cron()).withMisfireHandlingInstructionDoNothing())
+                .build());
+        return first;
+    }
+
+    /** One restore drill of the latest backup: said, recorded by the use case, a failure told to the owner. */
+    private void fireDrill() {
+        Drills plan = drills.orElseThrow();
+        DrillUseCase.Result result = plan.useCase().drill(new DrillUseCase.Command(false, plan.assertions(),
+                RunTrigger.DRILL));
+        if (result.ok()) {
+            say("restore drill ok: " + result.backup().map(b -> b.name().value()).orElse("?")
+                    + " proven restorable");
+        } else {
+            complain(result.problem().orElseThrow());
+        }
+    }
+
+    /**
      * Quartz's cron trigger skips a day whose fire time falls into a daylight-saving gap; the schedule moves that
      * run to the end of the gap, and it is scheduled here as a one-shot (the next such run, once). Returns when.
      */
@@ -177,9 +322,19 @@ public final class BackupDaemon {
 
     /** One firing of the job: a backup (or only the upload a failed run still owes), then a retry if it failed. */
     void fire(RunTrigger trigger, int attempt, Optional<RunResult> local) {
+        fire(trigger, attempt, local, clock.instant());
+    }
+
+    /** One firing due at {@code fireTime}. */
+    void fire(RunTrigger trigger, int attempt, Optional<RunResult> local, Instant fireTime) {
         if (stopping) {
             return;
         }
+        if (trigger == RunTrigger.DRILL) {
+            fireDrill();
+            return;
+        }
+        boolean summarised = trigger == RunTrigger.SCHEDULED && listener != RunListener.NONE && local.isEmpty();
         if (trigger == RunTrigger.SCHEDULED) {
             try {
                 scheduleRunOutOfGap(clock.instant());
@@ -189,12 +344,16 @@ public final class BackupDaemon {
                 }
             }
         }
-        RunBackupUseCase.Command backup = settings.backup();
+        RunBackupUseCase.Command backup = summarised ? settings.backup().withSuccessSummarised() : settings.backup();
+        boolean succeeded = false;
+        long size = 0;
         try {
             RunResult result = local.isPresent()
                     ? backups.copyOffsite(new RunBackupUseCase.OffsiteCommand(local.get(),
                             backup.offsite().orElseThrow().retention(), backup.zone(), trigger, backup.lockWait()))
                     : backups.run(backup.triggeredBy(trigger));
+            succeeded = true;
+            size = result.backup().sizeBytes();
             say(trigger.label() + " backup ok: " + result.file()
                     + result.remote().map(r -> ", off-site copy " + r.id()).orElse(""));
         } catch (OffsiteCopyFailedException failure) {
@@ -203,6 +362,10 @@ public final class BackupDaemon {
         } catch (RuntimeException failure) {
             complain(trigger.label() + " backup failed: " + failure.getMessage());
             retry(attempt, Optional.empty(), failure);
+        } finally {
+            if (summarised) {
+                listener.scheduledRunEnded(name, settings.schedule(), fireTime, succeeded, size);
+            }
         }
     }
 
@@ -237,7 +400,7 @@ public final class BackupDaemon {
         data.put(BackupJob.TRIGGER, trigger.label());
         data.put(BackupJob.ATTEMPT, attempt);
         local.ifPresent(r -> data.put(BackupJob.LOCAL, r));
-        scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(JOB).usingJobData(data).startAt(Date.from(at))
+        scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(job).usingJobData(data).startAt(Date.from(at))
                 // due at the same moment as a scheduled run: the owed one goes first
                 .withPriority(Trigger.DEFAULT_PRIORITY + 1)
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
@@ -254,18 +417,8 @@ public final class BackupDaemon {
         }
     }
 
-    private Scheduler newScheduler() throws SchedulerException {
-        Properties p = new Properties();
-        // Quartz keeps schedulers in a JVM-wide registry by name
-        p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "sqlite-backup-" + INSTANCES.incrementAndGet());
-        p.setProperty(StdSchedulerFactory.PROP_SCHED_MAKE_SCHEDULER_THREAD_DAEMON, "true");
-        p.setProperty(StdSchedulerFactory.PROP_SCHED_INTERRUPT_JOBS_ON_SHUTDOWN, "false");
-        p.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.simpl.RAMJobStore");
-        p.setProperty(StdSchedulerFactory.PROP_THREAD_POOL_CLASS, "org.quartz.simpl.SimpleThreadPool");
-        p.setProperty("org.quartz.threadPool.threadCount", "1");
-        p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
-        p.setProperty("org.quartz.threadPool.threadNamePrefix", "sqlite-backup-worker");
-        return new StdSchedulerFactory(p).getScheduler();
+    private Scheduler newScheduler() {
+        return DaemonPool.create("sqlite-backup-" + INSTANCES.incrementAndGet(), 1);
     }
 
     private void shutDownQuietly() {
@@ -283,12 +436,16 @@ public final class BackupDaemon {
     }
 
     private void say(String line) {
-        out.println(time(clock.instant()) + " " + Redaction.redact(line));
-        out.flush();
+        synchronized (out) {
+            out.println(time(clock.instant()) + " " + (name.isEmpty() ? "" : name + ": ") + Redaction.redact(line));
+            out.flush();
+        }
     }
 
     private void complain(String line) {
-        err.println(time(clock.instant()) + " " + Redaction.redact(line));
-        err.flush();
+        synchronized (err) {
+            err.println(time(clock.instant()) + " " + (name.isEmpty() ? "" : name + ": ") + Redaction.redact(line));
+            err.flush();
+        }
     }
 }

@@ -32,6 +32,8 @@ final class BackupJob implements Job {
         RunTrigger trigger = RunTrigger.ofLabel(data.getString(TRIGGER)).orElse(RunTrigger.SCHEDULED);
         int attempt = data.containsKey(ATTEMPT) ? data.getInt(ATTEMPT) : 1;
         Object local = data.get(LOCAL);
-        daemon.fire(trigger, attempt, local instanceof RunResult r ? Optional.of(r) : Optional.empty());
+        daemon.fire(trigger, attempt, local instanceof RunResult r ? Optional.of(r) : Optional.empty(),
+                context.getScheduledFireTime() == null ? java.time.Instant.now()
+                        : context.getScheduledFireTime().toInstant());
     }
 }

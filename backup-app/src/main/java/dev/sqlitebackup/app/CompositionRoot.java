@@ -9,6 +9,8 @@ import dev.sqlitebackup.app.cli.UseCases;
 import dev.sqlitebackup.adapters.codec.ZstdAgeBackupCodec;
 import dev.sqlitebackup.adapters.drive.DriveConsent;
 import dev.sqlitebackup.adapters.drive.DriveRemoteBackupStore;
+import dev.sqlitebackup.adapters.heartbeat.HeartbeatSettings;
+import dev.sqlitebackup.adapters.heartbeat.HttpHeartbeat;
 import dev.sqlitebackup.adapters.ntfy.NtfyNotifier;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.config.Configuration;
@@ -30,6 +32,7 @@ import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.domain.port.in.ShowHistoryUseCase;
 import dev.sqlitebackup.domain.port.in.VerifyBackupsUseCase;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
+import dev.sqlitebackup.domain.port.out.Heartbeat;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.service.CheckStatusService;
@@ -75,7 +78,8 @@ public final class CompositionRoot implements UseCases {
         Optional<DatabaseIdentity> database = repository.database();
         warnAboutFormerDefaultFolder(configuration, database);
         RunBackupUseCase service = new RunBackupService(snapshotter, repository, offsite(configuration, database),
-                notifier(configuration), clock).recordingTo(activityLog(configuration, database));
+                notifier(configuration), clock).recordingTo(activityLog(configuration, database))
+                .withHeartbeat(heartbeat(configuration));
         return configuration.unencryptedOffsiteWarning().<RunBackupUseCase>map(w -> new WarnOnEveryRun(service, w))
                 .orElse(service);
     }
@@ -258,6 +262,44 @@ public final class CompositionRoot implements UseCases {
                 (int) theirs.stream().filter(DatabaseOutcome::succeeded).count(),
                 theirs.stream().filter(DatabaseOutcome::succeeded).mapToLong(DatabaseOutcome::sizeBytes).sum(),
                 duration, theirs.stream().filter(o -> !o.succeeded()).map(DatabaseOutcome::name).toList(), gone)));
+        // one ping per heartbeat URL: a success when every database that shares it succeeded
+        Map<HeartbeatSettings, List<DatabaseOutcome>> byCheck = new LinkedHashMap<>();
+        for (DatabaseOutcome outcome : outcomes) {
+            heartbeatSettings(outcome.configuration())
+                    .ifPresent(s -> byCheck.computeIfAbsent(s, k -> new ArrayList<>()).add(outcome));
+        }
+        byCheck.forEach((settings, theirs) -> {
+            List<String> failed = theirs.stream().filter(o -> !o.succeeded()).map(DatabaseOutcome::name).toList();
+            long size = theirs.stream().filter(DatabaseOutcome::succeeded).mapToLong(DatabaseOutcome::sizeBytes).sum();
+            new HttpHeartbeat(settings, userAgent()).ended(failed.isEmpty(), (theirs.size() - failed.size())
+                    + " backed up, " + failed.size() + " failed" + (failed.isEmpty() ? "" : " (" + String.join(", ",
+                    failed) + ")") + ", " + size + " bytes, in " + duration.toSeconds() + " s");
+        });
+    }
+
+    @Override
+    public void heartbeatsStarted(List<Configuration> configurations) {
+        configurations.stream().map(CompositionRoot::heartbeatSettings).flatMap(Optional::stream).distinct()
+                .forEach(settings -> new HttpHeartbeat(settings, userAgent()).started());
+    }
+
+    /** The heartbeat of these settings, when HEARTBEAT_URL is set; off otherwise. */
+    private static Heartbeat heartbeat(Configuration configuration) {
+        return configuration.heartbeat().<Heartbeat>map(s -> new HttpHeartbeat(s, userAgent())).orElse(Heartbeat.OFF);
+    }
+
+    /** A database's heartbeat settings; its refused settings were said by its run, so none then. */
+    private static Optional<HeartbeatSettings> heartbeatSettings(Configuration configuration) {
+        try {
+            return configuration.heartbeat();
+        } catch (RuntimeException refused) {
+            return Optional.empty();
+        }
+    }
+
+    private static String userAgent() {
+        String version = CompositionRoot.class.getPackage().getImplementationVersion();
+        return "sqlite-backup/" + (version == null ? "dev" : version);
     }
 
     /** ntfy when NTFY_TOPIC is set, otherwise notifications are off. */

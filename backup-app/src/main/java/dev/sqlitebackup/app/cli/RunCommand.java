@@ -127,6 +127,7 @@ public final class RunCommand implements Callable<Integer> {
      */
     int runMany(List<ConfiguredDatabase> databases, int parallelism) {
         Instant started = context.clock().instant();
+        context.useCases().heartbeatsStarted(configurationsOf(databases));
         Thread stopHook = stopHook(longestGrace(databases));
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, databases.size())),
                 runner -> {
@@ -243,6 +244,11 @@ public final class RunCommand implements Callable<Integer> {
             context.out().println(line);
             context.out().flush();
         }
+    }
+
+    /** The settings of the databases that can be read (one that cannot says so when it runs). */
+    private static List<Configuration> configurationsOf(List<ConfiguredDatabase> databases) {
+        return databases.stream().map(ConfiguredDatabase::configuration).toList();
     }
 
     /** The longest shutdown grace of the databases (each runs under its own settings; unreadable ones count not). */

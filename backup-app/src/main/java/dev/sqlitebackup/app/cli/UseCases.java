@@ -55,6 +55,12 @@ public interface UseCases {
             java.time.Instant finishedAt, java.time.Duration duration);
 
     /**
+     * A run over many databases begins: each distinct heartbeat of theirs ({@code HEARTBEAT_URL}) gets one start
+     * ping; its end ping comes with {@link #notifySummaries}.
+     */
+    void heartbeatsStarted(java.util.List<Configuration> configurations);
+
+    /**
      * How one database's backup in a run over many ended: backed up ({@code sizeBytes} of backup) or failed.
      */
     record DatabaseOutcome(String name, Configuration configuration, boolean succeeded, long sizeBytes) {

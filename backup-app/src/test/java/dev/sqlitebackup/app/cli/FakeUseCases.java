@@ -153,6 +153,11 @@ final class FakeUseCases implements UseCases {
     }
 
     @Override
+    public void heartbeatsStarted(List<Configuration> configurations) {
+        asked.add("heartbeatsStarted");
+    }
+
+    @Override
     public Path authoriseDrive(Path clientSecrets, Optional<Path> out, Map<String, String> env, PrintStream prompt) {
         asked.add("authoriseDrive");
         Path target = out.orElse(Path.of("/in-memory/drive-credentials.json"));

@@ -22,6 +22,7 @@ import dev.sqlitebackup.domain.port.out.ActivityLog;
 import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import dev.sqlitebackup.domain.port.out.BackupRepository;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import dev.sqlitebackup.domain.port.out.Heartbeat;
 import dev.sqlitebackup.domain.port.out.Notifier;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
@@ -62,6 +63,7 @@ public final class RunBackupService implements RunBackupUseCase {
     private final Notifier notifier;
     private final Clock clock;
     private final ActivityLog activityLog;
+    private final Heartbeat heartbeat;
 
     /** A service with no off-site store. */
     public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository, Notifier notifier,
@@ -75,26 +77,44 @@ public final class RunBackupService implements RunBackupUseCase {
     }
 
     private RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository,
-            Optional<RemoteBackupStore> offsite, Notifier notifier, Clock clock, ActivityLog activityLog) {
+            Optional<RemoteBackupStore> offsite, Notifier notifier, Clock clock, ActivityLog activityLog,
+            Heartbeat heartbeat) {
         this.snapshotter = snapshotter;
         this.repository = repository;
         this.offsite = offsite;
         this.notifier = notifier;
         this.clock = clock;
         this.activityLog = activityLog;
+        this.heartbeat = heartbeat;
+    }
+
+    private RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository,
+            Optional<RemoteBackupStore> offsite, Notifier notifier, Clock clock, ActivityLog activityLog) {
+        this(snapshotter, repository, offsite, notifier, clock, activityLog, Heartbeat.OFF);
     }
 
     /** The same service, recording every run's start and end in {@code log}. */
     public RunBackupService recordingTo(ActivityLog log) {
-        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, log);
+        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, log, heartbeat);
+    }
+
+    /**
+     * The same service, pinging {@code beat} when each run begins and ends (a run of many databases, whose success
+     * is summarised, leaves the pings to that summary).
+     */
+    public RunBackupService withHeartbeat(Heartbeat beat) {
+        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, activityLog, beat);
     }
 
     /** Tells the owner about every run, success or failure; a notification never changes the run's outcome. */
     @Override
     public RunResult run(Command command) {
+        boolean alone = !command.successSummarised();
+        if (alone) {
+            heartbeat.started();
+        }
         Recording recording = new Recording(command.trigger(), clock.instant());
-        return reported(displayName(command.database()), recording, !command.successSummarised(),
-                () -> backUp(command, recording));
+        return reported(displayName(command.database()), recording, alone, () -> backUp(command, recording));
     }
 
     @Override
@@ -140,12 +160,18 @@ public final class RunBackupService implements RunBackupUseCase {
                     Optional.of(messageOf(failure)));
             notifier.notify(new RunReport(RunReport.Outcome.LOCAL_ONLY, database, clock.instant(), Optional.of(local),
                     Optional.empty(), Optional.of(messageOf(failure)), Optional.of(local.backup().takenAt())));
+            if (tellSuccess) {
+                heartbeat.ended(false, database + ": " + messageOf(failure));
+            }
             throw failure;
         } catch (RuntimeException failure) {
             recording.ended(RunRecord.Outcome.FAILED, Optional.empty(), Optional.empty(),
                     Optional.of(messageOf(failure)));
             notifier.notify(new RunReport(RunReport.Outcome.FAILED, database, clock.instant(), Optional.empty(),
                     Optional.empty(), Optional.of(messageOf(failure)), lastSuccess()));
+            if (tellSuccess) {
+                heartbeat.ended(false, database + ": " + messageOf(failure));
+            }
             throw failure;
         }
         recording.ended(RunRecord.Outcome.SUCCESS, Optional.of(result.backup()), result.remote().map(RemoteBackup::id),
@@ -153,6 +179,9 @@ public final class RunBackupService implements RunBackupUseCase {
         if (!tellSuccess) {
             return result;
         }
+        heartbeat.ended(true, database + ": backed up " + result.backup().name() + " (" + result.backup().sizeBytes()
+                + " bytes) in " + result.duration().toMillis() + " ms" + result.remote().map(r -> ", copied off-site")
+                .orElse(""));
         notifier.notify(new RunReport(RunReport.Outcome.SUCCESS, database, clock.instant(), Optional.of(result),
                 result.remote().flatMap(RemoteBackup::link), Optional.empty(),
                 Optional.of(result.backup().takenAt())));

@@ -313,6 +313,41 @@ class RunBackupServiceTest {
         assertThat(database.evaluatedCopies()).singleElement().asString().contains(".sqlite-backup");
     }
 
+    /** A heartbeat that writes down what it was told. */
+    private static final class RecordingHeartbeat implements dev.sqlitebackup.domain.port.out.Heartbeat {
+        final List<String> pings = new ArrayList<>();
+
+        @Override
+        public boolean started() {
+            pings.add("start");
+            return true;
+        }
+
+        @Override
+        public boolean ended(boolean succeeded, String summary) {
+            pings.add((succeeded ? "ok: " : "fail: ") + summary);
+            return false; // an unreachable monitor changes nothing
+        }
+    }
+
+    @Test
+    void theHeartbeat_isPingedWhenARunBeginsAndEnds_withItsOutcome_butNotForARunOfMany() {
+        RecordingHeartbeat beat = new RecordingHeartbeat();
+        RunBackupService beating = new RunBackupService(database, repository, notifier, clock).withHeartbeat(beat);
+
+        RunResult result = beating.run(command(RetentionPolicy.DEFAULT));
+        database.corruptNextCopy();
+        assertThatThrownBy(() -> beating.run(command(RetentionPolicy.DEFAULT)))
+                .isInstanceOf(BackupFailedException.class);
+        beating.run(command(RetentionPolicy.DEFAULT).withSuccessSummarised());
+
+        assertThat(beat.pings).hasSize(4);
+        assertThat(beat.pings.get(0)).isEqualTo("start");
+        assertThat(beat.pings.get(1)).startsWith("ok: app.db: backed up " + result.backup().name());
+        assertThat(beat.pings.get(2)).isEqualTo("start");
+        assertThat(beat.pings.get(3)).startsWith("fail: app.db: ").contains("failed verification");
+    }
+
     @Test
     void aNotifierThatCannotDeliver_neverChangesTheRunsOutcome() {
         notifier.serverDown();

@@ -79,7 +79,7 @@ public final class CompositionRoot implements UseCases {
         warnAboutFormerDefaultFolder(configuration, database);
         RunBackupUseCase service = new RunBackupService(snapshotter, repository, offsite(configuration, database),
                 notifier(configuration), clock).recordingTo(activityLog(configuration, database))
-                .withHeartbeat(heartbeat(configuration));
+                .withHeartbeat(heartbeat(configuration)).withDriftGuard(configuration.driftPolicy());
         return configuration.unencryptedOffsiteWarning().<RunBackupUseCase>map(w -> new WarnOnEveryRun(service, w))
                 .orElse(service);
     }

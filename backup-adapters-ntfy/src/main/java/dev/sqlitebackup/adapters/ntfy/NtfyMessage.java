@@ -1,5 +1,6 @@
 package dev.sqlitebackup.adapters.ntfy;
 
+import dev.sqlitebackup.domain.model.DriftAlert;
 import dev.sqlitebackup.domain.model.DrillFailure;
 import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RetentionPlan;
@@ -44,6 +45,15 @@ record NtfyMessage(String topic, String title, String message, int priority, Lis
     }
 
     /** The one message of a run over many databases; each failure was also sent on its own. */
+    /** Drift: what shrank, which backup was pinned and until when; high priority. */
+    static NtfyMessage forDrift(DriftAlert alert, String topic, ZoneId zone) {
+        String body = String.join("\n", alert.changes()) + "\n" + alert.pinned() + " (from before) is pinned until "
+                + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(alert.until().atZone(zone))
+                + ": retention keeps it (sqlite-backup unpin " + alert.pinned() + " releases it).";
+        return new NtfyMessage(topic, "Data drift in " + alert.databaseName() + ": " + alert.pinned() + " pinned",
+                Redaction.redact(body), HIGH_PRIORITY, List.of("warning"), null);
+    }
+
     /** A restore drill that failed: high priority, the backup and where from, and the check that failed. */
     static NtfyMessage forDrill(DrillFailure failure, String topic) {
         String body = "Not proven restorable: " + failure.backup().map(b -> b.value() + " (" + (failure.remote()

@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.sqlitebackup.domain.model.DriftAlert;
 import dev.sqlitebackup.domain.model.DrillFailure;
 import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RunReport;
@@ -116,6 +117,17 @@ public final class NtfyNotifier implements Notifier {
             return publish(NtfyMessage.forSummary(summary, settings.topic()));
         } catch (RuntimeException | LinkageError e) {
             log.warn("ntfy summary to {} not sent: {}", target(), Redaction.redact(e.toString()));
+            return false;
+        }
+    }
+
+    /** Drift: a table shrank or is gone, the previous backup pinned; with high priority, whatever NTFY_NOTIFY says. */
+    @Override
+    public boolean notify(DriftAlert alert) {
+        try {
+            return publish(NtfyMessage.forDrift(alert, settings.topic(), settings.clock().getZone()));
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("ntfy drift alert to {} not sent: {}", target(), Redaction.redact(e.toString()));
             return false;
         }
     }

@@ -383,6 +383,16 @@ public final class FilesystemBackupRepository implements BackupRepository {
 
     @Override
     public Backup publish(StagedBackup staged, Instant takenAt) {
+        return publish(staged, takenAt, List.of());
+    }
+
+    @Override
+    public Backup publish(StagedBackup staged, Instant takenAt, List<String> notes) {
+        for (String note : notes) {
+            if (!note.startsWith("#") || note.contains("\n") || note.contains("\r")) {
+                throw new IllegalArgumentException("a sidecar note is one comment line, got '" + note + "'");
+            }
+        }
         Path plain = staged.file();
         StoredForm form = codec.map(BackupCodec::form).orElse(StoredForm.PLAIN);
         Path compressed = null;
@@ -419,7 +429,8 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 }
                 // (c) the sidecar is complete and durable before it gets its name; link(2) never overwrites
                 DurableFiles.deleteQuietly(scratchSidecar);
-                scratchSidecar = writeScratchSidecar(Sidecar.written(name, form, digest.hex(), database.hex()));
+                scratchSidecar = writeScratchSidecar(Sidecar.written(name, form, digest.hex(), database.hex())
+                        + notes.stream().map(n -> n + "\n").collect(java.util.stream.Collectors.joining()));
                 Path sidecar = sidecarOf(name, form);
                 try {
                     Files.createLink(sidecar, scratchSidecar);

@@ -5,8 +5,12 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.RunRecord;
 import dev.sqlitebackup.domain.model.RunTrigger;
+import dev.sqlitebackup.domain.model.TableCount;
 import dev.sqlitebackup.domain.port.out.ActivityLog;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,13 +59,15 @@ public final class SqliteActivityLog implements ActivityLog {
             + "remote_id TEXT, "
             + "error TEXT, "
             + "database TEXT, "
-            + "database_name TEXT)";
+            + "database_name TEXT, "
+            + "tables TEXT)";
     /**
      * The schema grows by columns, each added to older state databases on their first write (readers check that a
      * column exists before they filter on it): {@code database} (the database's path, since runs recorded it), then
-     * {@code database_name} (its name in a config file of many databases).
+     * {@code database_name} (its name in a config file of many databases), then {@code tables} (the row counts of
+     * the backup the run made: {@code messages=120433&big~=12000000}, names URL-encoded, {@code ~} an estimate).
      */
-    private static final List<String> ADDED_COLUMNS = List.of("database", "database_name");
+    private static final List<String> ADDED_COLUMNS = List.of("database", "database_name", "tables");
     private static final String COLUMNS =
             "id, trigger, started_at, ended_at, outcome, backup_name, size_bytes, remote_id, error";
 
@@ -167,7 +173,8 @@ public final class SqliteActivityLog implements ActivityLog {
             if (byName) {
                 conditions.add("(database_name = ? OR database_name IS NULL)");
             }
-            String query = "SELECT " + COLUMNS + " FROM runs "
+            String query = "SELECT " + COLUMNS + (hasColumn(c, "tables") ? ", tables" : ", NULL AS tables")
+                    + " FROM runs "
                     + (conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions) + " ") + order;
             List<RunRecord> runs = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(query)) {
@@ -253,14 +260,15 @@ public final class SqliteActivityLog implements ActivityLog {
 
     private long insert(Connection c, RunRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (trigger, started_at, ended_at, outcome, "
-                + "backup_name, size_bytes, remote_id, error, database, database_name) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + "backup_name, size_bytes, remote_id, error, database, database_name, tables) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, r.trigger().label());
             ps.setString(2, TIME.format(r.startedAt()));
             bindEnd(ps, 3, r);
             ps.setString(9, database.map(DatabaseIdentity::value).orElse(null));
             ps.setString(10, databaseName.orElse(null));
+            ps.setString(11, encode(r.tables()));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -273,9 +281,10 @@ public final class SqliteActivityLog implements ActivityLog {
 
     private static boolean update(Connection c, RunRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET ended_at = ?, outcome = ?, backup_name = ?, "
-                + "size_bytes = ?, remote_id = ?, error = ? WHERE id = ?")) {
+                + "size_bytes = ?, remote_id = ?, error = ?, tables = ? WHERE id = ?")) {
             bindEnd(ps, 1, r);
-            ps.setLong(7, r.id());
+            ps.setString(7, encode(r.tables()));
+            ps.setLong(8, r.id());
             return ps.executeUpdate() == 1;
         }
     }
@@ -308,7 +317,47 @@ public final class SqliteActivityLog implements ActivityLog {
                 Optional.ofNullable(rs.getString("backup_name")).flatMap(BackupName::parse),
                 hasSize ? OptionalLong.of(size) : OptionalLong.empty(),
                 Optional.ofNullable(rs.getString("remote_id")),
-                Optional.ofNullable(rs.getString("error")));
+                Optional.ofNullable(rs.getString("error")),
+                decode(rs.getString("tables")));
+    }
+
+    /** {@code messages=120433&big~=12000000}: names URL-encoded, {@code ~} before {@code =} for an estimate. */
+    static String encode(List<TableCount> tables) {
+        if (tables.isEmpty()) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        for (TableCount t : tables) {
+            if (text.length() > 0) {
+                text.append('&');
+            }
+            text.append(URLEncoder.encode(t.table(), StandardCharsets.UTF_8)).append(t.estimated() ? "~=" : "=")
+                    .append(t.rows());
+        }
+        return text.toString();
+    }
+
+    /** The counts {@link #encode} wrote; what cannot be read is left out (a count is never worth a failed read). */
+    static List<TableCount> decode(String text) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        List<TableCount> tables = new java.util.ArrayList<>();
+        for (String part : text.split("&")) {
+            int eq = part.lastIndexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            boolean estimated = part.charAt(eq - 1) == '~';
+            String name = part.substring(0, estimated ? eq - 1 : eq);
+            try {
+                tables.add(new TableCount(URLDecoder.decode(name, StandardCharsets.UTF_8), Long.parseLong(
+                        part.substring(eq + 1)), estimated));
+            } catch (IllegalArgumentException unreadable) {
+                // left out
+            }
+        }
+        return tables;
     }
 
     private static Instant parseTime(String text) {

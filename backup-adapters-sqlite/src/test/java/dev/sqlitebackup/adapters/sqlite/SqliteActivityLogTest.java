@@ -191,4 +191,17 @@ class SqliteActivityLogTest extends ActivityLogContract {
         assertThat(appLog.lastSuccess()).get().satisfies(r -> assertThat(r.startedAt())
                 .isEqualTo(Instant.parse("2026-08-17T03:00:00Z")));
     }
+
+    @Test
+    void tableCounts_roundTrip_oddNamesAndEstimatesIncluded() {
+        java.util.List<dev.sqlitebackup.domain.model.TableCount> tables = java.util.List.of(
+                new dev.sqlitebackup.domain.model.TableCount("messages", 120_433, false),
+                new dev.sqlitebackup.domain.model.TableCount("odd = & name~", 2, false),
+                new dev.sqlitebackup.domain.model.TableCount("big", 12_000_000, true));
+
+        assertThat(SqliteActivityLog.decode(SqliteActivityLog.encode(tables))).isEqualTo(tables);
+        assertThat(SqliteActivityLog.encode(java.util.List.of())).isNull();
+        assertThat(SqliteActivityLog.decode("messages=12&broken&x=notanumber")).containsExactly(
+                new dev.sqlitebackup.domain.model.TableCount("messages", 12, false));
+    }
 }

@@ -10,6 +10,7 @@ import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
+import dev.sqlitebackup.domain.model.TableCount;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.io.IOException;
@@ -825,5 +826,26 @@ class SqliteSnapshotterTest {
             assertThat(r.passed()).isFalse();
             assertThat(r.describe()).contains("not a database");
         });
+    }
+
+    @Test
+    void countRows_countsEachTable_takesSqliteStatsForAHugeOne_andLeavesVirtualTablesOut() throws Exception {
+        Path db = createDatabase(temp.resolve("counted.db"), "WAL", 300, 16);
+        try (Connection c = open(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE \"odd name\"(x)");
+            s.execute("INSERT INTO \"odd name\" VALUES (1), (2)");
+            s.execute("CREATE VIRTUAL TABLE r USING rtree(id, a, b)");
+            s.execute("ANALYZE");
+            // what ANALYZE would say of a table of 5 million rows
+            s.execute("UPDATE sqlite_stat1 SET stat = '5000000 1' WHERE tbl = 'items' AND idx = 'items_tag'");
+        }
+        Path copy = emptyTarget();
+        snapshotter.snapshot(db, copy, false, SnapshotProgress.NONE);
+
+        List<TableCount> counts = snapshotter.countRows(copy);
+
+        assertThat(counts).containsExactly(new TableCount("counter", 1, false), new TableCount("items", 5_000_000,
+                true), new TableCount("odd name", 2, false));
+        assertThat(namesIn(copy.getParent())).containsExactly(copy.getFileName().toString());
     }
 }

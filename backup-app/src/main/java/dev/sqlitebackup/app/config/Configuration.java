@@ -26,6 +26,7 @@ import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.adapters.sqlite.PageCopy;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
 import dev.sqlitebackup.domain.model.DataAssertion;
+import dev.sqlitebackup.domain.model.DriftPolicy;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.RetentionPolicy;
@@ -340,6 +341,12 @@ public final class Configuration {
     public BackupSchedule schedule() {
         ZoneId zone = zone();
         return BackupSchedule.parse(get(Settings.BACKUP_SCHEDULE), zone);
+    }
+
+    /** The drift guard: {@code DRIFT_MAX_SHRINK} percent, pins for {@code DRIFT_PIN_DAYS}. */
+    public DriftPolicy driftPolicy() {
+        return new DriftPolicy(get(Settings.DRIFT_MAX_SHRINK) / 100.0, Duration.ofDays(get(Settings.DRIFT_PIN_DAYS)),
+                DriftPolicy.DEFAULT_MIN_ROWS);
     }
 
     /** {@code DRILL_SCHEDULE} in the zone; empty for {@code never}. */

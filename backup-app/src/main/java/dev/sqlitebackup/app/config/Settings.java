@@ -69,6 +69,8 @@ public final class Settings {
             "0 0 4 ? * SUN");
     /** A YAML file of data assertions ({@code assertions:}: name, sql, expect) run on every copy before it is published. */
     public static final Setting<Path> ASSERTIONS_FILE = Setting.optional("ASSERTIONS_FILE", Settings::path);
+    /** How much of a table may go between two backups before the earlier one is pinned: percent, default 50. */
+    public static final Setting<Integer> DRIFT_MAX_SHRINK = Setting.of("DRIFT_MAX_SHRINK", Settings::percent, 50);
     /** How long a pinned backup is kept whatever retention says (drift guard, exec); default 90 days. */
     public static final Setting<Integer> DRIFT_PIN_DAYS = Setting.of("DRIFT_PIN_DAYS", Settings::pinDays, 90);
     public static final Setting<Path> BACKUP_STATE_DB = Setting.derived("BACKUP_STATE_DB", Settings::absolutePath,
@@ -162,7 +164,7 @@ public final class Settings {
     /** Every setting this version reads. */
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY,
             BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST, BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_COPY, BACKUP_VERIFY,
-            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, DRIFT_PIN_DAYS, ASSERTIONS_FILE, DRILL_SCHEDULE,
+            BACKUP_SCHEDULE, BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, BACKUP_SHUTDOWN_GRACE, BACKUP_PARALLELISM, DRIFT_MAX_SHRINK, DRIFT_PIN_DAYS, ASSERTIONS_FILE, DRILL_SCHEDULE,
             BACKUP_STATE_DB,
             GOOGLE_DRIVE_CREDENTIALS, DRIVE_ENABLED, DRIVE_FOLDER, DRIVE_PARENT_ID, DRIVE_ROOT_URL, DRIVE_CHUNK_MB,
             DRIVE_KEEP_DAILY, DRIVE_KEEP_WEEKLY, DRIVE_KEEP_MONTHLY, DRIVE_KEEP_LAST,
@@ -281,6 +283,15 @@ public final class Settings {
         }
         HeartbeatSettings.urlProblem(url).ifPresent(Settings::fail);
         return url;
+    }
+
+    private static int percent(String text) {
+        String number = text.endsWith("%") ? text.substring(0, text.length() - 1).strip() : text;
+        int n = count(number);
+        if (n < 1 || n > 99) {
+            throw new IllegalArgumentException("must be a percentage from 1 to 99, got '" + text + "'");
+        }
+        return n;
     }
 
     private static int pinDays(String text) {

@@ -101,6 +101,7 @@ final class YamlConfigFile {
         k.put("state_db", Settings.BACKUP_STATE_DB);
         k.put("assertions_file", Settings.ASSERTIONS_FILE);
         k.put("drift.pin_days", Settings.DRIFT_PIN_DAYS);
+        k.put("drift.max_shrink", Settings.DRIFT_MAX_SHRINK);
         k.put("drill.schedule", Settings.DRILL_SCHEDULE);
         k.put("local_compression", Settings.LOCAL_COMPRESSION);
         k.put("drive.enabled", Settings.DRIVE_ENABLED);

@@ -79,6 +79,7 @@ class SettingsTest {
         d.put(Settings.BACKUP_RETRY_DELAY, Duration.ofMinutes(1));
         d.put(Settings.BACKUP_SHUTDOWN_GRACE, Duration.ofMinutes(10));
         d.put(Settings.BACKUP_PARALLELISM, Runtime.getRuntime().availableProcessors());
+        d.put(Settings.DRIFT_MAX_SHRINK, 50);
         d.put(Settings.DRIFT_PIN_DAYS, 90);
         d.put(Settings.ASSERTIONS_FILE, NONE);
         d.put(Settings.DRILL_SCHEDULE, "0 0 4 ? * SUN");
@@ -138,6 +139,7 @@ class SettingsTest {
         s.put(Settings.BACKUP_SHUTDOWN_GRACE, List.of("30s", "PT2M", "1h30m"));
         s.put(Settings.BACKUP_PARALLELISM, List.of("1", "8", "256"));
         s.put(Settings.DRIFT_PIN_DAYS, List.of("1", "30", "365"));
+        s.put(Settings.DRIFT_MAX_SHRINK, List.of("50", "80%", "20"));
         s.put(Settings.DRILL_SCHEDULE, List.of("never", "0 4 * * 0", "0 0 5 ? * SAT"));
         s.put(Settings.BACKUP_STATE_DB, List.of("/s/env.db", "/s/file.db", "/s/flag.db"));
         s.put(Settings.GOOGLE_DRIVE_CREDENTIALS, List.of("/c/env.json", "/c/file.json", "/c/flag.json"));
@@ -189,6 +191,7 @@ class SettingsTest {
         b.put(Settings.BACKUP_SHUTDOWN_GRACE, List.of("25h", "must be at most 24h, got '25h'"));
         b.put(Settings.BACKUP_PARALLELISM, List.of("0", "must be from 1 to 256, got 0"));
         b.put(Settings.DRIFT_PIN_DAYS, List.of("0", "must be from 1 to 36500 days, got 0"));
+        b.put(Settings.DRIFT_MAX_SHRINK, List.of("100", "must be a percentage from 1 to 99, got '100'"));
         b.put(Settings.DRILL_SCHEDULE, List.of("weekly", "'weekly' is not a usable schedule"));
         b.put(Settings.BACKUP_STATE_DB, List.of("a\u0000b", "'a\u0000b' is not a valid path"));
         b.put(Settings.GOOGLE_DRIVE_CREDENTIALS, List.of("a\u0000b", "is not a path"));

@@ -37,7 +37,7 @@ class YamlConfigFileTest {
             Map.entry("BACKUP_SCHEDULE", "0 30 4 * * ?"), Map.entry("BACKUP_RETRY_ATTEMPTS", "5"),
             Map.entry("BACKUP_RETRY_DELAY", "2m"), Map.entry("BACKUP_SHUTDOWN_GRACE", "3m"),
             Map.entry("BACKUP_STATE_DB", "/var/lib/sb/state.db"), Map.entry("LOCAL_COMPRESSION", "zstd"),
-            Map.entry("DRIFT_PIN_DAYS", "30"), Map.entry("DRILL_SCHEDULE", "never"), Map.entry("ASSERTIONS_FILE", "/etc/sb/assertions.yml"),
+            Map.entry("DRIFT_PIN_DAYS", "30"), Map.entry("DRIFT_MAX_SHRINK", "80"), Map.entry("DRILL_SCHEDULE", "never"), Map.entry("ASSERTIONS_FILE", "/etc/sb/assertions.yml"),
             Map.entry("NTFY_TOKEN_FILE", "/run/credentials/sb/ntfy-token"),
             Map.entry("NTFY_PASSWORD_FILE", "/run/credentials/sb/ntfy-password"),
             Map.entry("HEARTBEAT_URL", "https://hc-ping.com/0f9e8d7c"), Map.entry("HEARTBEAT_URL_FILE", "/run/hc"),

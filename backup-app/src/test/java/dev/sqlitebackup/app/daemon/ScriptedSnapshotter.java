@@ -6,6 +6,7 @@ import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.SourceDatabase;
+import dev.sqlitebackup.domain.model.TableCount;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.nio.file.Path;
@@ -80,6 +81,11 @@ final class ScriptedSnapshotter implements DatabaseSnapshotter {
     @Override
     public List<AssertionResult> evaluate(Path copy, List<DataAssertion> assertions) {
         return real.evaluate(copy, assertions);
+    }
+
+    @Override
+    public List<TableCount> countRows(Path copy) {
+        return real.countRows(copy);
     }
 
     @Override

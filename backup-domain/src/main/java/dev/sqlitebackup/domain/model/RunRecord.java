@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,7 +18,7 @@ import java.util.OptionalLong;
  */
 public record RunRecord(long id, RunTrigger trigger, Instant startedAt, Optional<Instant> endedAt,
         Optional<Outcome> outcome, Optional<BackupName> backup, OptionalLong sizeBytes, Optional<String> remoteId,
-        Optional<String> error) {
+        Optional<String> error, List<TableCount> tables) {
 
     /** How a run ended. */
     public enum Outcome {
@@ -39,6 +40,7 @@ public record RunRecord(long id, RunTrigger trigger, Instant startedAt, Optional
     }
 
     public RunRecord {
+        tables = List.copyOf(tables);
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(endedAt, "endedAt");
@@ -65,19 +67,25 @@ public record RunRecord(long id, RunTrigger trigger, Instant startedAt, Optional
     /** A run that has just started. */
     public static RunRecord started(long id, RunTrigger trigger, Instant startedAt) {
         return new RunRecord(id, trigger, startedAt, Optional.empty(), Optional.empty(), Optional.empty(),
-                OptionalLong.empty(), Optional.empty(), Optional.empty());
+                OptionalLong.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
     /** This run, ended. */
     public RunRecord ended(Instant at, Outcome how, Optional<Backup> made, Optional<String> remote,
             Optional<String> failure) {
         return new RunRecord(id, trigger, startedAt, Optional.of(at), Optional.of(how), made.map(Backup::name),
-                made.map(b -> OptionalLong.of(b.sizeBytes())).orElse(OptionalLong.empty()), remote, failure);
+                made.map(b -> OptionalLong.of(b.sizeBytes())).orElse(OptionalLong.empty()), remote, failure, tables);
+    }
+
+    /** The same run, with the row counts of the backup it made. */
+    public RunRecord withTables(List<TableCount> counted) {
+        return new RunRecord(id, trigger, startedAt, endedAt, outcome, backup, sizeBytes, remoteId, error, counted);
     }
 
     /** The same run under the id the log gave it. */
     public RunRecord withId(long newId) {
-        return new RunRecord(newId, trigger, startedAt, endedAt, outcome, backup, sizeBytes, remoteId, error);
+        return new RunRecord(newId, trigger, startedAt, endedAt, outcome, backup, sizeBytes, remoteId, error,
+                tables);
     }
 
     /** Whether it started or ended in the future by the rule of {@link FutureTimes}: recorded by a clock ahead. */

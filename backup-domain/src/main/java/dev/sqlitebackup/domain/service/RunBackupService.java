@@ -2,6 +2,10 @@ package dev.sqlitebackup.domain.service;
 
 import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.Backup;
+import dev.sqlitebackup.domain.model.TableCount;
+import dev.sqlitebackup.domain.model.Pin;
+import dev.sqlitebackup.domain.model.DriftPolicy;
+import dev.sqlitebackup.domain.model.DriftAlert;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.DomainException;
@@ -64,6 +68,7 @@ public final class RunBackupService implements RunBackupUseCase {
     private final Clock clock;
     private final ActivityLog activityLog;
     private final Heartbeat heartbeat;
+    private final Optional<DriftPolicy> drift;
 
     /** A service with no off-site store. */
     public RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository, Notifier notifier,
@@ -78,7 +83,7 @@ public final class RunBackupService implements RunBackupUseCase {
 
     private RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository,
             Optional<RemoteBackupStore> offsite, Notifier notifier, Clock clock, ActivityLog activityLog,
-            Heartbeat heartbeat) {
+            Heartbeat heartbeat, Optional<DriftPolicy> drift) {
         this.snapshotter = snapshotter;
         this.repository = repository;
         this.offsite = offsite;
@@ -86,16 +91,17 @@ public final class RunBackupService implements RunBackupUseCase {
         this.clock = clock;
         this.activityLog = activityLog;
         this.heartbeat = heartbeat;
+        this.drift = drift;
     }
 
     private RunBackupService(DatabaseSnapshotter snapshotter, BackupRepository repository,
             Optional<RemoteBackupStore> offsite, Notifier notifier, Clock clock, ActivityLog activityLog) {
-        this(snapshotter, repository, offsite, notifier, clock, activityLog, Heartbeat.OFF);
+        this(snapshotter, repository, offsite, notifier, clock, activityLog, Heartbeat.OFF, Optional.empty());
     }
 
     /** The same service, recording every run's start and end in {@code log}. */
     public RunBackupService recordingTo(ActivityLog log) {
-        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, log, heartbeat);
+        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, log, heartbeat, drift);
     }
 
     /**
@@ -103,7 +109,17 @@ public final class RunBackupService implements RunBackupUseCase {
      * is summarised, leaves the pings to that summary).
      */
     public RunBackupService withHeartbeat(Heartbeat beat) {
-        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, activityLog, beat);
+        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, activityLog, beat, drift);
+    }
+
+    /**
+     * The same service, guarding against drift: each backup's tables are counted (recorded in the activity log and
+     * the sidecar), and when one shrank by more than the policy allows, or is gone, since the previous backup, the
+     * new backup is still published but the previous one is pinned and the owner told with high priority.
+     */
+    public RunBackupService withDriftGuard(DriftPolicy policy) {
+        return new RunBackupService(snapshotter, repository, offsite, notifier, clock, activityLog, heartbeat,
+                Optional.of(policy));
     }
 
     /** Tells the owner about every run, success or failure; a notification never changes the run's outcome. */
@@ -211,7 +227,7 @@ public final class RunBackupService implements RunBackupUseCase {
             try {
                 swept = repository.sweepLeftovers();
                 startedAt = clock.instant();
-                backup = snapshotAndPublish(source, command, startedAt);
+                backup = snapshotAndPublish(source, command, startedAt, recording);
             } catch (RuntimeException | Error failure) {
                 // A first run that publishes nothing leaves no trace: not the folder it made, not a history entry.
                 if (prepared.createdAnything()) {
@@ -223,6 +239,7 @@ public final class RunBackupService implements RunBackupUseCase {
             // the backup's own time: retention and the off-site copy are reported on their own
             Duration duration = Duration.between(startedAt, clock.instant());
             recording.started();
+            guardDrift(source, backup, recording.tables);
             RetentionPlan plan = applyRetention(command, backup.name());
             RunResult local = new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration,
                     plan, swept, Optional.empty(), Optional.empty());
@@ -257,7 +274,8 @@ public final class RunBackupService implements RunBackupUseCase {
         }
     }
 
-    private Backup snapshotAndPublish(SourceDatabase source, Command command, Instant startedAt) {
+    private Backup snapshotAndPublish(SourceDatabase source, Command command, Instant startedAt,
+            Recording recording) {
         StagedBackup staged = repository.stage();
         boolean published = false;
         try {
@@ -279,7 +297,9 @@ public final class RunBackupService implements RunBackupUseCase {
                         + failed.stream().map(AssertionResult::describe).collect(Collectors.joining("; "))
                         + "; the copy was not published and nothing was deleted");
             }
-            Backup backup = repository.publish(checked, startedAt);
+            List<TableCount> counts = drift.isPresent() ? snapshotter.countRows(staged.file()) : List.of();
+            recording.tables = counts;
+            Backup backup = repository.publish(checked, startedAt, rowNotes(counts));
             published = true;
             return backup;
         } finally {
@@ -287,6 +307,47 @@ public final class RunBackupService implements RunBackupUseCase {
                 repository.discard(staged);
             }
         }
+    }
+
+    /** The sidecar's note of the row counts: {@code # rows: messages=120433 big~=12000000} (~ an estimate). */
+    private static List<String> rowNotes(List<TableCount> counts) {
+        if (counts.isEmpty()) {
+            return List.of();
+        }
+        return List.of("# rows (count(*); ~ an sqlite_stat1 estimate): " + counts.stream()
+                .map(c -> java.net.URLEncoder.encode(c.table(), java.nio.charset.StandardCharsets.UTF_8)
+                        + (c.estimated() ? "~=" : "=") + c.rows())
+                .collect(Collectors.joining(" ")));
+    }
+
+    /**
+     * Compares the new backup's tables with those the previous successful run recorded; on drift, pins that
+     * previous backup (before retention runs) and tells the owner. Never fails the run: a log that cannot be read
+     * only means no comparison.
+     */
+    private void guardDrift(SourceDatabase source, Backup backup, List<TableCount> now) {
+        if (drift.isEmpty() || now.isEmpty()) {
+            return;
+        }
+        Optional<RunRecord> previous;
+        try {
+            previous = activityLog.lastSuccess();
+        } catch (RuntimeException unreadable) {
+            return;
+        }
+        if (previous.isEmpty() || previous.get().tables().isEmpty() || previous.get().backup().isEmpty()
+                || previous.get().backup().get().equals(backup.name())) {
+            return;
+        }
+        List<String> changes = drift.get().changes(previous.get().tables(), now);
+        BackupName earlier = previous.get().backup().get();
+        if (changes.isEmpty() || repository.find(earlier).isEmpty()) {
+            return;
+        }
+        Instant until = clock.instant().plus(drift.get().pinFor());
+        String reason = String.join("; ", changes);
+        repository.pin(new Pin(earlier, until, reason.length() > 500 ? reason.substring(0, 500) + "…" : reason));
+        notifier.notify(new DriftAlert(source.displayName(), clock.instant(), earlier, until, changes));
     }
 
     private static StagedBackup joined(CompletableFuture<StagedBackup> future) {
@@ -360,6 +421,8 @@ public final class RunBackupService implements RunBackupUseCase {
         private final Instant startedAt;
         private State state = State.NOT_STARTED;
         private RunRecord record;
+        /** The row counts of the backup this run made, once made. */
+        private List<TableCount> tables = List.of();
 
         Recording(RunTrigger trigger, Instant startedAt) {
             this.trigger = trigger;
@@ -399,7 +462,7 @@ public final class RunBackupService implements RunBackupUseCase {
                 state = State.ENDED;
                 Instant now = clock.instant();
                 activityLog.finish(record.ended(now.isBefore(startedAt) ? startedAt : now, outcome, backup,
-                        remoteId, error));
+                        remoteId, error).withTables(tables));
             } catch (RuntimeException broken) {
                 // the log's own warning says so; a history entry is never worth a failed backup
             }

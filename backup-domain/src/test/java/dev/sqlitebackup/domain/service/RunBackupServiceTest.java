@@ -11,6 +11,8 @@ import dev.sqlitebackup.domain.model.BackupName;
 import dev.sqlitebackup.domain.model.ChecksumCheck;
 import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.InvalidInputException;
+import dev.sqlitebackup.domain.model.TableCount;
+import dev.sqlitebackup.domain.model.DriftPolicy;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
 import dev.sqlitebackup.domain.model.Pin;
 import dev.sqlitebackup.domain.model.RemoteBackup;
@@ -311,6 +313,55 @@ class RunBackupServiceTest {
 
         assertThat(repository.find(result.backup().name())).isPresent();
         assertThat(database.evaluatedCopies()).singleElement().asString().contains(".sqlite-backup");
+    }
+
+    @Test
+    void aTableThatShrankByMoreThanTheLimit_pinsThePreviousBackup_andTellsTheOwner_butTheRunSucceeds() {
+        dev.sqlitebackup.domain.testing.InMemoryActivityLog log = new dev.sqlitebackup.domain.testing
+                .InMemoryActivityLog();
+        RunBackupService guarded = new RunBackupService(database, repository, notifier, clock).recordingTo(log)
+                .withDriftGuard(new DriftPolicy(0.5, Duration.ofDays(90), 100));
+        database.tablesHave(List.of(new TableCount("messages", 120_433, false), new TableCount("queue", 40, false),
+                new TableCount("users", 500, false)));
+        RunResult first = guarded.run(command(RetentionPolicy.DEFAULT));
+        clock.advance(Duration.ofHours(1));
+        database.tablesHave(List.of(new TableCount("messages", 12, false), new TableCount("queue", 0, false)));
+
+        RunResult second = guarded.run(command(new RetentionPolicy(0, 0, 0, 1)));
+
+        assertThat(repository.list()).extracting(Backup::name).containsExactly(second.backup().name(),
+                first.backup().name());
+        assertThat(repository.pins()).singleElement().satisfies(pin -> {
+            assertThat(pin.backup()).isEqualTo(first.backup().name());
+            assertThat(pin.until()).isEqualTo(clock.instant().plus(Duration.ofDays(90)));
+            assertThat(pin.reason()).isEqualTo("table messages: 120,433 -> 12 rows; table users: gone (500 rows "
+                    + "before)");
+        });
+        assertThat(second.retention().kept()).filteredOn(k -> k.name().equals(first.backup().name()))
+                .singleElement().satisfies(k -> assertThat(k.reasons()).containsExactly(RetentionPolicy.PINNED));
+        assertThat(notifier.driftAlerts()).singleElement().satisfies(a -> {
+            assertThat(a.pinned()).isEqualTo(first.backup().name());
+            assertThat(a.changes()).hasSize(2);
+        });
+        assertThat(log.lastSuccess()).hasValueSatisfying(r -> assertThat(r.tables())
+                .containsExactly(new TableCount("messages", 12, false), new TableCount("queue", 0, false)));
+    }
+
+    @Test
+    void tablesThatShrankLessThanTheLimit_orWereSmall_pinNothing() {
+        dev.sqlitebackup.domain.testing.InMemoryActivityLog log = new dev.sqlitebackup.domain.testing
+                .InMemoryActivityLog();
+        RunBackupService guarded = new RunBackupService(database, repository, notifier, clock).recordingTo(log)
+                .withDriftGuard(new DriftPolicy(0.5, Duration.ofDays(90), 100));
+        database.tablesHave(List.of(new TableCount("messages", 1000, false), new TableCount("queue", 99, false)));
+        guarded.run(command(RetentionPolicy.DEFAULT));
+        clock.advance(Duration.ofHours(1));
+        database.tablesHave(List.of(new TableCount("messages", 600, false), new TableCount("queue", 0, false)));
+
+        guarded.run(command(RetentionPolicy.DEFAULT));
+
+        assertThat(repository.pins()).isEmpty();
+        assertThat(notifier.driftAlerts()).isEmpty();
     }
 
     /** A heartbeat that writes down what it was told. */

@@ -7,6 +7,7 @@ import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.InvalidInputException;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.SourceDatabase;
+import dev.sqlitebackup.domain.model.TableCount;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.math.BigDecimal;
@@ -118,6 +119,19 @@ public final class InMemoryDatabaseSnapshotter implements DatabaseSnapshotter {
     /** From now on the query {@code sql} returns {@code value} on every copy; an unscripted query fails. */
     public void answer(String sql, long value) {
         answers.put(sql, BigDecimal.valueOf(value));
+    }
+
+    private volatile List<TableCount> rows = List.of();
+
+    /** From now on every copy's tables have these row counts. */
+    public void tablesHave(List<TableCount> counts) {
+        rows = List.copyOf(counts);
+    }
+
+    @Override
+    public List<TableCount> countRows(Path copy) {
+        files.read(copy).orElseThrow(() -> new BackupFailedException(copy + " does not exist"));
+        return rows;
     }
 
     /** The copies assertions were evaluated on, in order. */

@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.testing;
 
+import dev.sqlitebackup.domain.model.DriftAlert;
 import dev.sqlitebackup.domain.model.DrillFailure;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunSummary;
@@ -38,6 +39,19 @@ public final class InMemoryNotifier implements Notifier {
     @Override
     public boolean notify(RunSummary summary) {
         summaries.add(summary);
+        return !down;
+    }
+
+    private final List<DriftAlert> driftAlerts = new CopyOnWriteArrayList<>();
+
+    /** The drift alerts told, in the order sent. */
+    public List<DriftAlert> driftAlerts() {
+        return List.copyOf(driftAlerts);
+    }
+
+    @Override
+    public boolean notify(DriftAlert alert) {
+        driftAlerts.add(alert);
         return !down;
     }
 

@@ -80,6 +80,15 @@ public interface BackupRepository {
      */
     Backup publish(StagedBackup staged, Instant takenAt);
 
+    /**
+     * {@link #publish(StagedBackup, Instant)}, with {@code notes} as comment lines ({@code # ...}) of the sidecar,
+     * which {@code sha256sum} skips: what the backup holds, e.g. its tables' row counts. A repository without
+     * sidecar notes publishes as the plain method does.
+     */
+    default Backup publish(StagedBackup staged, Instant takenAt, List<String> notes) {
+        return publish(staged, takenAt);
+    }
+
     /** Removes a staged copy that will not become a backup. Never fails. */
     void discard(StagedBackup staged);
 

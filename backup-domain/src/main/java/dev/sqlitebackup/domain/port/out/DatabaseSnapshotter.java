@@ -5,6 +5,7 @@ import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.SourceDatabase;
+import dev.sqlitebackup.domain.model.TableCount;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +38,12 @@ public interface DatabaseSnapshotter {
      * fails is a result with its error, never an exception. Changes nothing.
      */
     List<AssertionResult> evaluate(Path copy, List<DataAssertion> assertions);
+
+    /**
+     * The rows of each table of the copy (opened read-only): {@code count(*)}, or for a table SQLite's statistics
+     * call huge, their estimate. Tables it cannot count are left out. Changes nothing.
+     */
+    List<TableCount> countRows(Path copy);
 
     /**
      * Another process that has the database open, as far as this one can tell (e.g. {@code "pid 1234 (java)"}), or

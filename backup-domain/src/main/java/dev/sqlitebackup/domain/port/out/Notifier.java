@@ -1,5 +1,6 @@
 package dev.sqlitebackup.domain.port.out;
 
+import dev.sqlitebackup.domain.model.DriftAlert;
 import dev.sqlitebackup.domain.model.DrillFailure;
 import dev.sqlitebackup.domain.model.RunReport;
 import dev.sqlitebackup.domain.model.RunSummary;
@@ -26,6 +27,14 @@ public interface Notifier {
      * delivered. Never throws. Notifiers that cannot tell it send nothing.
      */
     default boolean notify(DrillFailure failure) {
+        return true;
+    }
+
+    /**
+     * Tells the owner, with high priority, that a table shrank or disappeared and which backup was pinned; returns
+     * whether it was delivered. Never throws. Notifiers that cannot tell it send nothing.
+     */
+    default boolean notify(DriftAlert alert) {
         return true;
     }
 }

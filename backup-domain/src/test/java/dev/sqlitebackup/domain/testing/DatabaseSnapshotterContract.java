@@ -152,6 +152,7 @@ public abstract class DatabaseSnapshotterContract {
     }
 
     @Test
+    @SuppressWarnings("try") // the other process holds the database for the block's duration, unused in it
     void openElsewhere_seesAnotherProcessThatHasTheDatabaseOpen_onlyWhileItHasIt() throws Exception {
         assertThat(snapshotter.openElsewhere(database())).isEmpty();
 

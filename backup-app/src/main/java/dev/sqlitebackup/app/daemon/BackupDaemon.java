@@ -3,13 +3,13 @@ package dev.sqlitebackup.app.daemon;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.CatchUp;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
-import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.app.logging.LogFormat;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -283,12 +283,14 @@ public final class BackupDaemon {
     }
 
     private void say(String line) {
-        out.println(time(clock.instant()) + " " + Redaction.redact(line));
+        Instant now = clock.instant();
+        out.println(LogFormat.line(now, time(now), false, line));
         out.flush();
     }
 
     private void complain(String line) {
-        err.println(time(clock.instant()) + " " + Redaction.redact(line));
+        Instant now = clock.instant();
+        err.println(LogFormat.line(now, time(now), true, line));
         err.flush();
     }
 }

@@ -48,7 +48,8 @@ class JsonOutputIT {
         json("sample", 0, jar.run("sample", "--json", db.toString()));
         JsonObject run = json("run", 0, jar.run("run", "--json")).getAsJsonObject();
         assertThat(run.get("database").getAsString()).isEqualTo(db.toString());
-        assertThat(home.resolve("backups/app.db").resolve(run.get("backup").getAsString() + ".db")).exists();
+        assertThat(Path.of(run.get("file").getAsString())).exists()
+                .hasParent(home.resolve("backups/app.db")).hasFileName(run.get("backup").getAsString());
         JarProcess.awaitTheNextSecond();
         JarProcess.Result exec = jar.run("exec", "--", "true");
         assertThat(exec.exitCode()).as(exec.toString()).isZero();

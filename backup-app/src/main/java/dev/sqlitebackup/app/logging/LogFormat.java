@@ -101,6 +101,10 @@ public enum LogFormat {
     public static JsonEncoder jsonEncoder(LoggerContext context) {
         JsonEncoder encoder = new Redacting();
         encoder.setContext(context);
+        // the message as read ("formattedMessage") beside logback's pattern and arguments; not the logger
+        // context's name and birth, the same on every line of the process
+        encoder.setWithFormattedMessage(true);
+        encoder.setWithContext(false);
         encoder.start();
         return encoder;
     }

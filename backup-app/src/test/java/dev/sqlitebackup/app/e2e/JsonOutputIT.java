@@ -2,7 +2,6 @@ package dev.sqlitebackup.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JsonOutputIT {
 
-    private static final Path DOC = Path.of(System.getProperty("sqlitebackup.docs", "../docs")).resolve("json.md");
-
-    /** Shapes this test cannot produce here: a Google consent in a browser, a reachable ntfy server, Drive. */
+    /**
+     * Shapes this test cannot produce: a Google consent in a browser, a reachable ntfy server, Drive (DriveJarIT
+     * checks {@code list --remote} and {@code run} with a Drive copy against the document).
+     */
     private static final Set<String> NOT_RUN_HERE = Set.of("drive-auth", "notify-test", "list --remote");
 
     @TempDir
@@ -41,7 +39,7 @@ class JsonOutputIT {
 
     @Test
     void everyCommandsJson_isOneDocument_withExactlyTheDocumentedFields() throws IOException, InterruptedException {
-        Map<String, Map<String, Field>> doc = documented();
+        JsonDoc doc = JsonDoc.read();
         Path db = home.resolve("app.db");
         JarProcess jar = new JarProcess(home).env("DATABASE_URL", db.toString());
 
@@ -88,12 +86,12 @@ class JsonOutputIT {
         Files.writeString(home.resolve("other.db"), "garbage, not SQLite: its backup fails");
         json("run (many databases)", 1, many.run("run", "--json"));
 
-        assertThat(doc.keySet()).as("every shape documented is run here, or said why not")
+        assertThat(doc.shapes()).as("every shape documented is run here, or said why not")
                 .containsAll(seen.keySet()).containsAll(NOT_RUN_HERE);
-        Set<String> unchecked = new TreeSet<>(doc.keySet());
+        Set<String> unchecked = new TreeSet<>(doc.shapes());
         unchecked.removeAll(seen.keySet());
         assertThat(unchecked).as("documented shapes this test does not produce").isEqualTo(NOT_RUN_HERE);
-        seen.forEach((shape, documents) -> documents.forEach(d -> check(shape, doc.get(shape), "", d)));
+        seen.forEach((shape, documents) -> documents.forEach(d -> doc.check(shape, d)));
     }
 
     /** {@code result}'s stdout parsed as one JSON document, its exit code checked, kept as an example of shape. */
@@ -107,96 +105,5 @@ class JsonOutputIT {
         }
         seen.computeIfAbsent(shape, s -> new ArrayList<>()).add(document);
         return document;
-    }
-
-    private void check(String shape, Map<String, Field> fields, String path, JsonElement value) {
-        String where = shape + ": " + (path.isEmpty() ? "(document)" : path);
-        if (value.isJsonArray()) {
-            for (JsonElement each : (JsonArray) value) {
-                check(shape, fields, path + "[]", each);
-            }
-        } else if (value.isJsonObject()) {
-            JsonObject o = value.getAsJsonObject();
-            boolean byName = fields.keySet().stream().anyMatch(f -> f.startsWith(prefix(path) + "*"));
-            if (byName) {
-                o.entrySet().forEach(e -> check(shape, fields, prefix(path) + "*", e.getValue()));
-                return;
-            }
-            Map<String, Field> children = new LinkedHashMap<>();
-            fields.forEach((name, field) -> {
-                String rest = name.startsWith(prefix(path)) ? name.substring(prefix(path).length()) : null;
-                if (rest != null && !rest.isEmpty() && rest.matches("[A-Za-z0-9]+")) {
-                    children.put(rest, field);
-                }
-            });
-            assertThat(o.keySet()).as(where + ": every key is documented in docs/json.md")
-                    .isSubsetOf(children.keySet());
-            children.forEach((key, field) -> {
-                if (field.always() || field.notOnError() && !o.has("error")) {
-                    assertThat(o.has(key)).as(where + ": documented as always present: " + key).isTrue();
-                }
-            });
-            o.entrySet().forEach(e -> {
-                Field field = children.get(e.getKey());
-                String child = prefix(path) + e.getKey();
-                assertThat(field.admits(e.getValue())).as(child + " is documented as " + field.type() + ", got "
-                        + e.getValue()).isTrue();
-                check(shape, fields, child, e.getValue());
-            });
-        }
-    }
-
-    private static String prefix(String path) {
-        return path.isEmpty() ? path : path + ".";
-    }
-
-    /** A documented field: its type ({@code string}, {@code number}, ..., {@code or null}) and when it is there. */
-    record Field(String type, String present) {
-        boolean always() {
-            return present.equals("always");
-        }
-
-        /** An object of a database that failed has only its name, ok and error, when documented so. */
-        boolean notOnError() {
-            return present.equals("always, except on error");
-        }
-
-        boolean admits(JsonElement value) {
-            if (value.isJsonNull()) {
-                return type.endsWith("or null");
-            }
-            String base = type.replace(" or null", "");
-            return switch (base) {
-                case "string" -> value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
-                case "number" -> value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber();
-                case "boolean" -> value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean();
-                case "object" -> value.isJsonObject();
-                case "array" -> value.isJsonArray();
-                default -> false;
-            };
-        }
-    }
-
-    private static final Pattern SHAPE = Pattern.compile("^### `([^`]+)`");
-    private static final Pattern ROW = Pattern.compile("^\\| `([^`]+)` \\| ([a-z ]+) \\| ([^|]+) \\|");
-
-    /** docs/json.md's tables: for each shape (a {@code ### `name`} heading), its fields by path. */
-    private static Map<String, Map<String, Field>> documented() throws IOException {
-        Map<String, Map<String, Field>> shapes = new LinkedHashMap<>();
-        Map<String, Field> current = null;
-        for (String line : Files.readAllLines(DOC, StandardCharsets.UTF_8)) {
-            Matcher heading = SHAPE.matcher(line);
-            Matcher row = ROW.matcher(line);
-            if (heading.find()) {
-                current = new LinkedHashMap<>();
-                shapes.put(heading.group(1), current);
-            } else if (line.startsWith("#")) {
-                current = null;
-            } else if (current != null && row.find()) {
-                current.put(row.group(1), new Field(row.group(2).strip(), row.group(3).strip()));
-            }
-        }
-        assertThat(shapes).as("shapes in " + DOC).isNotEmpty();
-        return shapes;
     }
 }

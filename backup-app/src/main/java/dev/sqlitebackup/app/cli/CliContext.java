@@ -11,4 +11,17 @@ import java.util.Map;
  */
 public record CliContext(UseCases useCases, Map<String, String> env, PrintWriter out, PrintWriter err,
         PrintStream outStream, boolean interactive, Clock clock) {
+
+    /** {@code err} as a stream, for libraries that print what is meant for the person rather than for stdout. */
+    public PrintStream errStream() {
+        java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream() {
+            @Override
+            public synchronized void flush() {
+                err.print(toString(java.nio.charset.StandardCharsets.UTF_8));
+                err.flush();
+                reset();
+            }
+        };
+        return new PrintStream(pending, true, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -60,6 +60,13 @@ public final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces for errors.")
     boolean verbose;
 
+    static final String LOG_FORMAT = "Log lines (stderr, and the daemon's own lines) as plain text (default; "
+            + "without its own timestamp under journald) or one JSON object per line (logback's JSON encoder).";
+
+    // Read by Main before the command line is parsed (it configures logging); declared so every command takes it.
+    @Option(names = "--log-format", paramLabel = "plain|json", description = LOG_FORMAT)
+    String logFormat;
+
     /**
      * The settings of the one database this invocation is about ({@code --db NAME}, or the only one); {@code extra}
      * are further flag values by setting name.

@@ -8,6 +8,7 @@ import dev.sqlitebackup.app.daemon.BackupDaemon;
 import dev.sqlitebackup.app.daemon.DaemonPool;
 import dev.sqlitebackup.app.daemon.DaemonSettings;
 import dev.sqlitebackup.app.daemon.ScheduleSummaries;
+import dev.sqlitebackup.app.logging.LogFormat;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.time.Duration;
@@ -234,16 +235,23 @@ public final class DaemonCommand implements Callable<Integer> {
     }
 
     private void say(String line) {
+        java.time.Instant now = context.clock().instant();
         synchronized (context.out()) {
-            context.out().println(line);
+            context.out().println(LogFormat.line(now, TIME.format(now.atZone(java.time.ZoneId.systemDefault())),
+                    false, line));
             context.out().flush();
         }
     }
 
     private void complain(String line) {
+        java.time.Instant now = context.clock().instant();
         synchronized (context.err()) {
-            context.err().println("sqlite-backup: " + line);
+            context.err().println(LogFormat.line(now, TIME.format(now.atZone(java.time.ZoneId.systemDefault())),
+                    true, line));
             context.err().flush();
         }
     }
+
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 }

@@ -27,6 +27,9 @@ public final class DrillCommand implements Callable<Integer> {
     @Option(names = "--remote", description = "Drill the latest off-site (Drive) copy instead of the local backup.")
     boolean remote;
 
+    @Option(names = "--json", description = "Print the drill's result as JSON (docs/json.md).")
+    boolean json;
+
     public DrillCommand(CliContext context) {
         this.context = context;
     }
@@ -43,6 +46,30 @@ public final class DrillCommand implements Callable<Integer> {
     private int drill(Configuration config) {
         DrillUseCase.Command command = new DrillUseCase.Command(remote, config.assertions(), RunTrigger.DRILL);
         DrillUseCase.Result result = context.useCases().drill(config).drill(command);
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("ok", result.ok());
+            o.addProperty("backup", result.backup().map(b -> b.name().value()).orElse(null));
+            o.addProperty("from", result.remote() ? "remote" : "local");
+            o.addProperty("integrityCheck", result.integrity().map(i -> i.ok() ? "ok" : i.summary()).orElse(null));
+            com.google.gson.JsonArray assertions = new com.google.gson.JsonArray();
+            for (AssertionResult a : result.assertions()) {
+                com.google.gson.JsonObject each = new com.google.gson.JsonObject();
+                each.addProperty("name", a.assertion().name());
+                each.addProperty("passed", a.passed());
+                each.addProperty("result", a.describe());
+                assertions.add(each);
+            }
+            o.add("assertions", assertions);
+            o.addProperty("durationMillis", result.took().toMillis());
+            o.addProperty("problem", result.problem().orElse(null));
+            Json.print(context.out(), o);
+            if (!result.ok()) {
+                context.err().println("sqlite-backup: " + SqliteBackupCli.oneLine(result.problem().orElseThrow()));
+                context.err().flush();
+            }
+            return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+        }
         if (!result.ok()) {
             context.err().println("sqlite-backup: " + SqliteBackupCli.oneLine(result.problem().orElseThrow()));
             context.err().flush();

@@ -27,14 +27,29 @@ public final class DriveAuthCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces for errors.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print the credentials file written as JSON (docs/json.md); the "
+            + "address to open goes to stderr then.")
+    boolean json;
+
+    @Option(names = "--log-format", paramLabel = "plain|json", description = CommonOptions.LOG_FORMAT)
+    String logFormat;
+
     public DriveAuthCommand(CliContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() {
+        // under --json stdout holds the one document: the address to open is for the person, on stderr
         Path written = context.useCases().authoriseDrive(clientSecrets, Optional.ofNullable(out), context.env(),
-                context.outStream());
+                json ? context.errStream() : context.outStream());
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("credentialsFile", written.toAbsolutePath().normalize().toString());
+            o.addProperty("setting", "GOOGLE_DRIVE_CREDENTIALS=" + written);
+            Json.print(context.out(), o);
+            return ExitCodes.OK;
+        }
         context.out().println("Wrote " + written + "; set GOOGLE_DRIVE_CREDENTIALS=" + written);
         context.out().flush();
         return ExitCodes.OK;

@@ -29,6 +29,12 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces for errors.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print the public key and the identity file as JSON (docs/json.md).")
+    boolean json;
+
+    @Option(names = "--log-format", paramLabel = "plain|json", description = CommonOptions.LOG_FORMAT)
+    String logFormat;
+
     public KeygenCommand(CliContext context) {
         this.context = context;
     }
@@ -38,7 +44,14 @@ public final class KeygenCommand implements Callable<Integer> {
         NewIdentity identity = context.useCases().createIdentity()
                 .createIdentity(out == null ? Path.of(DEFAULT_OUT) : out);
         // stdout: the public key alone, for scripts (AGE_RECIPIENTS=$(sqlite-backup keygen --out ...))
-        context.out().println(identity.publicKey());
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("publicKey", identity.publicKey());
+            o.addProperty("identityFile", identity.file().toAbsolutePath().normalize().toString());
+            Json.print(context.out(), o);
+        } else {
+            context.out().println(identity.publicKey());
+        }
         context.out().flush();
         context.err().println("Wrote the identity (private key) to " + identity.file().toAbsolutePath().normalize()
                 + " (mode 0600): keep it off the server, somewhere safe; restores need it as AGE_IDENTITY_FILE, "

@@ -17,6 +17,9 @@ public final class NotifyTestCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print the outcome as JSON (docs/json.md).")
+    boolean json;
+
     public NotifyTestCommand(CliContext context) {
         this.context = context;
     }
@@ -25,6 +28,14 @@ public final class NotifyTestCommand implements Callable<Integer> {
     public Integer call() {
         Configuration config = common.configuration(context.env());
         boolean delivered = context.useCases().sendTestNotification(config);
+        String topic = config.given(Settings.NTFY_TOPIC).orElse("?");
+        if (delivered && json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("delivered", true);
+            o.addProperty("topic", topic);
+            Json.print(context.out(), o);
+            return ExitCodes.OK;
+        }
         if (delivered) {
             context.out().println("Test notification delivered to topic " + config.given(Settings.NTFY_TOPIC).orElse("?"));
             context.out().flush();
@@ -33,6 +44,10 @@ public final class NotifyTestCommand implements Callable<Integer> {
         context.err().println("sqlite-backup: test notification to topic " + config.given(Settings.NTFY_TOPIC).orElse("?")
                 + " was not delivered (see the warning above)");
         context.err().flush();
+        if (json) {
+            Json.print(context.out(), Json.error(ExitCodes.FAILED, "test notification to topic " + topic
+                    + " was not delivered (see the warning on stderr)"));
+        }
         return ExitCodes.FAILED;
     }
 }

@@ -45,6 +45,9 @@ public final class RestoreCommand implements Callable<Integer> {
             + "is lost.")
     boolean evenIfOpen;
 
+    @Option(names = "--json", description = "Print the result as JSON (docs/json.md).")
+    boolean json;
+
     public RestoreCommand(CliContext context) {
         this.context = context;
     }
@@ -58,6 +61,17 @@ public final class RestoreCommand implements Callable<Integer> {
         Overwrite overwrite = !force ? Overwrite.NEVER : evenIfOpen ? Overwrite.EVEN_IF_OPEN : Overwrite.UNLESS_OPEN;
         RestoreResult result = context.useCases().restoreBackup(config)
                 .restore(new RestoreBackupUseCase.Command(which, target.toAbsolutePath().normalize(), overwrite));
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("backup", result.backup().name().value());
+            o.addProperty("fromDrive", result.fromOffsite());
+            o.addProperty("target", result.target().toString());
+            o.addProperty("sizeBytes", result.backup().sizeBytes());
+            o.addProperty("replaced", result.replaced());
+            o.add("verification", VerifyCommand.toJson(result.verification()));
+            Json.print(context.out(), o);
+            return ExitCodes.OK;
+        }
         context.out().printf("Restored %s%s to %s (%s, %s, %s)%s%n", result.backup().name(),
                 result.fromOffsite() ? " from Drive" : "", result.target(),
                 Formats.size(result.backup().sizeBytes()), result.verification().checksum().summary(),

@@ -1,5 +1,7 @@
 package dev.sqlitebackup.app.cli;
 
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.app.config.Settings;
@@ -55,6 +57,9 @@ public final class RunCommand implements Callable<Integer> {
                     + "before giving up; default 0.")
     Duration waitFor;
 
+    @Option(names = "--json", description = "Print the result as JSON (docs/json.md).")
+    boolean json;
+
     public RunCommand(CliContext context) {
         this.context = context;
     }
@@ -103,13 +108,20 @@ public final class RunCommand implements Callable<Integer> {
         try {
             result = useCase.run(command);
         } catch (OffsiteCopyFailedException e) {
-            // the local backup is safe: say what was made before the one-line error
-            printLocal(e.localResult(), command);
+            // the local backup is safe: say what was made before the one-line error (under --json, the error
+            // document is the one output)
+            if (!json) {
+                printLocal(e.localResult(), command);
+            }
             throw e;
         } finally {
             if (progress != null) {
                 progress.finish();
             }
+        }
+        if (json) {
+            Json.print(context.out(), toJson(result, command));
+            return ExitCodes.OK;
         }
         printLocal(result, command);
         result.remote().ifPresent(remote -> context.out().printf("Copied to Drive: %s%s%n", remote.name(),
@@ -142,10 +154,12 @@ public final class RunCommand implements Callable<Integer> {
             }
             List<UseCases.DatabaseOutcome> outcomes = new ArrayList<>();
             List<String> notStarted = new ArrayList<>();
+            com.google.gson.JsonArray each = new com.google.gson.JsonArray();
             for (int i = 0; i < databases.size(); i++) {
                 Optional<UseCases.DatabaseOutcome> outcome = outcomeOf(databases.get(i), pending.get(i));
                 if (outcome.isPresent()) {
                     outcomes.add(outcome.get());
+                    each.add(reports.getOrDefault(databases.get(i).name(), new JsonObject()));
                 } else {
                     notStarted.add(databases.get(i).name());
                 }
@@ -159,11 +173,25 @@ public final class RunCommand implements Callable<Integer> {
                     .toList();
             long total = outcomes.stream().filter(UseCases.DatabaseOutcome::succeeded)
                     .mapToLong(UseCases.DatabaseOutcome::sizeBytes).sum();
-            context.out().printf("%d backed up, %d failed%s%s, total %s in %s%n", outcomes.size() - failed.size(),
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.addProperty("ok", failed.isEmpty() && notStarted.isEmpty());
+                o.addProperty("backedUp", outcomes.size() - failed.size());
+                o.addProperty("failed", failed.size());
+                com.google.gson.JsonArray stopped = new com.google.gson.JsonArray();
+                notStarted.forEach(stopped::add);
+                o.addProperty("totalBytes", total);
+                o.addProperty("durationMillis", took.toMillis());
+                o.add("notStarted", stopped);
+                o.add("databases", each);
+                Json.print(context.out(), o);
+            } else {
+                context.out().printf("%d backed up, %d failed%s%s, total %s in %s%n", outcomes.size() - failed.size(),
                     failed.size(), failed.isEmpty() ? "" : " (" + names(failed) + ")",
                     notStarted.isEmpty() ? "" : ", " + notStarted.size() + " not started (stopping: "
                             + names(notStarted) + ")",
                     Formats.size(total), Formats.duration(took));
+            }
             context.out().flush();
             context.useCases().notifySummaries(outcomes, List.of(), finished, took);
             return failed.isEmpty() && notStarted.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
@@ -196,6 +224,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             // backUpOne catches every exception: only an error (out of memory, a broken class path) gets here
             report(db.name() + ": FAILED: unexpected error: " + e.getCause());
+            reports.put(db.name(), failure(db.name(), "unexpected error: " + e.getCause()));
             return Optional.of(new UseCases.DatabaseOutcome(db.name(), db.configuration(), false, 0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -220,12 +249,19 @@ public final class RunCommand implements Callable<Integer> {
                 throw refused;
             }
             RunResult result = useCase.run(command);
+            JsonObject done = new JsonObject();
+            done.addProperty("name", db.name());
+            done.addProperty("ok", true);
+            done.add("result", toJson(result, command));
+            done.add("error", JsonNull.INSTANCE);
+            reports.put(db.name(), done);
             report(String.format("%s: backed up to %s (%s, %s)%s", db.name(), result.file(),
                     Formats.size(result.backup().sizeBytes()), Formats.duration(result.duration()),
                     result.remote().map(remote -> ", copied to Drive").orElse("")));
             return Optional.of(new UseCases.DatabaseOutcome(db.name(), config, true, result.backup().sizeBytes()));
         } catch (RuntimeException e) {
             report(db.name() + ": FAILED: " + SqliteBackupCli.failureLine(e));
+            reports.put(db.name(), failure(db.name(), SqliteBackupCli.failureLine(e)));
             if (common.verbose) {
                 java.io.StringWriter trace = new java.io.StringWriter();
                 e.printStackTrace(new java.io.PrintWriter(trace));
@@ -238,8 +274,57 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** One database's line, whole, whatever the other runners print meanwhile. */
+    /** Each database's JSON result by its name, filled by the runners (printed under --json). */
+    private final Map<String, JsonObject> reports = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static JsonObject failure(String name, String line) {
+        JsonObject o = new JsonObject();
+        o.addProperty("name", name);
+        o.addProperty("ok", false);
+        o.add("result", JsonNull.INSTANCE);
+        o.addProperty("error", line);
+        return o;
+    }
+
+    /** One successful run as the JSON document of {@code run --json}. */
+    static JsonObject toJson(RunResult result, RunBackupUseCase.Command command) {
+        JsonObject o = new JsonObject();
+        o.addProperty("database", result.source().path().toString());
+        o.addProperty("backup", result.backup().name().value());
+        o.addProperty("file", result.file().toString());
+        o.addProperty("form", result.backup().form().label());
+        o.addProperty("sizeBytes", result.backup().sizeBytes());
+        o.addProperty("sha256", result.backup().recordedSha256().orElse(null));
+        o.addProperty("startedAt", result.startedAt().toString());
+        o.addProperty("durationMillis", result.duration().toMillis());
+        o.addProperty("verify", command.verify() == dev.sqlitebackup.domain.model.VerifyLevel.FULL
+                ? "integrity_check" : "quick_check");
+        o.add("retention", counts(result.retention()));
+        o.addProperty("leftoversSwept", result.leftoversSwept());
+        o.add("remote", result.remote().<com.google.gson.JsonElement>map(remote -> {
+            JsonObject r = new JsonObject();
+            r.addProperty("name", remote.name().value());
+            r.addProperty("id", remote.id());
+            r.addProperty("link", remote.link().orElse(null));
+            return r;
+        }).orElse(JsonNull.INSTANCE));
+        o.add("remoteRetention", result.remoteRetention().<com.google.gson.JsonElement>map(RunCommand::counts)
+                .orElse(JsonNull.INSTANCE));
+        return o;
+    }
+
+    private static JsonObject counts(dev.sqlitebackup.domain.model.RetentionPlan plan) {
+        JsonObject o = new JsonObject();
+        o.addProperty("kept", plan.kept().size());
+        o.addProperty("deleted", plan.deleted().size());
+        return o;
+    }
+
+    /** One database's line, whole, whatever the other runners print meanwhile (none under --json). */
     private void report(String line) {
+        if (json) {
+            return;
+        }
         synchronized (context.out()) {
             context.out().println(line);
             context.out().flush();

@@ -21,6 +21,12 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Debug logging, and stack traces for errors.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print the result as JSON (docs/json.md).")
+    boolean json;
+
+    @Option(names = "--log-format", paramLabel = "plain|json", description = CommonOptions.LOG_FORMAT)
+    String logFormat;
+
     public SampleCommand(CliContext context) {
         this.context = context;
     }
@@ -28,6 +34,12 @@ public final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         context.useCases().createSampleDatabase(path);
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("database", path.toAbsolutePath().normalize().toString());
+            Json.print(context.out(), o);
+            return ExitCodes.OK;
+        }
         context.out().println("Created sample database " + path.toAbsolutePath().normalize());
         context.out().flush();
         return ExitCodes.OK;

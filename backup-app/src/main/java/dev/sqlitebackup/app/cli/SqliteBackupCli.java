@@ -98,13 +98,17 @@ public final class SqliteBackupCli implements Callable<Integer> {
             code = ExitCodes.FAILED;
             message = Remedies.messageOf(e);
         } else if (e instanceof CommandLine.ParameterException pe) {
-            return handleUsageError(pe, new String[0]);
+            return handleUsageError(pe, parsed.originalArgs().toArray(new String[0]));
         } else {
             code = ExitCodes.FAILED;
             message = "unexpected error: " + e;
         }
         java.io.PrintWriter err = cl.getErr();
-        err.println("sqlite-backup: " + oneLine(FileNameEncoding.explain(message)));
+        String line = oneLine(FileNameEncoding.explain(message));
+        err.println("sqlite-backup: " + line);
+        if (Json.wanted(parsed.originalArgs())) {
+            Json.print(cl.getOut(), Json.error(code, line));
+        }
         if (verbose(parsed)) {
             // a server's answer in a cause's message may echo a token: the trace is filtered like the line
             java.io.StringWriter trace = new java.io.StringWriter();
@@ -117,9 +121,25 @@ public final class SqliteBackupCli implements Callable<Integer> {
 
     private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
-        cl.getErr().println("sqlite-backup: " + oneLine(e.getMessage()) + " (see '"
-                + cl.getCommandSpec().qualifiedName() + " --help')");
+        String line = oneLine(e.getMessage());
+        cl.getErr().println("sqlite-backup: " + line + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
         cl.getErr().flush();
+        if (Json.wanted(java.util.Arrays.asList(args))) {
+            Json.print(cl.getOut(), Json.error(ExitCodes.USAGE, line));
+        }
+        return ExitCodes.USAGE;
+    }
+
+    /**
+     * A command line refused before picocli reads it ({@code message} is the one line): on stderr, and as the error
+     * document on stdout when {@code args} ask for JSON.
+     */
+    public static int refuse(CliContext context, String[] args, String message) {
+        context.err().println("sqlite-backup: " + message);
+        context.err().flush();
+        if (Json.wanted(java.util.Arrays.asList(args))) {
+            Json.print(context.out(), Json.error(ExitCodes.USAGE, message));
+        }
         return ExitCodes.USAGE;
     }
 

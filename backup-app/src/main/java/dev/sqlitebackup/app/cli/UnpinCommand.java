@@ -21,6 +21,9 @@ public final class UnpinCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The pinned backup (as list shows it).")
     String name;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print the released pin as JSON (docs/json.md).")
+    boolean json;
+
     public UnpinCommand(CliContext context) {
         this.context = context;
     }
@@ -29,6 +32,15 @@ public final class UnpinCommand implements Callable<Integer> {
     public Integer call() {
         Configuration config = common.configuration(context.env());
         Pin released = context.useCases().pinBackups(config).unpin(name);
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("backup", released.backup().value());
+            o.addProperty("wasPinnedUntil", released.until().equals(java.time.Instant.MAX) ? null
+                    : released.until().toString());
+            o.addProperty("reason", released.reason());
+            Json.print(context.out(), o);
+            return ExitCodes.OK;
+        }
         context.out().printf("Unpinned %s (it was pinned until %s: %s)%n", released.backup(),
                 Formats.pinnedUntil(released.until(), config.zone()), released.reason());
         context.out().flush();

@@ -4,7 +4,6 @@ import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.DataAssertion;
 import dev.sqlitebackup.domain.model.CatchUp;
 import dev.sqlitebackup.domain.model.OffsiteCopyFailedException;
-import dev.sqlitebackup.domain.model.Redaction;
 import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.RunTrigger;
@@ -12,6 +11,7 @@ import dev.sqlitebackup.domain.port.in.CheckStatusUseCase;
 import dev.sqlitebackup.domain.port.in.DrillUseCase;
 import dev.sqlitebackup.domain.port.in.HoldDaemonLockUseCase;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
+import dev.sqlitebackup.app.logging.LogFormat;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -436,15 +436,17 @@ public final class BackupDaemon {
     }
 
     private void say(String line) {
+        Instant now = clock.instant();
         synchronized (out) {
-            out.println(time(clock.instant()) + " " + (name.isEmpty() ? "" : name + ": ") + Redaction.redact(line));
+            out.println(LogFormat.line(now, time(now), false, (name.isEmpty() ? "" : name + ": ") + line));
             out.flush();
         }
     }
 
     private void complain(String line) {
+        Instant now = clock.instant();
         synchronized (err) {
-            err.println(time(clock.instant()) + " " + (name.isEmpty() ? "" : name + ": ") + Redaction.redact(line));
+            err.println(LogFormat.line(now, time(now), true, (name.isEmpty() ? "" : name + ": ") + line));
             err.flush();
         }
     }

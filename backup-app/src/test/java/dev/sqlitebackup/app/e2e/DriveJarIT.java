@@ -145,8 +145,15 @@ class DriveJarIT {
     @Test
     void listRemote_restoreFromDriveAlone_andVerifyRemote_thatCatchesADamagedCopy() throws Exception {
         assertThat(run(drive(), "run", "--database", "app.db").exitCode()).isZero();
-        JarProcess.Result second = run(drive(), "run", "--database", "app.db");
+        JarProcess.Result second = run(drive(), "run", "--json", "--database", "app.db");
         assertThat(second.exitCode()).as(second.toString()).isZero();
+        // run --json with a Drive copy: its remote and remoteRetention objects as docs/json.md says
+        JsonDoc doc = JsonDoc.read();
+        JsonObject copied = JsonParser.parseString(second.out()).getAsJsonObject();
+        doc.check("run", copied);
+        assertThat(copied.getAsJsonObject("remote").get("name").getAsString())
+                .isEqualTo(copied.get("backup").getAsString());
+        assertThat(copied.getAsJsonObject("remoteRetention").get("kept").getAsInt()).isEqualTo(2);
         List<FakeFile> remote = toolFiles().stream().sorted(Comparator.comparing((FakeFile f) -> f.name).reversed())
                 .toList();
         assertThat(remote).hasSize(2);
@@ -157,6 +164,7 @@ class DriveJarIT {
         assertThat(list.exitCode()).as(list.toString()).isZero();
         JsonArray array = JsonParser.parseString(list.out()).getAsJsonArray();
         assertThat(array).hasSize(2);
+        doc.check("list --remote", array);
         for (int i = 0; i < 2; i++) {
             JsonObject o = array.get(i).getAsJsonObject();
             FakeFile f = remote.get(i);

@@ -59,8 +59,10 @@ class LocalCompressionIT {
         String check = tool(dir, "sha256sum", "-c", "--strict", plainName + ".sha256", zstName + ".sha256");
         assertThat(check).contains(zstName + ": OK").contains(plainName + ": OK");
         List<String> sidecar = Files.readAllLines(dir.resolve(zstName + ".sha256"));
-        assertThat(sidecar).hasSize(2);
+        // the checksum line, the database's SHA-256, and (issue 15's drift guard) the tables' row counts
+        assertThat(sidecar).hasSize(3);
         assertThat(sidecar.get(1)).startsWith("# sha256 of the database: ");
+        assertThat(sidecar.get(2)).startsWith("# rows (count(*); ~ an sqlite_stat1 estimate): notes=");
         String databaseSha = sidecar.get(1).substring("# sha256 of the database: ".length());
         // zstd -d gives back the exact database: its SHA-256 is the recorded one, and SQLite opens it
         tool(home, "zstd", "-d", "-q", dir.resolve(zstName).toString(), "-o", "by-hand.db");

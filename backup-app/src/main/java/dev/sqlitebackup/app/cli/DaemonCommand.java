@@ -9,6 +9,13 @@ import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Instant;
+import dev.sqlitebackup.app.config.Installation;
+import dev.sqlitebackup.app.metrics.BackupMetrics;
+import dev.sqlitebackup.app.metrics.MetricsAddress;
+import dev.sqlitebackup.app.metrics.MetricsServer;
+import dev.sqlitebackup.domain.model.RunResult;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -51,10 +58,20 @@ public final class DaemonCommand implements Callable<Integer> {
         UseCases useCases = context.useCases();
         BackupDaemon daemon = new BackupDaemon(useCases.runBackup(config), useCases.checkStatus(config), settings,
                 useCases.holdDaemonLock(config), context.out(), context.err(), context.clock());
-        daemon.start();
+        Optional<MetricsServer> metrics = serveMetrics(config, useCases, daemon);
+        if (metrics.isEmpty() && config.given(Settings.METRICS_ADDRESS).isPresent()) {
+            return ExitCodes.FAILED;
+        }
+        try {
+            daemon.start();
+        } catch (RuntimeException e) {
+            metrics.ifPresent(MetricsServer::close);
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.stop();
+            metrics.ifPresent(MetricsServer::close);
             context.out().flush();
             context.err().flush();
             stopped.countDown();
@@ -66,5 +83,45 @@ public final class DaemonCommand implements Callable<Integer> {
             context.out().flush();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * With {@code METRICS_ADDRESS}, serves the database's metrics on {@code /metrics} and has the daemon record each
+     * run in them; empty without one, or when it cannot listen (said in one line on stderr).
+     */
+    private Optional<MetricsServer> serveMetrics(Configuration config, UseCases useCases, BackupDaemon daemon) {
+        Optional<MetricsAddress> address = config.given(Settings.METRICS_ADDRESS);
+        if (address.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = Installation.singleName(config);
+        BackupMetrics metrics = new BackupMetrics(true);
+        metrics.watch(name, useCases.checkStatus(config));
+        daemon.observe(new BackupDaemon.RunObserver() {
+            @Override
+            public void succeeded(RunResult result) {
+                metrics.recordRun(name, result);
+            }
+
+            @Override
+            public void failed() {
+                metrics.recordFailure(name);
+            }
+
+            @Override
+            public void nextRun(Optional<Instant> at) {
+                metrics.nextRun(name, at);
+            }
+        });
+        try {
+            MetricsServer server = MetricsServer.start(metrics, address.get());
+            context.out().println("serving metrics on http://" + address.get() + "/metrics");
+            context.out().flush();
+            return Optional.of(server);
+        } catch (java.io.UncheckedIOException e) {
+            context.err().println("sqlite-backup: " + e.getCause().getMessage());
+            context.err().flush();
+            return Optional.empty();
+        }
     }
 }

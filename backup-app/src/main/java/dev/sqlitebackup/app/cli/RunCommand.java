@@ -11,6 +11,7 @@ import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.app.config.ConfiguredDatabase;
 import dev.sqlitebackup.app.config.Installation;
+import dev.sqlitebackup.app.metrics.BackupMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,10 +68,55 @@ public final class RunCommand implements Callable<Integer> {
         CommonOptions.put(flags, Settings.DRIVE_ENABLED, noDrive ? "false" : null);
         Installation installation = common.installation(context.env(), flags);
         List<ConfiguredDatabase> selected = installation.select(common.databaseNames());
-        if (selected.size() != 1) {
-            return runMany(selected, installation.parallelism());
+        Optional<java.nio.file.Path> textfile = installation.metricsTextfile();
+        if (textfile.isPresent()) {
+            metrics = new BackupMetrics(false);
+            for (ConfiguredDatabase db : selected) {
+                try {
+                    metrics.watch(db.name(), context.useCases().checkStatus(db.configuration()));
+                } catch (ConfigurationException | InvalidInputException unreadable) {
+                    // its run fails on the same setting, says so and counts as a failure (no status to read)
+                }
+            }
         }
-        Configuration config = selected.get(0).configuration();
+        try {
+            return selected.size() != 1 ? runMany(selected, installation.parallelism()) : runOne(selected.get(0));
+        } finally {
+            textfile.ifPresent(this::writeMetrics);
+        }
+    }
+
+    /** The metrics of this run's databases, for {@code METRICS_TEXTFILE}; null without one. */
+    private volatile BackupMetrics metrics;
+
+    /**
+     * Writes the metrics of every database of the run, whatever their outcome; a file that cannot be written is a
+     * warning, never a failed backup.
+     */
+    private void writeMetrics(java.nio.file.Path file) {
+        try {
+            metrics.writeTextfile(file);
+        } catch (java.io.IOException | RuntimeException e) {
+            context.err().println("sqlite-backup: warning: cannot write the metrics to METRICS_TEXTFILE " + file
+                    + ": " + e.getMessage());
+            context.err().flush();
+        }
+    }
+
+    private void recordRun(String name, RunResult result) {
+        if (metrics != null) {
+            metrics.recordRun(name, result);
+        }
+    }
+
+    private void recordFailure(String name) {
+        if (metrics != null) {
+            metrics.recordFailure(name);
+        }
+    }
+
+    private int runOne(ConfiguredDatabase db) {
+        Configuration config = db.configuration();
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
         RunBackupUseCase.Command command;
         RunBackupUseCase useCase;
@@ -82,11 +128,12 @@ public final class RunCommand implements Callable<Integer> {
             grace = config.shutdownGrace();
         } catch (ConfigurationException | InvalidInputException refused) {
             recordRefusal(config, refused);
+            recordFailure(db.name());
             throw refused;
         }
         Thread stopHook = stopHook(grace);
         try {
-            return runAndReport(useCase, command, progress);
+            return runAndReport(db.name(), useCase, command, progress);
         } finally {
             // what the run printed is out: a stop that came meanwhile may now end the process
             runEnded.countDown();
@@ -98,19 +145,25 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runAndReport(RunBackupUseCase useCase, RunBackupUseCase.Command command, TerminalProgress progress) {
+    private int runAndReport(String name, RunBackupUseCase useCase, RunBackupUseCase.Command command,
+            TerminalProgress progress) {
         RunResult result;
         try {
             result = useCase.run(command);
         } catch (OffsiteCopyFailedException e) {
             // the local backup is safe: say what was made before the one-line error
+            recordFailure(name);
             printLocal(e.localResult(), command);
+            throw e;
+        } catch (RuntimeException e) {
+            recordFailure(name);
             throw e;
         } finally {
             if (progress != null) {
                 progress.finish();
             }
         }
+        recordRun(name, result);
         printLocal(result, command);
         result.remote().ifPresent(remote -> context.out().printf("Copied to Drive: %s%s%n", remote.name(),
                 remote.link().map(link -> " " + link).orElse(" (id " + remote.id() + ")")));
@@ -195,6 +248,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             // backUpOne catches every exception: only an error (out of memory, a broken class path) gets here
             report(db.name() + ": FAILED: unexpected error: " + e.getCause());
+            recordFailure(db.name());
             return Optional.of(new UseCases.DatabaseOutcome(db.name(), db.configuration(), false, 0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -219,11 +273,13 @@ public final class RunCommand implements Callable<Integer> {
                 throw refused;
             }
             RunResult result = useCase.run(command);
+            recordRun(db.name(), result);
             report(String.format("%s: backed up to %s (%s, %s)%s", db.name(), result.file(),
                     Formats.size(result.backup().sizeBytes()), Formats.duration(result.duration()),
                     result.remote().map(remote -> ", copied to Drive").orElse("")));
             return Optional.of(new UseCases.DatabaseOutcome(db.name(), config, true, result.backup().sizeBytes()));
         } catch (RuntimeException e) {
+            recordFailure(db.name());
             report(db.name() + ": FAILED: " + SqliteBackupCli.failureLine(e));
             if (common.verbose) {
                 java.io.StringWriter trace = new java.io.StringWriter();

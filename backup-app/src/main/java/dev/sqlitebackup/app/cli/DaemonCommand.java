@@ -105,7 +105,7 @@ public final class DaemonCommand implements Callable<Integer> {
 
             @Override
             public void failed() {
-                metrics.recordFailure(name);
+                metrics.recordFailure(name, context.clock().instant());
             }
 
             @Override

@@ -109,13 +109,14 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void recordFailure(String name) {
+    private void recordFailure(String name, Instant startedAt) {
         if (metrics != null) {
-            metrics.recordFailure(name);
+            metrics.recordFailure(name, startedAt);
         }
     }
 
     private int runOne(ConfiguredDatabase db) {
+        Instant started = context.clock().instant();
         Configuration config = db.configuration();
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
         RunBackupUseCase.Command command;
@@ -128,7 +129,7 @@ public final class RunCommand implements Callable<Integer> {
             grace = config.shutdownGrace();
         } catch (ConfigurationException | InvalidInputException refused) {
             recordRefusal(config, refused);
-            recordFailure(db.name());
+            recordFailure(db.name(), started);
             throw refused;
         }
         Thread stopHook = stopHook(grace);
@@ -147,16 +148,17 @@ public final class RunCommand implements Callable<Integer> {
 
     private int runAndReport(String name, RunBackupUseCase useCase, RunBackupUseCase.Command command,
             TerminalProgress progress) {
+        Instant started = context.clock().instant();
         RunResult result;
         try {
             result = useCase.run(command);
         } catch (OffsiteCopyFailedException e) {
             // the local backup is safe: say what was made before the one-line error
-            recordFailure(name);
+            recordFailure(name, started);
             printLocal(e.localResult(), command);
             throw e;
         } catch (RuntimeException e) {
-            recordFailure(name);
+            recordFailure(name, started);
             throw e;
         } finally {
             if (progress != null) {
@@ -248,7 +250,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             // backUpOne catches every exception: only an error (out of memory, a broken class path) gets here
             report(db.name() + ": FAILED: unexpected error: " + e.getCause());
-            recordFailure(db.name());
+            recordFailure(db.name(), context.clock().instant());
             return Optional.of(new UseCases.DatabaseOutcome(db.name(), db.configuration(), false, 0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -261,6 +263,7 @@ public final class RunCommand implements Callable<Integer> {
             return Optional.empty();
         }
         Configuration config = db.configuration();
+        Instant started = context.clock().instant();
         try {
             RunBackupUseCase.Command command;
             RunBackupUseCase useCase;
@@ -279,7 +282,7 @@ public final class RunCommand implements Callable<Integer> {
                     result.remote().map(remote -> ", copied to Drive").orElse("")));
             return Optional.of(new UseCases.DatabaseOutcome(db.name(), config, true, result.backup().sizeBytes()));
         } catch (RuntimeException e) {
-            recordFailure(db.name());
+            recordFailure(db.name(), started);
             report(db.name() + ": FAILED: " + SqliteBackupCli.failureLine(e));
             if (common.verbose) {
                 java.io.StringWriter trace = new java.io.StringWriter();

@@ -36,6 +36,7 @@ public final class BackupMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<String, Supplier<BackupStatus>> databases = new ConcurrentHashMap<>();
+    private final Map<String, OwnRun> ownLastRun = new ConcurrentHashMap<>();
     private final Gauge lastDuration;
     private final Gauge lastSize;
     private final Gauge remoteCount;
@@ -52,11 +53,11 @@ public final class BackupMetrics {
                         .ifPresent(at -> cb.call(seconds(at), db)))).register(registry);
         GaugeWithCallback.builder().name("sqlite_backup_last_run_success")
                 .help("Whether the last finished run succeeded (1) or failed (0)")
-                .labelNames(LABEL).callback(cb -> each((db, s) -> s.lastRun().filter(r -> r.outcome().isPresent())
+                .labelNames(LABEL).callback(cb -> each((db, s) -> lastRun(db, s)
                         .ifPresent(r -> cb.call(r.succeeded() ? 1 : 0, db)))).register(registry);
         GaugeWithCallback.builder().name("sqlite_backup_last_run_timestamp_seconds")
                 .help("When the last run started, Unix time")
-                .labelNames(LABEL).callback(cb -> each((db, s) -> s.lastRun()
+                .labelNames(LABEL).callback(cb -> each((db, s) -> lastRun(db, s)
                         .ifPresent(r -> cb.call(seconds(r.startedAt()), db)))).register(registry);
         GaugeWithCallback.builder().name("sqlite_backup_local_backups")
                 .help("Number of backups in the local backup folder")
@@ -95,6 +96,7 @@ public final class BackupMetrics {
 
     /** A run of {@code database} succeeded with {@code result}. */
     public void recordRun(String database, RunResult result) {
+        ownLastRun.put(database, new OwnRun(result.startedAt(), true));
         runs.labelValues(database).inc();
         lastDuration.labelValues(database).set(result.duration().toNanos() / 1e9);
         lastSize.labelValues(database).set(result.backup().sizeBytes());
@@ -102,8 +104,9 @@ public final class BackupMetrics {
         result.remoteRetention().ifPresent(plan -> remoteCount.labelValues(database).set(plan.kept().size()));
     }
 
-    /** A run of {@code database} failed (or was refused). */
-    public void recordFailure(String database) {
+    /** A run of {@code database} that started at {@code startedAt} failed (or was refused). */
+    public void recordFailure(String database, Instant startedAt) {
+        ownLastRun.put(database, new OwnRun(startedAt, false));
         runs.labelValues(database).inc();
         failures.labelValues(database).inc();
     }
@@ -149,6 +152,24 @@ public final class BackupMetrics {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** A run this process made, for a database whose activity log cannot have it (its folder never made). */
+    private record OwnRun(Instant startedAt, boolean succeeded) {
+    }
+
+    /**
+     * The last finished run: the activity log's, unless this process ran one later that the log does not have (a run
+     * that failed before its backup folder existed has no log to be recorded in).
+     */
+    private Optional<OwnRun> lastRun(String database, BackupStatus status) {
+        Optional<OwnRun> logged = status.lastRun().filter(r -> r.outcome().isPresent())
+                .map(r -> new OwnRun(r.startedAt(), r.succeeded()));
+        Optional<OwnRun> own = Optional.ofNullable(ownLastRun.get(database));
+        if (own.isPresent() && (logged.isEmpty() || own.get().startedAt().isAfter(logged.get().startedAt()))) {
+            return own;
+        }
+        return logged;
     }
 
     private void each(java.util.function.BiConsumer<String, BackupStatus> action) {

@@ -64,7 +64,7 @@ class BackupMetricsTest {
         metrics.watch("app", app::get);
         metrics.watch("crm", () -> status(1, 10, true));
         metrics.recordRun("app", result(1234, Duration.ofMillis(2500)));
-        metrics.recordFailure("crm");
+        metrics.recordFailure("crm", FAILED_RUN.minusSeconds(3600));
         metrics.nextRun("app", Optional.of(Instant.parse("2026-07-03T03:00:00Z")));
 
         String first = text(metrics);

@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
                 + "or SIGINT. At start, one catch-up backup runs at once when the schedule's last fire time has no "
                 + "successful backup after it. A failed run is retried (BACKUP_RETRY_ATTEMPTS, BACKUP_RETRY_DELAY, "
                 + "doubling). On SIGTERM a running backup may finish (BACKUP_SHUTDOWN_GRACE), then exit 0.",
-                "Exit 1 when another daemon has this backup dir; 2 for a bad setting, before anything starts."})
+                "With METRICS_ADDRESS, serves Prometheus metrics on /metrics.",
+                "Exit 1 when another daemon has this backup dir or METRICS_ADDRESS cannot be listened on; 2 for a bad "
+                        + "setting, before anything starts."})
 public final class DaemonCommand implements Callable<Integer> {
 
     private final CliContext context;

@@ -134,6 +134,14 @@ class MetricsIT {
             assertThat(left).containsExactly(prom);
         }
         promtool(prom);
+        // the one database of the environment: METRICS_TEXTFILE, its file name as the label
+        Path single = collector.resolve("single.prom");
+        JarProcess.Result env = new JarProcess(home).env("DATABASE_URL", a.toString())
+                .env("METRICS_TEXTFILE", single.toString()).run("run");
+        assertThat(env.exitCode()).as(env.toString()).isZero();
+        assertThat(Files.readString(single)).contains("sqlite_backup_runs_total{database=\"a.db\"} 1.0")
+                .contains("sqlite_backup_last_run_success{database=\"a.db\"} 1.0");
+        promtool(single);
     }
 
     private static Path newest(Path dir) throws IOException {

@@ -535,6 +535,9 @@ class YamlConfigFileTest {
 
         assertThat(installation.parallelism()).isEqualTo(4);
         assertThat(installation.databases()).extracting(ConfiguredDatabase::name).containsExactly("app", "jobs");
+        assertThat(installation.metricsAddress()).hasValueSatisfying(a -> assertThat(a).hasToString("127.0.0.1:9464"));
+        assertThat(installation.metricsTextfile())
+                .hasValue(Path.of("/var/lib/prometheus/node-exporter/sqlite_backup.prom"));
         assertThat(of(installation, "app").backupDir()).isEqualTo(Path.of("/var/backups/app"));
         assertThat(of(installation, "app").verifyLevel().name()).isEqualTo("FULL");
         assertThat(of(installation, "jobs").backupDir()).isEqualTo(Path.of("/var/backups/sqlite/jobs"));

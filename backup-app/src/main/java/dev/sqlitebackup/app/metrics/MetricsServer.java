@@ -23,7 +23,13 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(BackupMetrics metrics, MetricsAddress address) {
         try {
             HTTPServer.Builder builder = HTTPServer.builder().registry(metrics.registry()).port(address.port());
-            address.host().ifPresent(host -> builder.inetAddress(address.socketAddress().getAddress()));
+            if (address.host().isPresent()) {
+                java.net.InetSocketAddress socket = address.socketAddress();
+                if (socket.isUnresolved()) {
+                    throw new IOException("unknown host " + address.host().get());
+                }
+                builder.inetAddress(socket.getAddress());
+            }
             return new MetricsServer(builder.buildAndStart(), address);
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(new IOException("cannot serve metrics on METRICS_ADDRESS " + address + ": "

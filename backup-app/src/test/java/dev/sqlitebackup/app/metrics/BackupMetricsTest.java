@@ -129,6 +129,39 @@ class BackupMetricsTest {
         assertThatThrownBy(() -> MetricsAddress.parse("host:70000")).hasMessageContaining("from 1 to 65535");
     }
 
+    @Test
+    void server_onAnUnknownHost_failsWithOneLine() {
+        assertThatThrownBy(() -> MetricsServer.start(new BackupMetrics(false),
+                MetricsAddress.parse("no-such-host.invalid:9464")))
+                .hasMessageEndingWith("cannot serve metrics on METRICS_ADDRESS no-such-host.invalid:9464: unknown host "
+                        + "no-such-host.invalid");
+    }
+
+    @Test
+    void server_servesTheMetrics_andFreesThePortWhenClosed() throws Exception {
+        BackupMetrics metrics = new BackupMetrics(false);
+        metrics.watch("app", () -> status(1, 1, false));
+        int port;
+        try (MetricsServer server = MetricsServer.start(metrics, MetricsAddress.parse("127.0.0.1:" + freePort()))) {
+            port = server.port();
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(text(metrics));
+        }
+        try (java.net.ServerSocket again = new java.net.ServerSocket(port, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     /** Prometheus's own check of the exposition format ({@code promtool check metrics}, Debian's prometheus). */
     static int promtool(Path file) throws Exception {
         Process p = new ProcessBuilder("promtool", "check", "metrics").redirectInput(file.toFile())

@@ -9,9 +9,14 @@ import dev.sqlitebackup.app.daemon.DaemonPool;
 import dev.sqlitebackup.app.daemon.DaemonSettings;
 import dev.sqlitebackup.app.daemon.ScheduleSummaries;
 import dev.sqlitebackup.app.logging.LogFormat;
+import dev.sqlitebackup.app.metrics.BackupMetrics;
+import dev.sqlitebackup.app.metrics.MetricsAddress;
+import dev.sqlitebackup.app.metrics.MetricsServer;
+import dev.sqlitebackup.domain.model.RunResult;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +42,17 @@ import picocli.CommandLine.Option;
                 + "On SIGTERM a running backup may finish (BACKUP_SHUTDOWN_GRACE), then exit 0.",
                 "With a config of many databases each has its own schedule, retries, catch-up and drills, "
                         + "BACKUP_PARALLELISM backups at a time; globs are expanded again every minute.",
-                "Exit 1 when another daemon has a backup dir; 2 for a bad setting, before anything starts."})
+                "With METRICS_ADDRESS, serves Prometheus metrics on /metrics.",
+                "Exit 1 when another daemon has a backup dir or METRICS_ADDRESS cannot be listened on; 2 for a bad "
+                        + "setting, before anything starts."})
 public final class DaemonCommand implements Callable<Integer> {
 
     /** How often a config of many databases is read again for tenants added or gone (and after each run). */
     static final Duration RESCAN = Duration.ofMinutes(1);
+
+    /** The metrics of the daemon of many databases (new databases are added as they appear). */
+    private BackupMetrics metrics;
+    private Optional<MetricsServer> server = Optional.empty();
 
     /** What the daemons of many databases tell about their scheduled runs (set once they are made). */
     private BackupDaemon.RunListener listener = BackupDaemon.RunListener.NONE;
@@ -79,8 +90,64 @@ public final class DaemonCommand implements Callable<Integer> {
     /** The daemon of one database, as before there were many: its own scheduler, its notifications its own. */
     private int lone(Configuration config) throws InterruptedException {
         BackupDaemon daemon = unit(config, "", Optional.empty(), BackupDaemon.RunListener.NONE);
-        daemon.start();
-        return untilStopped(() -> daemon.stop());
+        Optional<MetricsAddress> address = config.given(Settings.METRICS_ADDRESS);
+        BackupMetrics metrics = new BackupMetrics(true);
+        watch(metrics, Installation.singleName(config), config, daemon);
+        Optional<MetricsServer> server = serve(metrics, address);
+        if (address.isPresent() && server.isEmpty()) {
+            return ExitCodes.FAILED;
+        }
+        try {
+            daemon.start();
+        } catch (RuntimeException e) {
+            server.ifPresent(MetricsServer::close);
+            throw e;
+        }
+        return untilStopped(() -> {
+            boolean finished = daemon.stop();
+            server.ifPresent(MetricsServer::close);
+            return finished;
+        });
+    }
+
+    /** {@code name}'s status read at each scrape, and the daemon's runs and next run told to the metrics. */
+    private void watch(BackupMetrics metrics, String name, Configuration config, BackupDaemon daemon) {
+        metrics.watch(name, context.useCases().checkStatus(config));
+        daemon.observe(new BackupDaemon.RunObserver() {
+            @Override
+            public void succeeded(RunResult result) {
+                metrics.recordRun(name, result);
+            }
+
+            @Override
+            public void failed() {
+                metrics.recordFailure(name, context.clock().instant());
+            }
+
+            @Override
+            public void nextRun(Optional<Instant> at) {
+                metrics.nextRun(name, at);
+            }
+        });
+    }
+
+    /**
+     * With {@code METRICS_ADDRESS}, serves {@code metrics} on {@code /metrics}; empty without one, or when it cannot
+     * listen (said in one line on stderr; the daemon then exits 1 before taking any lock).
+     */
+    private Optional<MetricsServer> serve(BackupMetrics metrics, Optional<MetricsAddress> address) {
+        if (address.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            MetricsServer server = MetricsServer.start(metrics, address.get());
+            say("serving metrics on http://" + address.get() + "/metrics");
+            return Optional.of(server);
+        } catch (java.io.UncheckedIOException e) {
+            context.err().println("sqlite-backup: " + e.getCause().getMessage());
+            context.err().flush();
+            return Optional.empty();
+        }
     }
 
     /** Everything a database's daemon needs, every setting read now: a bad one stops the start (exit 2). */
@@ -112,6 +179,7 @@ public final class DaemonCommand implements Callable<Integer> {
                                 o.succeeded(), o.sizeBytes())).toList(), List.of(), finished, took),
                 context.clock());
         DaemonPool pool = new DaemonPool(installation.parallelism());
+        metrics = new BackupMetrics(true);
         Map<String, BackupDaemon> units = new ConcurrentHashMap<>();
         ScheduledExecutorService rescans = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sqlite-backup-rescan");
@@ -134,8 +202,17 @@ public final class DaemonCommand implements Callable<Integer> {
         // every database's settings first: one bad setting stops the start before any lock is taken
         List<BackupDaemon> made = new ArrayList<>();
         for (ConfiguredDatabase db : selected) {
-            made.add(unit(db.configuration(), db.name(), Optional.of(pool), listener));
+            BackupDaemon unit = unit(db.configuration(), db.name(), Optional.of(pool), listener);
+            watch(metrics, db.name(), db.configuration(), unit);
+            made.add(unit);
         }
+        Optional<MetricsAddress> address = installation.metricsAddress();
+        Optional<MetricsServer> server = serve(metrics, address);
+        if (address.isPresent() && server.isEmpty()) {
+            pool.shutDown();
+            return ExitCodes.FAILED;
+        }
+        this.server = server;
         try {
             for (int i = 0; i < made.size(); i++) {
                 ConfiguredDatabase db = selected.get(i);
@@ -148,6 +225,7 @@ public final class DaemonCommand implements Callable<Integer> {
         } catch (RuntimeException | SchedulerException e) {
             units.values().forEach(BackupDaemon::stop);
             pool.shutDown();
+            server.ifPresent(MetricsServer::close);
             if (e instanceof RuntimeException r) {
                 throw r;
             }
@@ -174,6 +252,7 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             summaries.flush();
             pool.shutDown();
+            server.ifPresent(MetricsServer::close);
             say("sqlite-backup daemon stopped");
             return true;
         });
@@ -192,6 +271,7 @@ public final class DaemonCommand implements Callable<Integer> {
                 }
                 try {
                     BackupDaemon unit = unit(db.configuration(), db.name(), Optional.of(pool), listener);
+                    watch(metrics, db.name(), db.configuration(), unit);
                     known.put(db.name(), db);
                     summaries.member(db.name(), db.configuration().schedule());
                     unit.start();

@@ -13,6 +13,7 @@ import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.port.in.RunBackupUseCase;
 import dev.sqlitebackup.app.config.ConfiguredDatabase;
 import dev.sqlitebackup.app.config.Installation;
+import dev.sqlitebackup.app.metrics.BackupMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,10 +73,56 @@ public final class RunCommand implements Callable<Integer> {
         CommonOptions.put(flags, Settings.DRIVE_ENABLED, noDrive ? "false" : null);
         Installation installation = common.installation(context.env(), flags);
         List<ConfiguredDatabase> selected = installation.select(common.databaseNames());
-        if (selected.size() != 1) {
-            return runMany(selected, installation.parallelism());
+        Optional<java.nio.file.Path> textfile = installation.metricsTextfile();
+        if (textfile.isPresent()) {
+            metrics = new BackupMetrics(false);
+            for (ConfiguredDatabase db : selected) {
+                try {
+                    metrics.watch(db.name(), context.useCases().checkStatus(db.configuration()));
+                } catch (ConfigurationException | InvalidInputException unreadable) {
+                    // its run fails on the same setting, says so and counts as a failure (no status to read)
+                }
+            }
         }
-        Configuration config = selected.get(0).configuration();
+        try {
+            return selected.size() != 1 ? runMany(selected, installation.parallelism()) : runOne(selected.get(0));
+        } finally {
+            textfile.ifPresent(this::writeMetrics);
+        }
+    }
+
+    /** The metrics of this run's databases, for {@code METRICS_TEXTFILE}; null without one. */
+    private volatile BackupMetrics metrics;
+
+    /**
+     * Writes the metrics of every database of the run, whatever their outcome; a file that cannot be written is a
+     * warning, never a failed backup.
+     */
+    private void writeMetrics(java.nio.file.Path file) {
+        try {
+            metrics.writeTextfile(file);
+        } catch (java.io.IOException | RuntimeException e) {
+            context.err().println("sqlite-backup: warning: cannot write the metrics to METRICS_TEXTFILE " + file
+                    + ": " + e.getMessage());
+            context.err().flush();
+        }
+    }
+
+    private void recordRun(String name, RunResult result) {
+        if (metrics != null) {
+            metrics.recordRun(name, result);
+        }
+    }
+
+    private void recordFailure(String name, Instant startedAt) {
+        if (metrics != null) {
+            metrics.recordFailure(name, startedAt);
+        }
+    }
+
+    private int runOne(ConfiguredDatabase db) {
+        Instant started = context.clock().instant();
+        Configuration config = db.configuration();
         TerminalProgress progress = context.interactive() ? new TerminalProgress(context.err()) : null;
         RunBackupUseCase.Command command;
         RunBackupUseCase useCase;
@@ -87,11 +134,12 @@ public final class RunCommand implements Callable<Integer> {
             grace = config.shutdownGrace();
         } catch (ConfigurationException | InvalidInputException refused) {
             recordRefusal(config, refused);
+            recordFailure(db.name(), started);
             throw refused;
         }
         Thread stopHook = stopHook(grace);
         try {
-            return runAndReport(useCase, command, progress);
+            return runAndReport(db.name(), useCase, command, progress);
         } finally {
             // what the run printed is out: a stop that came meanwhile may now end the process
             runEnded.countDown();
@@ -103,22 +151,29 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runAndReport(RunBackupUseCase useCase, RunBackupUseCase.Command command, TerminalProgress progress) {
+    private int runAndReport(String name, RunBackupUseCase useCase, RunBackupUseCase.Command command,
+            TerminalProgress progress) {
+        Instant started = context.clock().instant();
         RunResult result;
         try {
             result = useCase.run(command);
         } catch (OffsiteCopyFailedException e) {
             // the local backup is safe: say what was made before the one-line error (under --json, the error
             // document is the one output)
+            recordFailure(name, started);
             if (!json) {
                 printLocal(e.localResult(), command);
             }
+            throw e;
+        } catch (RuntimeException e) {
+            recordFailure(name, started);
             throw e;
         } finally {
             if (progress != null) {
                 progress.finish();
             }
         }
+        recordRun(name, result);
         if (json) {
             Json.print(context.out(), toJson(result, command));
             return ExitCodes.OK;
@@ -225,6 +280,7 @@ public final class RunCommand implements Callable<Integer> {
             // backUpOne catches every exception: only an error (out of memory, a broken class path) gets here
             report(db.name() + ": FAILED: unexpected error: " + e.getCause());
             reports.put(db.name(), failure(db.name(), "unexpected error: " + e.getCause()));
+            recordFailure(db.name(), context.clock().instant());
             return Optional.of(new UseCases.DatabaseOutcome(db.name(), db.configuration(), false, 0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -237,6 +293,7 @@ public final class RunCommand implements Callable<Integer> {
             return Optional.empty();
         }
         Configuration config = db.configuration();
+        Instant started = context.clock().instant();
         try {
             RunBackupUseCase.Command command;
             RunBackupUseCase useCase;
@@ -249,6 +306,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw refused;
             }
             RunResult result = useCase.run(command);
+            recordRun(db.name(), result);
             JsonObject done = new JsonObject();
             done.addProperty("name", db.name());
             done.addProperty("ok", true);
@@ -260,6 +318,7 @@ public final class RunCommand implements Callable<Integer> {
                     result.remote().map(remote -> ", copied to Drive").orElse("")));
             return Optional.of(new UseCases.DatabaseOutcome(db.name(), config, true, result.backup().sizeBytes()));
         } catch (RuntimeException e) {
+            recordFailure(db.name(), started);
             report(db.name() + ": FAILED: " + SqliteBackupCli.failureLine(e));
             reports.put(db.name(), failure(db.name(), SqliteBackupCli.failureLine(e)));
             if (common.verbose) {

@@ -69,7 +69,7 @@ public final class Installation {
      * with a DATABASE_URL that cannot be read: the command reports that itself, and {@code run} records it in the
      * history of the backup folder, which it could not if loading failed here).
      */
-    private static String singleName(Configuration single) {
+    public static String singleName(Configuration single) {
         try {
             return single.databaseIfSet().map(Path::getFileName).map(Path::toString).orElse("default");
         } catch (ConfigurationException unreadable) {
@@ -90,6 +90,21 @@ public final class Installation {
     /** {@code BACKUP_PARALLELISM}: how many databases are backed up at a time. */
     public int parallelism() {
         return parallelism;
+    }
+
+    /**
+     * {@code METRICS_ADDRESS}: where the daemon serves {@code /metrics}; empty: nothing listens. Installation-wide (the
+     * YAML file's top-level {@code metrics: address:}, which every database's settings carry).
+     */
+    public Optional<dev.sqlitebackup.app.metrics.MetricsAddress> metricsAddress() {
+        return databases.isEmpty() ? Optional.empty()
+                : databases.get(0).configuration().given(Settings.METRICS_ADDRESS);
+    }
+
+    /** {@code METRICS_TEXTFILE}: the file {@code run} writes its metrics to at its end; installation-wide too. */
+    public Optional<Path> metricsTextfile() {
+        return databases.isEmpty() ? Optional.empty()
+                : databases.get(0).configuration().given(Settings.METRICS_TEXTFILE);
     }
 
     /** What loading found worth a warning, e.g. a database a glob matched before and matches no more. */

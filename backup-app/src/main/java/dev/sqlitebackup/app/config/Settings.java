@@ -7,6 +7,7 @@ import dev.sqlitebackup.adapters.heartbeat.HeartbeatSettings;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.adapters.sqlite.PageCopy;
 import dev.sqlitebackup.app.daemon.BackupSchedule;
+import dev.sqlitebackup.app.metrics.MetricsAddress;
 import dev.sqlitebackup.domain.model.RetryPlan;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.net.URI;
@@ -161,6 +162,12 @@ public final class Settings {
     public static final Setting<URI> HEARTBEAT_START_URL = Setting.optional("HEARTBEAT_START_URL",
             Settings::heartbeatUrl).fromFile(HEARTBEAT_START_URL_FILE);
 
+    /** Where the daemon serves Prometheus metrics ({@code [host:]port}); unset: nothing listens. */
+    public static final Setting<MetricsAddress> METRICS_ADDRESS =
+            Setting.optional("METRICS_ADDRESS", MetricsAddress::parse);
+    /** The file {@code run} writes its metrics to at its end, for node_exporter's textfile collector. */
+    public static final Setting<Path> METRICS_TEXTFILE = Setting.optional("METRICS_TEXTFILE", Settings::absolutePath);
+
     /** Every setting this version reads. */
     public static final List<Setting<?>> ALL = List.of(DATABASE_URL, BACKUP_DIR, BACKUP_KEEP_DAILY,
             BACKUP_KEEP_WEEKLY, BACKUP_KEEP_MONTHLY, BACKUP_KEEP_LAST, BACKUP_TIMEZONE, BACKUP_VACUUM, BACKUP_COPY, BACKUP_VERIFY,
@@ -171,7 +178,7 @@ public final class Settings {
             LOCAL_COMPRESSION, OFFSITE_COMPRESSION, OFFSITE_ZSTD_LEVEL, AGE_RECIPIENTS, AGE_RECIPIENTS_FILE, AGE_IDENTITY_FILE,
             NTFY_URL, NTFY_TOPIC, NTFY_TOKEN, NTFY_TOKEN_FILE, NTFY_USER, NTFY_PASSWORD, NTFY_PASSWORD_FILE, NTFY_NOTIFY,
             HEARTBEAT_URL, HEARTBEAT_URL_FILE, HEARTBEAT_START, HEARTBEAT_FAIL_URL, HEARTBEAT_FAIL_URL_FILE,
-            HEARTBEAT_START_URL, HEARTBEAT_START_URL_FILE);
+            HEARTBEAT_START_URL, HEARTBEAT_START_URL_FILE, METRICS_ADDRESS, METRICS_TEXTFILE);
 
     /**
      * The keys of {@link #ALL}: a config file naming any other key is refused, since a mistyped key would silently

@@ -57,6 +57,11 @@ final class YamlConfigFile {
 
     /** The top-level key of {@link Settings#BACKUP_PARALLELISM}: one value for the whole installation. */
     static final String PARALLELISM = "parallelism";
+    /** The top-level mapping of the metrics settings ({@code address:}, {@code textfile:}): installation-wide. */
+    static final String METRICS = "metrics";
+    /** The keys inside {@code metrics:} and the settings they set. */
+    static final Map<String, Setting<?>> METRICS_KEYS = Map.of("address", Settings.METRICS_ADDRESS,
+            "textfile", Settings.METRICS_TEXTFILE);
     /** The key of a list of data assertions, in defaults: or a database entry. */
     static final String ASSERTIONS = "assertions";
 
@@ -185,6 +190,7 @@ final class YamlConfigFile {
         Map<String, Value> defaults = Map.of();
         SequenceNode list = null;
         Optional<Value> parallelism = Optional.empty();
+        Map<String, Value> metrics = new LinkedHashMap<>();
         Node databasesKey = null;
         for (NodeTuple tuple : tuples(root, "")) {
             String key = keyName(tuple, "");
@@ -199,8 +205,19 @@ final class YamlConfigFile {
                     list = sequence;
                 }
                 case PARALLELISM -> parallelism = Optional.of(scalar(value, PARALLELISM));
+                case METRICS -> {
+                    for (NodeTuple m : tuples(mapping(value, METRICS), METRICS + ".")) {
+                        String name = keyName(m, METRICS + ".");
+                        Setting<?> setting = METRICS_KEYS.get(name);
+                        if (setting == null) {
+                            throw unknownKey(m.getKeyNode(), METRICS + "." + name, METRICS + ".",
+                                    List.copyOf(METRICS_KEYS.keySet()));
+                        }
+                        metrics.put(setting.key(), scalar(m.getValueNode(), METRICS + "." + name));
+                    }
+                }
                 default -> throw unknownKey(tuple.getKeyNode(), key, "", List.of("defaults", "databases",
-                        PARALLELISM));
+                        PARALLELISM, METRICS));
             }
         }
         if (list == null) {
@@ -212,8 +229,11 @@ final class YamlConfigFile {
         }
         Map<String, Configuration.Given> shared = new LinkedHashMap<>();
         parallelism.ifPresent(p -> shared.put(Settings.BACKUP_PARALLELISM.key(), p.given(file)));
+        metrics.forEach((key, value) -> shared.put(key, value.given(file)));
         Configuration top = Configuration.fromYaml(shared, flags);
         int parallel = top.get(Settings.BACKUP_PARALLELISM);
+        top.given(Settings.METRICS_ADDRESS); // a bad value is refused with its line, whatever the command
+        top.given(Settings.METRICS_TEXTFILE);
 
         List<Candidate> candidates = new ArrayList<>();
         List<String> warnings = new ArrayList<>();

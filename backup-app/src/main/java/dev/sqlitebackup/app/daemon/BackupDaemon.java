@@ -80,6 +80,8 @@ public final class BackupDaemon {
     private HoldDaemonLockUseCase.DaemonLock lock;
     private volatile boolean stopping;
     private boolean stopped;
+    /** Told after each run, e.g. the metrics; none by default. */
+    private volatile RunObserver observer = RunObserver.NONE;
     /** The latest run moved out of a daylight-saving gap that is scheduled already: each is scheduled once. */
     private Instant movedOutOfGap = Instant.MIN;
 
@@ -115,6 +117,34 @@ public final class BackupDaemon {
     /** The database's name in a daemon of many; empty for the lone daemon. */
     public String name() {
         return name;
+    }
+
+    /** What the daemon tells after each run (and once at start, of the next scheduled run). */
+    public interface RunObserver {
+        RunObserver NONE = new RunObserver() {
+            @Override
+            public void succeeded(RunResult result) {
+            }
+
+            @Override
+            public void failed() {
+            }
+
+            @Override
+            public void nextRun(Optional<Instant> at) {
+            }
+        };
+
+        void succeeded(RunResult result);
+
+        void failed();
+
+        void nextRun(Optional<Instant> at);
+    }
+
+    /** Tells {@code observer} after each run from now on; call before {@link #start()}. */
+    public void observe(RunObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
     }
 
     /**
@@ -160,6 +190,7 @@ public final class BackupDaemon {
                     + settings.backupDir() + ", schedule " + settings.schedule().describe() + ", next run at "
                     + time(first.toInstant()) + firstDrill.map(at -> ", next restore drill at " + time(at))
                     .orElse(""));
+            observer.nextRun(Optional.of(first.toInstant()));
             if (catchUp.due()) {
                 say("catching up now: " + catchUp.reason());
                 fireAt(RunTrigger.CATCH_UP, 1, now, Optional.empty());
@@ -356,17 +387,21 @@ public final class BackupDaemon {
             size = result.backup().sizeBytes();
             say(trigger.label() + " backup ok: " + result.file()
                     + result.remote().map(r -> ", off-site copy " + r.id()).orElse(""));
+            observer.succeeded(result);
         } catch (OffsiteCopyFailedException failure) {
             complain(trigger.label() + " backup: " + failure.getMessage());
+            observer.failed();
             retry(attempt, Optional.of(failure.localResult()), failure);
         } catch (RuntimeException failure) {
             complain(trigger.label() + " backup failed: " + failure.getMessage());
+            observer.failed();
             retry(attempt, Optional.empty(), failure);
         } finally {
             if (summarised) {
                 listener.scheduledRunEnded(name, settings.schedule(), fireTime, succeeded, size);
             }
         }
+        observer.nextRun(nextScheduledRun());
     }
 
     private void retry(int attempt, Optional<RunResult> local, RuntimeException failure) {

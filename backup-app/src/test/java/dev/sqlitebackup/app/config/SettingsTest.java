@@ -115,6 +115,8 @@ class SettingsTest {
         d.put(Settings.HEARTBEAT_FAIL_URL_FILE, NONE);
         d.put(Settings.HEARTBEAT_START_URL, NONE);
         d.put(Settings.HEARTBEAT_START_URL_FILE, NONE);
+        d.put(Settings.METRICS_ADDRESS, NONE);
+        d.put(Settings.METRICS_TEXTFILE, NONE);
         return d;
     }
 
@@ -169,6 +171,8 @@ class SettingsTest {
                 Settings.HEARTBEAT_URL_FILE, Settings.HEARTBEAT_FAIL_URL_FILE, Settings.HEARTBEAT_START_URL_FILE)) {
             s.put(file, List.of("/run/env", "/run/file", "/run/flag"));
         }
+        s.put(Settings.METRICS_ADDRESS, List.of("127.0.0.1:9464", ":9465", "[::1]:9466"));
+        s.put(Settings.METRICS_TEXTFILE, List.of("/var/lib/node_exporter/a.prom", "/t/b.prom", "/t/c.prom"));
         return s;
     }
 
@@ -228,6 +232,9 @@ class SettingsTest {
                 Settings.HEARTBEAT_URL_FILE, Settings.HEARTBEAT_FAIL_URL_FILE, Settings.HEARTBEAT_START_URL_FILE)) {
             b.put(file, List.of("a\u0000b", "is not a path"));
         }
+        b.put(Settings.METRICS_ADDRESS, List.of("localhost", "must be [host:]port, e.g. 127.0.0.1:9464, got "
+                + "'localhost'"));
+        b.put(Settings.METRICS_TEXTFILE, List.of("a\u0000b", "'a\u0000b' is not a valid path"));
         return b;
     }
 

@@ -105,6 +105,7 @@ class YamlConfigFileTest {
         mapped.add(Settings.DATABASE_URL.key()); // path: / url:
         mapped.add(Settings.BACKUP_DIR.key()); // backup_dir: / backup_root:
         mapped.add(Settings.BACKUP_PARALLELISM.key()); // parallelism: at the top level
+        YamlConfigFile.METRICS_KEYS.values().forEach(s -> mapped.add(s.key())); // metrics: at the top level
         assertThat(mapped).containsExactlyInAnyOrderElementsOf(Settings.KNOWN_KEYS);
         assertThat(SAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(YamlConfigFile.KEYS.values().stream()
                 .map(Setting::key).toList());
@@ -227,6 +228,23 @@ class YamlConfigFileTest {
                 .hasMessageStartingWith(file() + " line 2, key defaults.timezone: is not a known time zone");
         assertThatThrownBy(() -> load("parallelism: 0\ndatabases:\n  - name: a\n    path: /a.db\n"))
                 .hasMessage(file() + " line 1, key parallelism: must be from 1 to 256, got 0");
+        assertThatThrownBy(() -> load("metrics:\n  address: nine\ndatabases:\n  - name: a\n    path: /a.db\n"))
+                .hasMessage(file() + " line 2, key metrics.address: must be [host:]port, e.g. 127.0.0.1:9464, "
+                        + "got 'nine'");
+        assertThatThrownBy(() -> load("metrics:\n  adress: :9464\ndatabases:\n  - name: a\n    path: /a.db\n"))
+                .hasMessage(file() + " line 2, key metrics.adress: unknown key (did you mean metrics.address?)");
+    }
+
+    @Test
+    void metrics_areTopLevel_forTheWholeInstallation() throws IOException {
+        Installation installation = load("metrics:\n  address: 127.0.0.1:9464\n  textfile: /var/lib/ne/sb.prom\n"
+                + "databases:\n  - name: a\n    path: /a.db\n  - name: b\n    path: /b.db\n");
+        assertThat(installation.metricsAddress()).hasValue(new dev.sqlitebackup.app.metrics.MetricsAddress(
+                Optional.of("127.0.0.1"), 9464));
+        assertThat(installation.metricsTextfile()).hasValue(java.nio.file.Path.of("/var/lib/ne/sb.prom"));
+        assertThat(load("databases:\n  - name: a\n    path: /a.db\n").metricsAddress()).isEmpty();
+        assertThatThrownBy(() -> load("databases:\n  - name: a\n    path: /a.db\n    metrics:\n      address: :1\n"))
+                .hasMessageStartingWith(file() + " line 4, key databases[0].metrics: unknown key");
     }
 
     @Test
@@ -517,6 +535,9 @@ class YamlConfigFileTest {
 
         assertThat(installation.parallelism()).isEqualTo(4);
         assertThat(installation.databases()).extracting(ConfiguredDatabase::name).containsExactly("app", "jobs");
+        assertThat(installation.metricsAddress()).hasValueSatisfying(a -> assertThat(a).hasToString("127.0.0.1:9464"));
+        assertThat(installation.metricsTextfile())
+                .hasValue(Path.of("/var/lib/prometheus/node-exporter/sqlite_backup.prom"));
         assertThat(of(installation, "app").backupDir()).isEqualTo(Path.of("/var/backups/app"));
         assertThat(of(installation, "app").verifyLevel().name()).isEqualTo("FULL");
         assertThat(of(installation, "jobs").backupDir()).isEqualTo(Path.of("/var/backups/sqlite/jobs"));

@@ -51,9 +51,21 @@ class ManyDatabasesDaemonIT {
         Path appState = home.resolve("backups/app/.sqlite-backup/state.db");
         Path jobsState = home.resolve("backups/jobs/.sqlite-backup/state.db");
 
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Files.writeString(config, "metrics: {address: \"127.0.0.1:" + port + "\"}\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
         try (JarDaemon daemon = JarDaemon.start(home, Map.of(), "daemon", "--config", config.toString())) {
             awaitRows(daemon, appState, "trigger = 'scheduled' AND outcome = 'success'", 2);
             awaitRows(daemon, jobsState, "trigger = 'scheduled' AND outcome = 'success'", 2);
+            String scraped = new String(new java.net.URL("http://127.0.0.1:" + port + "/metrics").openStream()
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(scraped).as("one scrape, every database of the daemon")
+                    .contains("sqlite_backup_last_success_timestamp_seconds{database=\"app\"}")
+                    .contains("sqlite_backup_last_success_timestamp_seconds{database=\"jobs\"}")
+                    .contains("sqlite_backup_next_run_timestamp_seconds{database=\"jobs\"}");
             for (int i = 0; i < 3; i++) {
                 JarProcess.Result manual = new JarProcess(home).run("run", "--config", config.toString(), "--db",
                         "app", "--wait", "60s");

@@ -40,7 +40,7 @@ class BackupMetricsTest {
                 : RunRecord.started(1, RunTrigger.SCHEDULED, SUCCESS.minusSeconds(5)).ended(SUCCESS,
                         RunRecord.Outcome.SUCCESS, Optional.empty(), Optional.empty(), Optional.empty());
         return new BackupStatus(Optional.of(SUCCESS), Optional.of(BackupName.at(SUCCESS)), Optional.of(last), count,
-                bytes, Optional.empty(), List.of(), List.of());
+                bytes, Optional.empty(), List.of(), List.of(), Optional.empty());
     }
 
     private static RunResult result(long size, Duration took) {

@@ -8,11 +8,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The daemon through the shaded jar, as systemd would run it: started, left to its schedule, stopped by SIGTERM. */
 class DaemonIT {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
     Path home;
@@ -42,7 +36,7 @@ class DaemonIT {
         JarProcess.Result stopped;
         try (JarDaemon daemon = JarDaemon.start(home, Map.of("DATABASE_URL", db.toString(),
                 "BACKUP_SCHEDULE", "*/2 * * * * ?"), "daemon")) {
-            awaitRows(daemon, state, "trigger = 'scheduled' AND outcome = 'success'", 2);
+            daemon.awaitRows(state, "trigger = 'scheduled' AND outcome = 'success'", 2);
             stopped = daemon.terminate();
         }
         assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
@@ -83,7 +77,7 @@ class DaemonIT {
         JarProcess.Result secondStop;
         try (JarDaemon daemon = JarDaemon.start(home, Map.of("DATABASE_URL", db.toString(),
                 "BACKUP_STATE_DB", oldState.toString()), "daemon")) {
-            awaitRows(daemon, oldState, "trigger = 'catch-up' AND outcome = 'success'", 1);
+            daemon.awaitRows(oldState, "trigger = 'catch-up' AND outcome = 'success'", 1);
             secondStop = daemon.terminate();
         }
         assertThat(secondStop.exitCode()).as(secondStop.toString()).isZero();
@@ -95,30 +89,7 @@ class DaemonIT {
         assertThat(backupNames(dir)).hasSize(files.size() + 1);
     }
 
-    private static void awaitRows(JarDaemon daemon, Path state, String where, int atLeast) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (rows(state, where) < atLeast) {
-            if (!daemon.isAlive()) {
-                throw new AssertionError("the daemon exited early\n" + daemon.out() + daemon.err());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + where + "\n" + daemon.out() + daemon.err());
-            }
-            Thread.sleep(200);
-        }
-    }
 
-    private static long rows(Path state, String where) {
-        if (!Files.exists(state)) {
-            return 0;
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM runs WHERE " + where)) {
-            return rs.getLong(1);
-        } catch (SQLException notYet) {
-            return 0; // the table is created by the first run
-        }
-    }
 
     private static List<JsonObject> objects(JsonArray array) {
         return StreamSupport.stream(array.spliterator(), false).map(JsonElement::getAsJsonObject).toList();

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DriftIT {
 
-    private static final String[] KEEP_ONE = {"--keep-last", "1", "--keep-daily", "0", "--keep-weekly", "0",
-        "--keep-monthly", "0"};
 
     @TempDir
     Path home;
@@ -40,12 +38,6 @@ class DriftIT {
         }
     }
 
-    private static String[] with(String[] first, String... more) {
-        String[] all = new String[first.length + more.length];
-        System.arraycopy(first, 0, all, 0, first.length);
-        System.arraycopy(more, 0, all, first.length, more.length);
-        return all;
-    }
 
     @Test
     void deletingNinetyPercentOfATable_pinsTheEarlierBackup_throughPrune_untilUnpinOrAge() throws Exception {
@@ -61,7 +53,7 @@ class DriftIT {
 
         Sqlite.exec(db, "DELETE FROM notes WHERE id > 100");
         JarProcess.awaitTheNextSecond();
-        JarProcess.Result second = tool().run(with(new String[] {"run"}, KEEP_ONE));
+        JarProcess.Result second = tool().run(JarProcess.keepingOne("run"));
 
         assertThat(second.exitCode()).as("the new backup is still published").isZero();
         assertThat(backups()).as("the earlier backup survived the run's own retention").hasSize(2).contains(earlier);
@@ -70,19 +62,19 @@ class DriftIT {
         Instant until = Instant.parse(Files.readAllLines(pin).get(0).substring("until=".length()));
         assertThat(Duration.between(Instant.now(), until)).isBetween(Duration.ofDays(3).minusMinutes(5),
                 Duration.ofDays(3));
-        JarProcess.Result dryRun = tool().run(with(new String[] {"prune", "--dry-run"}, KEEP_ONE));
+        JarProcess.Result dryRun = tool().run(JarProcess.keepingOne("prune", "--dry-run"));
         assertThat(dryRun.out()).contains("keep    " + earlier + "  (pinned)");
         assertThat(tool().run("list").out()).contains("pinned until").contains("table notes: 1,000 -> 100 rows");
         JarProcess.Result history = tool().run("history", "--json");
         assertThat(history.exitCode()).isZero();
 
-        JarProcess.Result prune = tool().run(with(new String[] {"prune"}, KEEP_ONE));
+        JarProcess.Result prune = tool().run(JarProcess.keepingOne("prune"));
         assertThat(prune.exitCode()).as(prune.toString()).isZero();
         assertThat(backups()).contains(earlier);
 
         // released by unpin
         assertThat(tool().run("unpin", earlier).exitCode()).isZero();
-        assertThat(tool().run(with(new String[] {"prune"}, KEEP_ONE)).exitCode()).isZero();
+        assertThat(tool().run(JarProcess.keepingOne("prune")).exitCode()).isZero();
         assertThat(backups()).doesNotContain(earlier);
     }
 
@@ -94,14 +86,14 @@ class DriftIT {
         String earlier = backups().get(0);
         Sqlite.exec(db, "DELETE FROM notes WHERE id > 50");
         JarProcess.awaitTheNextSecond();
-        assertThat(tool().run(with(new String[] {"run"}, KEEP_ONE)).exitCode()).isZero();
+        assertThat(tool().run(JarProcess.keepingOne("run")).exitCode()).isZero();
         Path pin = folder().resolve(".sqlite-backup/pins/" + earlier + ".pin");
         assertThat(pin).exists();
         // the days have passed: the pin's time is behind us
         List<String> lines = Files.readAllLines(pin);
         Files.writeString(pin, "until=" + Instant.now().minusSeconds(60) + "\n" + lines.get(1) + "\n");
 
-        assertThat(tool().run(with(new String[] {"prune"}, KEEP_ONE)).exitCode()).isZero();
+        assertThat(tool().run(JarProcess.keepingOne("prune")).exitCode()).isZero();
 
         assertThat(backups()).doesNotContain(earlier);
     }

@@ -57,4 +57,35 @@ final class JarDaemon implements AutoCloseable {
     public void close() {
         process.destroyForcibly();
     }
+
+    /** How long a test waits for the daemon's runs before it gives up. */
+    static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(90);
+
+    /** Waits until the state database {@code state} has {@code atLeast} runs {@code where}, or fails saying why. */
+    void awaitRows(Path state, String where, int atLeast) throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (rows(state, where) < atLeast) {
+            if (!isAlive()) {
+                throw new AssertionError("the daemon exited early\n" + out() + err());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + where + " in " + state + "\n" + out() + err());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The runs {@code where} in the state database {@code state}; none before it exists. */
+    static long rows(Path state, String where) {
+        if (!Files.exists(state)) {
+            return 0;
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + state);
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM runs WHERE " + where)) {
+            return rs.getLong(1);
+        } catch (java.sql.SQLException notYet) {
+            return 0; // the table is created by the first run
+        }
+    }
 }

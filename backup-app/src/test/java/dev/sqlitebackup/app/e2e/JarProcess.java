@@ -91,6 +91,17 @@ final class JarProcess {
      * class-data archive of the jar's classes (see {@link #madeOncePerJar}) another ~0.1 s of CPU per start. Not for
      * big copies: C1 has no SHA-256 intrinsic, so hashing a large backup becomes several times slower.
      */
+    /** Retention that keeps only the newest backup: what a prune or run needs to show what else it would delete. */
+    static final String[] KEEP_ONE = {"--keep-last", "1", "--keep-daily", "0", "--keep-weekly", "0",
+        "--keep-monthly", "0"};
+
+    /** {@code command} followed by {@link #KEEP_ONE}. */
+    static String[] keepingOne(String... command) {
+        String[] all = java.util.Arrays.copyOf(command, command.length + KEEP_ONE.length);
+        System.arraycopy(KEEP_ONE, 0, all, command.length, KEEP_ONE.length);
+        return all;
+    }
+
     static final List<String> QUICK_START = quickStart();
 
     private static List<String> quickStart() {

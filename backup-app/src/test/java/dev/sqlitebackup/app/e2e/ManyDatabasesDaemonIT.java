@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ManyDatabasesDaemonIT {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
     Path home;
@@ -58,8 +56,8 @@ class ManyDatabasesDaemonIT {
         Files.writeString(config, "metrics: {address: \"127.0.0.1:" + port + "\"}\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND);
         try (JarDaemon daemon = JarDaemon.start(home, Map.of(), "daemon", "--config", config.toString())) {
-            awaitRows(daemon, appState, "trigger = 'scheduled' AND outcome = 'success'", 2);
-            awaitRows(daemon, jobsState, "trigger = 'scheduled' AND outcome = 'success'", 2);
+            daemon.awaitRows(appState, "trigger = 'scheduled' AND outcome = 'success'", 2);
+            daemon.awaitRows(jobsState, "trigger = 'scheduled' AND outcome = 'success'", 2);
             String scraped = new String(new java.net.URL("http://127.0.0.1:" + port + "/metrics").openStream()
                     .readAllBytes(), StandardCharsets.UTF_8);
             assertThat(scraped).as("one scrape, every database of the daemon")
@@ -71,13 +69,13 @@ class ManyDatabasesDaemonIT {
                         "app", "--wait", "60s");
                 assertThat(manual.exitCode()).as(manual.toString()).isZero();
             }
-            awaitRows(daemon, appState, "trigger = 'scheduled' AND outcome = 'success'", 4);
+            daemon.awaitRows(appState, "trigger = 'scheduled' AND outcome = 'success'", 4);
             JarProcess.Result stopped = daemon.terminate();
             assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
         }
 
-        assertThat(rows(appState, "trigger = 'manual' AND outcome = 'success'")).isEqualTo(3);
-        assertThat(rows(jobsState, "trigger = 'manual'")).isZero();
+        assertThat(JarDaemon.rows(appState, "trigger = 'manual' AND outcome = 'success'")).isEqualTo(3);
+        assertThat(JarDaemon.rows(jobsState, "trigger = 'manual'")).isZero();
         assertNoOverlap(appState);
         assertNoOverlap(jobsState);
     }
@@ -102,12 +100,12 @@ class ManyDatabasesDaemonIT {
                 ""), StandardCharsets.UTF_8);
 
         try (JarDaemon daemon = JarDaemon.start(home, Map.of(), "daemon", "--config", config.toString())) {
-            awaitRows(daemon, home.resolve("backups/acme/.sqlite-backup/state.db"),
+            daemon.awaitRows(home.resolve("backups/acme/.sqlite-backup/state.db"),
                     "trigger = 'scheduled' AND outcome = 'success'", 1);
             Files.createDirectories(home.resolve("tenants/initech"));
             Sqlite.createNotes(home.resolve("tenants/initech/data.db"), 30);
-            awaitRows(daemon, home.resolve("backups/initech/.sqlite-backup/state.db"), "outcome = 'success'", 1);
-            awaitRows(daemon, home.resolve("backups/globex/.sqlite-backup/state.db"),
+            daemon.awaitRows(home.resolve("backups/initech/.sqlite-backup/state.db"), "outcome = 'success'", 1);
+            daemon.awaitRows(home.resolve("backups/globex/.sqlite-backup/state.db"),
                     "trigger = 'drill' AND outcome = 'success'", 1);
             Files.delete(home.resolve("tenants/globex/data.db"));
             awaitOutput(daemon, "database globex is no longer configured or its file is gone");
@@ -123,7 +121,7 @@ class ManyDatabasesDaemonIT {
     }
 
     private static void awaitOutput(JarDaemon daemon, String text) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        long deadline = System.nanoTime() + JarDaemon.PATIENCE.toNanos();
         while (!daemon.out().contains(text)) {
             if (!daemon.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("no '" + text + "' in\n" + daemon.out() + daemon.err());
@@ -149,29 +147,5 @@ class ManyDatabasesDaemonIT {
         }
     }
 
-    private static void awaitRows(JarDaemon daemon, Path state, String where, int atLeast) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (rows(state, where) < atLeast) {
-            if (!daemon.isAlive()) {
-                throw new AssertionError("the daemon exited early\n" + daemon.out() + daemon.err());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + where + " in " + state + "\n" + daemon.out()
-                        + daemon.err());
-            }
-            Thread.sleep(200);
-        }
-    }
 
-    private static long rows(Path state, String where) {
-        if (!Files.exists(state)) {
-            return 0;
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM runs WHERE " + where)) {
-            return rs.getLong(1);
-        } catch (SQLException notYet) {
-            return 0;
-        }
-    }
 }

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PinnedBackupsIT {
 
-    private static final String[] KEEP_ONE = {"--keep-last", "1", "--keep-daily", "0", "--keep-weekly", "0",
-        "--keep-monthly", "0"};
 
     @TempDir
     Path home;
@@ -28,12 +26,6 @@ class PinnedBackupsIT {
         return new JarProcess(home).env("DATABASE_URL", home.resolve("app.db").toString()).run(args);
     }
 
-    private static String[] with(String[] first, String... more) {
-        String[] all = new String[first.length + more.length];
-        System.arraycopy(first, 0, all, 0, first.length);
-        System.arraycopy(more, 0, all, first.length, more.length);
-        return all;
-    }
 
     @Test
     void aPinnedBackup_survivesPrune_isListedAsPinned_andUnpinReleasesIt() throws Exception {
@@ -57,12 +49,12 @@ class PinnedBackupsIT {
         Files.writeString(pins.resolve(oldest + ".pin"), "until=" + until + "\nreason=table notes: 50 -> 5 rows\n",
                 StandardCharsets.UTF_8);
 
-        JarProcess.Result dryRun = tool(with(new String[] {"prune", "--dry-run"}, KEEP_ONE));
+        JarProcess.Result dryRun = tool(JarProcess.keepingOne("prune", "--dry-run"));
         assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
         assertThat(dryRun.out()).contains("keep    " + oldest + "  (pinned)").contains("delete?  " + middle)
                 .contains("keep    " + newest + "  (last)");
 
-        JarProcess.Result prune = tool(with(new String[] {"prune"}, KEEP_ONE));
+        JarProcess.Result prune = tool(JarProcess.keepingOne("prune"));
         assertThat(prune.exitCode()).as(prune.toString()).isZero();
         assertThat(Files.exists(folder.resolve(oldest))).as("pinned: kept").isTrue();
         assertThat(Files.exists(folder.resolve(middle))).isFalse();
@@ -78,7 +70,7 @@ class PinnedBackupsIT {
                 .contains(": table notes: 50 -> 5 rows)");
         assertThat(pins.resolve(oldest + ".pin")).doesNotExist();
 
-        JarProcess.Result released = tool(with(new String[] {"prune"}, KEEP_ONE));
+        JarProcess.Result released = tool(JarProcess.keepingOne("prune"));
         assertThat(released.exitCode()).as(released.toString()).isZero();
         assertThat(Files.exists(folder.resolve(oldest))).as("released to the rules: deleted").isFalse();
         assertThat(Files.exists(folder.resolve(newest))).isTrue();
@@ -101,7 +93,7 @@ class PinnedBackupsIT {
         Path pins = Files.createDirectories(folder.resolve(".sqlite-backup/pins"));
         Files.writeString(pins.resolve(names.get(0) + ".pin"), "until=2020-01-01T00:00:00Z\nreason=old\n");
 
-        JarProcess.Result prune = tool(with(new String[] {"prune"}, KEEP_ONE));
+        JarProcess.Result prune = tool(JarProcess.keepingOne("prune"));
 
         assertThat(prune.exitCode()).as(prune.toString()).isZero();
         assertThat(Files.exists(folder.resolve(names.get(0)))).isFalse();

@@ -14,6 +14,7 @@ import dev.sqlitebackup.adapters.heartbeat.HttpHeartbeat;
 import dev.sqlitebackup.adapters.ntfy.NtfyNotifier;
 import dev.sqlitebackup.adapters.ntfy.NtfySettings;
 import dev.sqlitebackup.app.config.Configuration;
+import dev.sqlitebackup.app.config.Installation;
 import dev.sqlitebackup.app.config.ConfigurationException;
 import dev.sqlitebackup.app.config.Settings;
 import dev.sqlitebackup.domain.model.DatabaseIdentity;
@@ -197,14 +198,9 @@ public final class CompositionRoot implements UseCases {
     @Override
     public DrillUseCase drill(Configuration configuration) {
         BackupRepository repository = repository(configuration);
-        Optional<DatabaseIdentity> database = repository.database();
-        SqliteSnapshotter snapshotter = snapshotter();
-        RestoreBackupService restore = new RestoreBackupService(repository, snapshotter,
-                new FilesystemRestoreDestination(), offsite(configuration, database));
-        String name = configuration.databaseName().orElseGet(() -> configuration.database().getFileName()
-                .toString());
-        return new DrillService(name, repository, restore, snapshotter, activityLog(configuration, database),
-                notifier(configuration), clock);
+        String name = configuration.databaseName().orElseGet(() -> Installation.singleName(configuration));
+        return new DrillService(name, repository, restoreBackup(configuration), snapshotter(),
+                activityLog(configuration, repository.database()), notifier(configuration), clock);
     }
 
     @Override

@@ -8,9 +8,6 @@ import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.model.TableCount;
 import dev.sqlitebackup.domain.port.out.ActivityLog;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -323,41 +320,12 @@ public final class SqliteActivityLog implements ActivityLog {
 
     /** {@code messages=120433&big~=12000000}: names URL-encoded, {@code ~} before {@code =} for an estimate. */
     static String encode(List<TableCount> tables) {
-        if (tables.isEmpty()) {
-            return null;
-        }
-        StringBuilder text = new StringBuilder();
-        for (TableCount t : tables) {
-            if (text.length() > 0) {
-                text.append('&');
-            }
-            text.append(URLEncoder.encode(t.table(), StandardCharsets.UTF_8)).append(t.estimated() ? "~=" : "=")
-                    .append(t.rows());
-        }
-        return text.toString();
+        return tables.isEmpty() ? null : TableCount.encode(tables, '&');
     }
 
-    /** The counts {@link #encode} wrote; what cannot be read is left out (a count is never worth a failed read). */
+    /** The counts {@link #encode} wrote. */
     static List<TableCount> decode(String text) {
-        if (text == null || text.isEmpty()) {
-            return List.of();
-        }
-        List<TableCount> tables = new java.util.ArrayList<>();
-        for (String part : text.split("&")) {
-            int eq = part.lastIndexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            boolean estimated = part.charAt(eq - 1) == '~';
-            String name = part.substring(0, estimated ? eq - 1 : eq);
-            try {
-                tables.add(new TableCount(URLDecoder.decode(name, StandardCharsets.UTF_8), Long.parseLong(
-                        part.substring(eq + 1)), estimated));
-            } catch (IllegalArgumentException unreadable) {
-                // left out
-            }
-        }
-        return tables;
+        return text == null || text.isEmpty() ? List.of() : TableCount.decode(text, '&');
     }
 
     private static Instant parseTime(String text) {

@@ -317,7 +317,7 @@ public final class DaemonCommand implements Callable<Integer> {
     private void say(String line) {
         java.time.Instant now = context.clock().instant();
         synchronized (context.out()) {
-            context.out().println(LogFormat.line(now, TIME.format(now.atZone(java.time.ZoneId.systemDefault())),
+            context.out().println(LogFormat.line(now, java.time.ZoneId.systemDefault(),
                     false, line));
             context.out().flush();
         }
@@ -326,12 +326,9 @@ public final class DaemonCommand implements Callable<Integer> {
     private void complain(String line) {
         java.time.Instant now = context.clock().instant();
         synchronized (context.err()) {
-            context.err().println(LogFormat.line(now, TIME.format(now.atZone(java.time.ZoneId.systemDefault())),
+            context.err().println(LogFormat.line(now, java.time.ZoneId.systemDefault(),
                     true, line));
             context.err().flush();
         }
     }
-
-    private static final java.time.format.DateTimeFormatter TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 }

@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +38,6 @@ import org.quartz.TriggerBuilder;
 public final class BackupDaemon {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
 
     private final RunBackupUseCase backups;
     private final CheckStatusUseCase status;
@@ -467,7 +465,7 @@ public final class BackupDaemon {
     }
 
     private String time(Instant instant) {
-        return TIME.format(instant.atZone(settings.schedule().zone()));
+        return LogFormat.LOCAL_TIME.format(instant.atZone(settings.schedule().zone()));
     }
 
     private void say(String line) {

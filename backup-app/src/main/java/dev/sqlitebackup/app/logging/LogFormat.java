@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.LoggingEvent;
 import dev.sqlitebackup.domain.model.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,6 +80,14 @@ public enum LogFormat {
     /** Whether plain lines carry their own timestamp (not under journald, which adds its own). */
     public static boolean plainLinesStamped() {
         return !journald;
+    }
+
+    /** How the daemon's own lines show their time, in plain text: {@code 2026-11-26 03:00:01 +01:00}. */
+    public static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+    /** {@link #line(Instant, String, boolean, String)} with the time shown in {@code zone}. */
+    public static String line(Instant at, ZoneId zone, boolean warning, String text) {
+        return line(at, LOCAL_TIME.format(at.atZone(zone)), warning, text);
     }
 
     /**

@@ -311,13 +311,8 @@ public final class RunBackupService implements RunBackupUseCase {
 
     /** The sidecar's note of the row counts: {@code # rows: messages=120433 big~=12000000} (~ an estimate). */
     private static List<String> rowNotes(List<TableCount> counts) {
-        if (counts.isEmpty()) {
-            return List.of();
-        }
-        return List.of("# rows (count(*); ~ an sqlite_stat1 estimate): " + counts.stream()
-                .map(c -> java.net.URLEncoder.encode(c.table(), java.nio.charset.StandardCharsets.UTF_8)
-                        + (c.estimated() ? "~=" : "=") + c.rows())
-                .collect(Collectors.joining(" ")));
+        return counts.isEmpty() ? List.of()
+                : List.of("# rows (count(*); ~ an sqlite_stat1 estimate): " + TableCount.encode(counts, ' '));
     }
 
     /**

@@ -97,13 +97,14 @@ public final class DaemonCommand implements Callable<Integer> {
         if (address.isPresent() && server.isEmpty()) {
             return ExitCodes.FAILED;
         }
-        try {
-            daemon.start();
-        } catch (RuntimeException e) {
-            server.ifPresent(MetricsServer::close);
-            throw e;
-        }
         return untilStopped(() -> {
+            try {
+                daemon.start();
+            } catch (RuntimeException e) {
+                server.ifPresent(MetricsServer::close);
+                throw e;
+            }
+        }, () -> {
             boolean finished = daemon.stop();
             server.ifPresent(MetricsServer::close);
             return finished;
@@ -213,28 +214,29 @@ public final class DaemonCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         this.server = server;
-        try {
-            for (int i = 0; i < made.size(); i++) {
-                ConfiguredDatabase db = selected.get(i);
-                made.get(i).start();
-                known.put(db.name(), db);
-                units.put(db.name(), made.get(i));
-                summaries.member(db.name(), db.configuration().schedule());
-            }
-            pool.start();
-        } catch (RuntimeException | SchedulerException e) {
-            units.values().forEach(BackupDaemon::stop);
-            pool.shutDown();
-            server.ifPresent(MetricsServer::close);
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("could not start the scheduler: " + e.getMessage(), e);
-        }
-        say("sqlite-backup daemon started for " + units.size() + " databases, " + installation.parallelism()
-                + " backups at a time");
-        rescans.scheduleWithFixedDelay(rescan, RESCAN.toMillis(), RESCAN.toMillis(), TimeUnit.MILLISECONDS);
         return untilStopped(() -> {
+            try {
+                for (int i = 0; i < made.size(); i++) {
+                    ConfiguredDatabase db = selected.get(i);
+                    made.get(i).start();
+                    known.put(db.name(), db);
+                    units.put(db.name(), made.get(i));
+                    summaries.member(db.name(), db.configuration().schedule());
+                }
+                pool.start();
+            } catch (RuntimeException | SchedulerException e) {
+                units.values().forEach(BackupDaemon::stop);
+                pool.shutDown();
+                server.ifPresent(MetricsServer::close);
+                if (e instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("could not start the scheduler: " + e.getMessage(), e);
+            }
+            say("sqlite-backup daemon started for " + units.size() + " databases, " + installation.parallelism()
+                    + " backups at a time");
+            rescans.scheduleWithFixedDelay(rescan, RESCAN.toMillis(), RESCAN.toMillis(), TimeUnit.MILLISECONDS);
+        }, () -> {
             rescans.shutdownNow();
             pool.standby();
             List<Thread> stopping = new ArrayList<>();
@@ -296,17 +298,43 @@ public final class DaemonCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs until SIGTERM/SIGINT, when {@code stop} runs; then exit 0 (a stop on request is a success). */
-    private int untilStopped(java.util.function.BooleanSupplier stop) throws InterruptedException {
+    /**
+     * Runs {@code start}, then runs until SIGTERM/SIGINT, when {@code stop} runs; then exit 0 (a stop on request is a
+     * success). The stop is in place before the start and waits for it to end: a signal while starting (a catch-up
+     * backup may already be running) still stops with grace instead of killing the process. After a failed start,
+     * which cleans up after itself, a signal has nothing to stop.
+     */
+    private int untilStopped(Runnable start, java.util.function.BooleanSupplier stop) throws InterruptedException {
+        Object starting = new Object();
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
+            synchronized (starting) {
+                if (!started.get()) {
+                    return;
+                }
+            }
             stop.getAsBoolean();
             context.out().flush();
             context.err().flush();
             stopped.countDown();
             // A stop on request is a success: without this the JVM would report the signal (143 for SIGTERM).
             Runtime.getRuntime().halt(ExitCodes.OK);
-        }, "sqlite-backup-stop"));
+        }, "sqlite-backup-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        synchronized (starting) {
+            try {
+                start.run();
+            } catch (RuntimeException e) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is already going down: the hook runs, sees no start, and stops nothing
+                }
+                throw e;
+            }
+            started.set(true);
+        }
         // The shutdown hook ends the process; this thread only keeps it alive until then.
         while (!stopped.await(Duration.ofDays(1).toMillis(), TimeUnit.MILLISECONDS)) {
             context.out().flush();

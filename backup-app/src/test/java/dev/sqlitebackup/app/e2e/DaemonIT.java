@@ -89,7 +89,49 @@ class DaemonIT {
         assertThat(backupNames(dir)).hasSize(files.size() + 1);
     }
 
+    /**
+     * systemd may stop the daemon the moment it said it started (a restart loop, a shutdown at boot). Even then the
+     * stop is the graceful one: exit 0 and "daemon stopped", not a process killed by SIGTERM (exit 143) with its
+     * catch-up backup half made. One database, and two from a config.
+     */
+    @Test
+    void sigtermTheMomentItSaysStarted_stopsWithGrace_withExit0() throws Exception {
+        Path db = home.resolve("app.db");
+        Sqlite.createNotes(db, 20);
+        Path jobs = home.resolve("jobs.db");
+        Sqlite.createNotes(jobs, 20);
+        Path config = home.resolve("daemon.yml");
+        Files.writeString(config, String.join("\n",
+                "defaults:",
+                "  backup_root: " + home.resolve("backups"),
+                "  schedule: \"0 0 3 1 1 ?\"",
+                "databases:",
+                "  - name: app",
+                "    path: " + db,
+                "  - name: jobs",
+                "    path: " + jobs,
+                ""), java.nio.charset.StandardCharsets.UTF_8);
+        Map<String, String> lone = Map.of("DATABASE_URL", db.toString(), "BACKUP_SCHEDULE", "0 0 3 1 1 ?");
 
+        for (JarProcess.Result stopped : List.of(stopAtStart(lone, "daemon"),
+                stopAtStart(Map.of(), "daemon", "--config", config.toString()))) {
+            assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+            assertThat(stopped.out()).as(stopped.toString()).contains("sqlite-backup daemon stopped");
+        }
+    }
+
+    /** The daemon started, sent SIGTERM as soon as its output says "daemon started". */
+    private JarProcess.Result stopAtStart(Map<String, String> env, String... args) throws Exception {
+        try (JarDaemon daemon = JarDaemon.start(home, env, args)) {
+            Instant deadline = Instant.now().plus(JarDaemon.PATIENCE);
+            while (!daemon.out().contains("daemon started")) {
+                assertThat(daemon.isAlive()).as(daemon.out() + daemon.err()).isTrue();
+                assertThat(Instant.now()).as("no start within " + JarDaemon.PATIENCE).isBefore(deadline);
+                Thread.sleep(1);
+            }
+            return daemon.terminate();
+        }
+    }
 
     private static List<JsonObject> objects(JsonArray array) {
         return StreamSupport.stream(array.spliterator(), false).map(JsonElement::getAsJsonObject).toList();

@@ -123,12 +123,7 @@ class DaemonIT {
     /** The daemon started, sent SIGTERM as soon as its output says "daemon started". */
     private JarProcess.Result stopAtStart(Map<String, String> env, String... args) throws Exception {
         try (JarDaemon daemon = JarDaemon.start(home, env, args)) {
-            Instant deadline = Instant.now().plus(JarDaemon.PATIENCE);
-            while (!daemon.out().contains("daemon started")) {
-                assertThat(daemon.isAlive()).as(daemon.out() + daemon.err()).isTrue();
-                assertThat(Instant.now()).as("no start within " + JarDaemon.PATIENCE).isBefore(deadline);
-                Thread.sleep(1);
-            }
+            daemon.awaitOut("daemon started");
             return daemon.terminate();
         }
     }

@@ -58,6 +58,20 @@ final class JarDaemon implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    /**
+     * Waits until the daemon's output holds {@code text}, or fails with its output when it died or took longer than
+     * {@link #PATIENCE}. It looks often: a test may act on the very moment a line appears.
+     */
+    void awaitOut(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!out().contains(text)) {
+            if (!isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' from the daemon within " + PATIENCE + "\n" + out() + err());
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /** How long a test waits for the daemon's runs before it gives up. */
     static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(90);
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LogFormatIT {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
     Path home;
@@ -99,12 +96,7 @@ class LogFormatIT {
         args[0] = "daemon";
         System.arraycopy(options, 0, args, 1, options.length);
         try (JarDaemon daemon = JarDaemon.start(home, env, args)) {
-            Instant deadline = Instant.now().plus(PATIENCE);
-            while (!daemon.out().contains(awaited)) {
-                assertThat(daemon.isAlive()).as(daemon.out() + daemon.err()).isTrue();
-                assertThat(Instant.now()).as("the daemon started within " + PATIENCE).isBefore(deadline);
-                Thread.sleep(100);
-            }
+            daemon.awaitOut(awaited);
             return daemon.terminate();
         }
     }

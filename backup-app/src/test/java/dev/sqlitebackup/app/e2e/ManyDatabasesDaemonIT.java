@@ -108,7 +108,7 @@ class ManyDatabasesDaemonIT {
             daemon.awaitRows(home.resolve("backups/globex/.sqlite-backup/state.db"),
                     "trigger = 'drill' AND outcome = 'success'", 1);
             Files.delete(home.resolve("tenants/globex/data.db"));
-            awaitOutput(daemon, "database globex is no longer configured or its file is gone");
+            daemon.awaitOut("database globex is no longer configured or its file is gone");
             JarProcess.Result stopped = daemon.terminate();
             assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
             assertThat(stopped.out()).contains("database initech (").contains("is new: scheduled")
@@ -117,16 +117,6 @@ class ManyDatabasesDaemonIT {
         try (var files = Files.list(home.resolve("backups/globex"))) {
             assertThat(files.filter(f -> f.getFileName().toString().matches("backup-.*\\.db")).count())
                     .as("the gone tenant's backups are kept").isPositive();
-        }
-    }
-
-    private static void awaitOutput(JarDaemon daemon, String text) throws Exception {
-        long deadline = System.nanoTime() + JarDaemon.PATIENCE.toNanos();
-        while (!daemon.out().contains(text)) {
-            if (!daemon.isAlive() || System.nanoTime() > deadline) {
-                throw new AssertionError("no '" + text + "' in\n" + daemon.out() + daemon.err());
-            }
-            Thread.sleep(200);
         }
     }
 

@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -231,13 +230,7 @@ class SecretsIT {
         env.putAll(Map.of("NTFY_URL", ntfyUrl.toString(), "NTFY_TOPIC", TOPIC, "NTFY_TOKEN", ntfyToken,
                 "BACKUP_SCHEDULE", "*/3 * * * * ?"));
         try (JarDaemon daemon = JarDaemon.start(home, env, "daemon", "-v")) {
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-            while (!daemon.out().contains("backup ok")) {
-                if (!daemon.isAlive() || Instant.now().isAfter(deadline)) {
-                    throw new AssertionError("no run of the daemon\n" + daemon.out() + daemon.err());
-                }
-                Thread.sleep(200);
-            }
+            daemon.awaitOut("backup ok");
             JarProcess.Result stopped = daemon.terminate();
             assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
             return stopped;

@@ -113,8 +113,9 @@ public final class FilesystemBackupFolderLock implements BackupFolderLock {
                 throw new BackupInProgressException("another " + other);
             }
             channel.truncate(0);
+            // read only by a run that finds the folder locked, from the page cache: no sync (after a crash the lock
+            // is free, and its next holder writes it again)
             channel.write(ByteBuffer.wrap((pid + "\n" + owner + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            channel.force(false);
             HeldLock held = new HeldLock(key, channel, fileLock);
             try {
                 guard.run(); // another database may have taken the folder while this one waited

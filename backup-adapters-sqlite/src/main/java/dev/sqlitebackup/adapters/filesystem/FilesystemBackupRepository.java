@@ -242,9 +242,13 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 throw new InvalidInputException("backup dir " + folder + " is not usable: " + scratch
                         + " is not a directory");
             }
-            Path probe = scratch.resolve(SCRATCH_PREFIX + "probe-" + ProcessHandle.current().pid() + "-" + random());
-            Files.createFile(probe, DurableFiles.ownerReadWrite());
-            Files.delete(probe);
+            if (!created.contains(scratch)) {
+                // a folder this run just made is writable by its maker; one that was there may not be any more
+                Path probe = scratch.resolve(SCRATCH_PREFIX + "probe-" + ProcessHandle.current().pid() + "-"
+                        + random());
+                Files.createFile(probe, DurableFiles.ownerReadWrite());
+                Files.delete(probe);
+            }
             return new Preparation(created);
         } catch (AccessDeniedException e) {
             throw notWritable();

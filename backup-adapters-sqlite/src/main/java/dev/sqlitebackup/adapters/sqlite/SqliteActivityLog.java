@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,6 +75,12 @@ public final class SqliteActivityLog implements ActivityLog {
     /** Below this much free space a failure to write the log is the full disk's, which the run reports itself. */
     private static final long FULL_BELOW_BYTES = 1L << 20;
 
+    /** The connections kept from a run's start to its end ({@link #keep}). */
+    private final List<Kept> kept = new ArrayList<>();
+
+    private record Kept(long id, Thread owner, Connection connection) {
+    }
+
     /** The last warning given, so a broken log says so once rather than at every step of every run. */
     private volatile String lastWarning;
 
@@ -106,11 +113,15 @@ public final class SqliteActivityLog implements ActivityLog {
     @Override
     public RunRecord start(RunTrigger trigger, Instant startedAt) {
         RunRecord record = RunRecord.started(0, trigger, startedAt);
-        try (Connection c = openForWriting()) {
+        Connection c = null;
+        try {
+            c = openForWriting();
             RunRecord stored = record.withId(insert(c, record));
             lastWarning = null;
+            keep(stored.id(), c);
             return stored;
         } catch (SQLException | IOException | RuntimeException e) {
+            closeQuietly(c);
             warn(e);
             return record;
         }
@@ -118,12 +129,63 @@ public final class SqliteActivityLog implements ActivityLog {
 
     @Override
     public void finish(RunRecord ended) {
-        try (Connection c = openForWriting()) {
+        Optional<Connection> kept = release(ended.id());
+        try (Connection c = kept.isPresent() ? kept.get() : openForWriting()) {
             if (ended.id() == 0 || !update(c, ended)) {
                 insert(c, ended);
             }
         } catch (SQLException | IOException | RuntimeException e) {
             warn(e);
+        }
+    }
+
+    /**
+     * Keeps the connection a run's start opened until that run's end, so that one run opens the state database once
+     * (each opening and closing in WAL mode makes and removes its -wal and -shm, and syncs them); the same thread's
+     * reads in between use it too. A connection this thread kept for a run that never ended is closed first.
+     */
+    private void keep(long id, Connection c) {
+        synchronized (kept) {
+            kept.removeIf(k -> {
+                if (k.owner() == Thread.currentThread()) {
+                    closeQuietly(k.connection());
+                    return true;
+                }
+                return false;
+            });
+            kept.add(new Kept(id, Thread.currentThread(), c));
+        }
+    }
+
+    /** The connection kept for the run {@code id}, no longer kept: its end closes it. */
+    private Optional<Connection> release(long id) {
+        synchronized (kept) {
+            for (Iterator<Kept> i = kept.iterator(); i.hasNext(); ) {
+                Kept k = i.next();
+                if (id != 0 && k.id() == id) {
+                    i.remove();
+                    return Optional.of(k.connection());
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** The connection this thread's unfinished run keeps, if any. */
+    private Optional<Connection> keptByThisThread() {
+        synchronized (kept) {
+            return kept.stream().filter(k -> k.owner() == Thread.currentThread()).map(Kept::connection).findFirst();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the state database failed: {}", e.toString());
         }
     }
 
@@ -146,52 +208,63 @@ public final class SqliteActivityLog implements ActivityLog {
 
     /** The runs matching {@code condition} (none: all) of this log's database, in {@code order}. */
     private List<RunRecord> read(String condition, String order) {
-        if (!Files.exists(file)) {
-            return List.of(); // reading never creates the state database
-        }
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        try (Connection c = config.createConnection("jdbc:sqlite:" + file);
-                Statement s = c.createStatement()) {
-            if (!hasTable(s)) {
-                return List.of();
+        try {
+            Optional<Connection> mine = keptByThisThread();
+            if (mine.isPresent()) {
+                return read(mine.get(), condition, order);
             }
-            List<String> conditions = new ArrayList<>();
-            if (!condition.isEmpty()) {
-                conditions.add(condition);
+            if (!Files.exists(file)) {
+                return List.of(); // reading never creates the state database
             }
-            // a state database from before runs had a database: all its runs are from before
-            boolean byDatabase = database.isPresent() && hasColumn(c, "database");
-            if (byDatabase) {
-                conditions.add("(database = ? OR database IS NULL)");
+            SQLiteConfig config = new SQLiteConfig();
+            config.setReadOnly(true);
+            config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+            try (Connection c = config.createConnection("jdbc:sqlite:" + file)) {
+                return read(c, condition, order);
             }
-            boolean byName = databaseName.isPresent() && hasColumn(c, "database_name");
-            if (byName) {
-                conditions.add("(database_name = ? OR database_name IS NULL)");
-            }
-            String query = "SELECT " + COLUMNS + (hasColumn(c, "tables") ? ", tables" : ", NULL AS tables")
-                    + " FROM runs "
-                    + (conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions) + " ") + order;
-            List<RunRecord> runs = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(query)) {
-                int parameter = 1;
-                if (byDatabase) {
-                    ps.setString(parameter++, database.get().value());
-                }
-                if (byName) {
-                    ps.setString(parameter, databaseName.get());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        runs.add(toRecord(rs));
-                    }
-                }
-            }
-            return runs;
         } catch (SQLException | RuntimeException e) {
             throw new BackupFailedException("state database " + file + " cannot be read: " + oneLine(e), e);
         }
+    }
+
+    private List<RunRecord> read(Connection c, String condition, String order) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            if (!hasTable(s)) {
+                return List.of();
+            }
+        }
+        List<String> conditions = new ArrayList<>();
+        if (!condition.isEmpty()) {
+            conditions.add(condition);
+        }
+        // a state database from before runs had a database: all its runs are from before
+        boolean byDatabase = database.isPresent() && hasColumn(c, "database");
+        if (byDatabase) {
+            conditions.add("(database = ? OR database IS NULL)");
+        }
+        boolean byName = databaseName.isPresent() && hasColumn(c, "database_name");
+        if (byName) {
+            conditions.add("(database_name = ? OR database_name IS NULL)");
+        }
+        String query = "SELECT " + COLUMNS + (hasColumn(c, "tables") ? ", tables" : ", NULL AS tables")
+                + " FROM runs "
+                + (conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions) + " ") + order;
+        List<RunRecord> runs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(query)) {
+            int parameter = 1;
+            if (byDatabase) {
+                ps.setString(parameter++, database.get().value());
+            }
+            if (byName) {
+                ps.setString(parameter, databaseName.get());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(toRecord(rs));
+                }
+            }
+        }
+        return runs;
     }
 
     private static boolean hasTable(Statement s) throws SQLException {

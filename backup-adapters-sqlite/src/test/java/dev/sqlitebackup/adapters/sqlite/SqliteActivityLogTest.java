@@ -22,6 +22,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +118,50 @@ class SqliteActivityLogTest extends ActivityLogContract {
 
         assertThat(other.recent(10)).extracting(RunRecord::id).containsExactly(theirs.id(), mine.id());
         assertThat(mine.id()).isNotEqualTo(theirs.id());
+    }
+
+    @Test
+    void aRun_opensTheStateDatabaseOnce_keptFromItsStartToItsEnd_thenClosed() throws Exception {
+        Path wal = file.resolveSibling("state.db-wal");
+        RunRecord started = log.start(RunTrigger.MANUAL, T0);
+
+        // SQLite removes the -wal when the last connection closes: while it is there, the run's connection is open
+        assertThat(wal).as("kept open between the run's start and end").exists();
+        assertThat(log.lastSuccess()).isEmpty();
+        log.finish(started.ended(T0.plusSeconds(2), RunRecord.Outcome.SUCCESS, Optional.empty(), Optional.empty(),
+                Optional.empty()));
+
+        assertThat(wal).as("closed at the run's end").doesNotExist();
+        assertThat(log.lastSuccess()).map(RunRecord::id).contains(started.id());
+    }
+
+    @Test
+    void aRunEndedOnAnotherThread_closesItsConnection_andAnotherThreadReadsMeanwhile() throws Exception {
+        RunRecord started = log.start(RunTrigger.SCHEDULED, T0);
+
+        List<RunRecord> seenElsewhere = new ArrayList<>();
+        Thread other = new Thread(() -> {
+            seenElsewhere.addAll(log.recent(5));
+            log.finish(started.ended(T0.plusSeconds(1), RunRecord.Outcome.FAILED, Optional.empty(),
+                    Optional.empty(), Optional.of("boom")));
+        });
+        other.start();
+        other.join();
+
+        assertThat(seenElsewhere).extracting(RunRecord::id).containsExactly(started.id());
+        assertThat(file.resolveSibling("state.db-wal")).doesNotExist();
+        assertThat(log.recent(5)).singleElement().satisfies(r -> assertThat(r.error()).contains("boom"));
+    }
+
+    @Test
+    void aRunThatNeverEnded_isClosedWhenItsThreadStartsTheNext() throws Exception {
+        log.start(RunTrigger.SCHEDULED, T0); // its end never comes (the thread died in between, say)
+        RunRecord next = log.start(RunTrigger.RETRY, T0.plusSeconds(60));
+        log.finish(next.ended(T0.plusSeconds(61), RunRecord.Outcome.SUCCESS, Optional.empty(), Optional.empty(),
+                Optional.empty()));
+
+        assertThat(file.resolveSibling("state.db-wal")).as("no connection left open").doesNotExist();
+        assertThat(log.recent(5)).hasSize(2);
     }
 
     @Test

@@ -144,14 +144,19 @@ public final class RunBackupService implements RunBackupUseCase {
             if (!repository.exists()) {
                 throw gone(local);
             }
-            recording.started();
             try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of " + local.source().path(),
                     command.lockWait())) {
-                // Retention of a later run may have deleted it, or someone replaced it: copy only the very backup.
-                if (!repository.find(local.backup().name()).equals(Optional.of(local.backup()))) {
-                    throw gone(local);
+                recording.tookFolder(clock.instant());
+                recording.started();
+                try {
+                    // Retention of a later run may have deleted it, or someone replaced it: copy only that backup.
+                    if (!repository.find(local.backup().name()).equals(Optional.of(local.backup()))) {
+                        throw gone(local);
+                    }
+                    return copyOffsite(store, local, command.remoteRetention(), command.zone());
+                } finally {
+                    recording.letGo(clock.instant());
                 }
-                return copyOffsite(store, local, command.remoteRetention(), command.zone());
             }
         });
     }
@@ -216,38 +221,49 @@ public final class RunBackupService implements RunBackupUseCase {
             recording.notRecorded();
             throw unusable;
         }
-        if (!prepared.createdAnything()) {
-            recording.started();
-        }
         try (BackupFolderLock.Lock lock = repository.folderLock().lock("backup of " + source.path(),
                 command.lockWait())) {
-            int swept;
-            Instant startedAt;
-            Backup backup;
+            // recorded from here (not while it queued behind another run) to its release: runs never overlap
+            recording.tookFolder(clock.instant());
+            if (!prepared.createdAnything()) {
+                recording.started();
+            }
             try {
-                swept = repository.sweepLeftovers();
-                startedAt = clock.instant();
-                backup = snapshotAndPublish(source, command, startedAt, recording);
-            } catch (RuntimeException | Error failure) {
-                // A first run that publishes nothing leaves no trace: not the folder it made, not a history entry.
-                if (prepared.createdAnything()) {
-                    repository.undo(prepared);
-                    recording.notRecorded();
-                }
-                throw failure;
+                return backUpHoldingTheFolder(command, recording, source, prepared);
+            } finally {
+                recording.letGo(clock.instant());
             }
-            // the backup's own time: retention and the off-site copy are reported on their own
-            Duration duration = Duration.between(startedAt, clock.instant());
-            recording.started();
-            guardDrift(source, backup, recording.tables);
-            RetentionPlan plan = applyRetention(command, backup.name());
-            RunResult local = new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration,
-                    plan, swept, Optional.empty(), Optional.empty());
-            if (command.offsite().isEmpty() || offsite.isEmpty()) {
-                return local;
-            }
-            return copyOffsite(offsite.get(), local, command.offsite().get().retention(), command.zone());
         }
+    }
+
+    private RunResult backUpHoldingTheFolder(Command command, Recording recording, SourceDatabase source,
+            BackupRepository.Preparation prepared) {
+        int swept;
+        Instant startedAt;
+        Backup backup;
+        try {
+            swept = repository.sweepLeftovers();
+            startedAt = clock.instant();
+            backup = snapshotAndPublish(source, command, startedAt, recording);
+        } catch (RuntimeException | Error failure) {
+            // A first run that publishes nothing leaves no trace: not the folder it made, not a history entry.
+            if (prepared.createdAnything()) {
+                repository.undo(prepared);
+                recording.notRecorded();
+            }
+            throw failure;
+        }
+        // the backup's own time: retention and the off-site copy are reported on their own
+        Duration duration = Duration.between(startedAt, clock.instant());
+        recording.started();
+        guardDrift(source, backup, recording.tables);
+        RetentionPlan plan = applyRetention(command, backup.name());
+        RunResult local = new RunResult(source, backup, repository.locate(backup.name()), startedAt, duration,
+                plan, swept, Optional.empty(), Optional.empty());
+        if (command.offsite().isEmpty() || offsite.isEmpty()) {
+            return local;
+        }
+        return copyOffsite(offsite.get(), local, command.offsite().get().retention(), command.zone());
     }
 
     /**
@@ -393,11 +409,13 @@ public final class RunBackupService implements RunBackupUseCase {
 
     /**
      * One run's entry in the activity log. Never fatal: a log that fails is the adapter's to report (it warns), and
-     * the backup goes on. The start is written once the folder exists (the log lives in it by default, and a run
-     * that fails its source check must create nothing); a run that fails before that is recorded at its end only
-     * when the folder exists already. In a folder the run itself created, the start is written only once the backup
-     * is published: a first run that fails before then removes what it created and is not recorded at all; nor is a
-     * run whose folder cannot be prepared.
+     * the backup goes on. The start is written once the run holds the folder's lock (the log lives in the folder by
+     * default, a run that fails its source check must create nothing, and a run queued behind another has not
+     * started); a run that fails before that is recorded at its end only when the folder exists already. In a folder
+     * the run itself created, the start is written only once the backup is published: a first run that fails before
+     * then removes what it created and is not recorded at all; nor is a run whose folder cannot be prepared. A run
+     * that held the folder is recorded from when it took it to when it let go, so that two runs of one folder never
+     * overlap in its history.
      */
     private final class Recording {
 
@@ -413,7 +431,10 @@ public final class RunBackupService implements RunBackupUseCase {
         }
 
         private final RunTrigger trigger;
-        private final Instant startedAt;
+        /** When the run was asked for, then (once it holds the folder, if not yet written) when it took it. */
+        private Instant startedAt;
+        /** When it let go of the folder: its end, even though the end is written after. */
+        private Instant letGo;
         private State state = State.NOT_STARTED;
         private RunRecord record;
         /** The row counts of the backup this run made, once made. */
@@ -422,6 +443,18 @@ public final class RunBackupService implements RunBackupUseCase {
         Recording(RunTrigger trigger, Instant startedAt) {
             this.trigger = trigger;
             this.startedAt = startedAt;
+        }
+
+        /** The run holds the folder from {@code at}: its start, unless the start is written already. */
+        void tookFolder(Instant at) {
+            if (state == State.NOT_STARTED) {
+                startedAt = at;
+            }
+        }
+
+        /** The run let go of the folder at {@code at}: its end, when the end is written. */
+        void letGo(Instant at) {
+            letGo = at;
         }
 
         /** Writes the start, once; later calls do nothing. */
@@ -455,7 +488,7 @@ public final class RunBackupService implements RunBackupUseCase {
                     record = RunRecord.started(0, trigger, startedAt);
                 }
                 state = State.ENDED;
-                Instant now = clock.instant();
+                Instant now = letGo != null ? letGo : clock.instant();
                 activityLog.finish(record.ended(now.isBefore(startedAt) ? startedAt : now, outcome, backup,
                         remoteId, error).withTables(tables));
             } catch (RuntimeException broken) {

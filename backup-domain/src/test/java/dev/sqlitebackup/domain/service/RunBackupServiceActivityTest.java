@@ -228,6 +228,40 @@ class RunBackupServiceActivityTest {
     }
 
     @Test
+    void aRunThatWaitedForTheFolder_isRecordedFromWhenItTookIt_toWhenItLetGo_soRunsOfOneFolderNeverOverlap()
+            throws Exception {
+        service.run(command());
+        clock.advance(Duration.ofMinutes(1));
+        BackupFolderLock.Lock held = repository.folderLock().lock("backup of /srv/app/app.db");
+        CompletableFuture<RunResult> waiting = CompletableFuture.supplyAsync(
+                () -> service.run(command().waitingForLock(Duration.ofSeconds(30))));
+        Thread.sleep(200);
+        assertThat(waiting).isNotDone();
+        clock.advance(Duration.ofSeconds(40)); // the other run still works, then lets go
+        Instant letGo = clock.instant();
+        held.close();
+        waiting.get(30, TimeUnit.SECONDS);
+
+        assertThat(log.recent(1)).singleElement().satisfies(r -> {
+            assertThat(r.startedAt()).as("not while it queued behind the other run").isEqualTo(letGo);
+            assertThat(r.outcome()).contains(RunRecord.Outcome.SUCCESS);
+        });
+    }
+
+    @Test
+    void aRunsEnd_isWhenItLetGoOfTheFolder_notWhenItsEndWasWritten() {
+        repository.whenLockReleased(() -> clock.advance(Duration.ofSeconds(5))); // the next run takes it meanwhile
+        Instant taken = clock.instant();
+
+        service.run(command());
+
+        assertThat(log.recent(1)).singleElement().satisfies(r -> {
+            assertThat(r.startedAt()).isEqualTo(taken);
+            assertThat(r.endedAt()).as("the next run of the folder may start from here").contains(taken);
+        });
+    }
+
+    @Test
     void status_putsTheLogAndTheFolderTogether() {
         service.run(command());
         clock.advance(Duration.ofHours(1));

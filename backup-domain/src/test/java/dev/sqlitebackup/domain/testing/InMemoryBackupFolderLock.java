@@ -4,7 +4,9 @@ import dev.sqlitebackup.domain.model.BackupInProgressException;
 import dev.sqlitebackup.domain.port.out.BackupFolderLock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * In-memory {@link BackupFolderLock}: the run lock and the daemon lock of one folder, shared by every view of it
@@ -17,15 +19,23 @@ public final class InMemoryBackupFolderLock implements BackupFolderLock {
     /** Who holds which lock; also the monitor a waiting run waits on. */
     private final Map<Kind, String> holders;
     private final Runnable guard;
+    /** Run just after a run lock is released (shared by every view, like the holders). */
+    private final List<Runnable> onRelease;
 
     /** The locks of a new folder, checking nothing before they are taken. */
     public InMemoryBackupFolderLock() {
-        this(new EnumMap<>(Kind.class), () -> { });
+        this(new EnumMap<>(Kind.class), () -> { }, new CopyOnWriteArrayList<>());
     }
 
-    private InMemoryBackupFolderLock(Map<Kind, String> holders, Runnable guard) {
+    private InMemoryBackupFolderLock(Map<Kind, String> holders, Runnable guard, List<Runnable> onRelease) {
         this.holders = holders;
         this.guard = guard;
+        this.onRelease = onRelease;
+    }
+
+    /** Runs {@code action} each time a run lock is released, just after (time passing before the run goes on). */
+    public void whenReleased(Runnable action) {
+        onRelease.add(action);
     }
 
     /**
@@ -33,7 +43,7 @@ public final class InMemoryBackupFolderLock implements BackupFolderLock {
      * then releases it), as a repository's ownership check of its folder does.
      */
     public InMemoryBackupFolderLock guardedBy(Runnable check) {
-        return new InMemoryBackupFolderLock(holders, check);
+        return new InMemoryBackupFolderLock(holders, check, onRelease);
     }
 
     /** Whether a run holds the run lock. */
@@ -96,12 +106,17 @@ public final class InMemoryBackupFolderLock implements BackupFolderLock {
 
         @Override
         public void close() {
+            boolean released = false;
             synchronized (holders) {
                 if (!closed) {
                     closed = true;
                     holders.remove(kind);
                     holders.notifyAll();
+                    released = kind == Kind.RUN;
                 }
+            }
+            if (released) {
+                onRelease.forEach(Runnable::run);
             }
         }
     }

@@ -166,6 +166,11 @@ public final class InMemoryBackupRepository implements BackupRepository {
         return state.locks.isLocked();
     }
 
+    /** Runs {@code action} just after each release of the folder's run lock. */
+    public void whenLockReleased(Runnable action) {
+        state.locks.whenReleased(action);
+    }
+
     @Override
     public String describe() {
         return folder.toString();

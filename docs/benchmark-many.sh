@@ -8,7 +8,8 @@
 #   --size-mb N       size of each, in MiB (default 1)
 #   --work DIR        scratch folder, must not exist yet or be empty (default: mktemp -d under ${TMPDIR:-/tmp})
 #   --runs N          measured runs of each command; the median wall time is reported (default 3)
-#   --parallelism N   BACKUP_PARALLELISM for the tool (default: unset, i.e. the number of cores)
+#   --parallelism N   the config's `parallelism:` (BACKUP_PARALLELISM) for the tool (default: unset, i.e. the
+#                     number of cores)
 #   --keep            keep the work folder
 #
 # What it measures, the commands interleaved (loop, tool, loop, tool, ...), `sync` untimed between them, each run
@@ -106,6 +107,8 @@ databases:
   - glob: $WORK/tenants/*/data.db
     name_from: parent_dir
 EOF
+  # a config file takes its settings from itself only (BACKUP_PARALLELISM in the environment is not applied)
+  if [[ -n "$PARALLELISM" ]]; then echo "parallelism: $PARALLELISM" >> "$WORK/many.yml"; fi
 }
 
 loop() { # $1: output folder
@@ -120,11 +123,7 @@ loop() { # $1: output folder
 tool() { # $1: backup root, then extra flags
   local root="$1"; shift
   config "$root"
-  if [[ -n "$PARALLELISM" ]]; then
-    BACKUP_PARALLELISM="$PARALLELISM" "$TOOL" run --config "$WORK/many.yml" "$@" >"$WORK/tool.out" 2>"$WORK/tool.err"
-  else
-    "$TOOL" run --config "$WORK/many.yml" "$@" >"$WORK/tool.out" 2>"$WORK/tool.err"
-  fi
+  "$TOOL" run --config "$WORK/many.yml" "$@" >"$WORK/tool.out" 2>"$WORK/tool.err"
 }
 
 export -f config loop tool die
@@ -188,6 +187,6 @@ echo "| tool with VACUUM INTO (\`run\`, one run) | $(awk -v t="$vac_ms" 'BEGIN {
 echo
 echo "Raw runs (wall ms): loop ${WALL[loop]}; tool ${WALL[tool]}; tool-vacuum ${WALL[tool-vacuum]}"
 echo "Peak RSS (KiB): tool ${RSS[tool]}; tool-vacuum ${RSS[tool-vacuum]}; loop (largest sqlite3) ${RSS[loop]}"
-echo "BACKUP_PARALLELISM: ${PARALLELISM:-unset (cores: $(nproc))}; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "parallelism: ${PARALLELISM:-unset (cores: $(nproc))}; load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Tool's last lines: $(tail -2 "$WORK/tool.out" | tr '\n' ' ')"
 if [[ $KEEP -eq 1 ]]; then echo "Kept work folder: $WORK"; fi

@@ -454,10 +454,10 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 orphanSidecar = null;
                 // (e) both names durable, then the scratch names go
                 DurableFiles.fsyncDirectory(folder);
+                // not synced: a scratch name that comes back after a crash is swept by the next run
                 Files.deleteIfExists(scratchSidecar);
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(plain);
-                DurableFiles.fsyncDirectory(scratch);
                 LOG.debug("published {} in {} ms", form.fileName(name), (System.nanoTime() - started) / 1_000_000);
                 return new Backup(name, form, digest.sizeBytes(), form.compressed()
                         ? new Sidecar.Recorded(digest.hex(), Optional.of(database.hex()))

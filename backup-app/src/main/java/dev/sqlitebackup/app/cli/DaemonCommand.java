@@ -174,10 +174,11 @@ public final class DaemonCommand implements Callable<Integer> {
      */
     private int many(Installation installation, List<ConfiguredDatabase> selected) throws InterruptedException {
         Map<String, ConfiguredDatabase> known = new ConcurrentHashMap<>();
+        gone = installation.gone(common.databaseNames());
         ScheduleSummaries summaries = new ScheduleSummaries((outcomes, finished, took) ->
                 context.useCases().notifySummaries(outcomes.stream().filter(o -> known.containsKey(o.name()))
                         .map(o -> new UseCases.DatabaseOutcome(o.name(), known.get(o.name()).configuration(),
-                                o.succeeded(), o.sizeBytes())).toList(), List.of(), finished, took),
+                                o.succeeded(), o.sizeBytes())).toList(), gone, finished, took),
                 context.clock());
         DaemonPool pool = new DaemonPool(installation.parallelism());
         metrics = new BackupMetrics(true);
@@ -260,12 +261,16 @@ public final class DaemonCommand implements Callable<Integer> {
         });
     }
 
+    /** The databases whose source is gone, as the config was read last: each summary names them. */
+    private volatile List<String> gone = List.of();
+
     /** The config read again: new databases started, gone ones stopped; a problem is said, never fatal. */
     private synchronized void rescan(DaemonPool pool, ScheduleSummaries summaries, Map<String, BackupDaemon> units,
             Map<String, ConfiguredDatabase> known) {
         try {
             Installation now = common.installation(context.env(), flags());
             List<ConfiguredDatabase> selected = now.select(common.databaseNames());
+            gone = now.gone(common.databaseNames());
             List<String> names = selected.stream().map(ConfiguredDatabase::name).toList();
             for (ConfiguredDatabase db : selected) {
                 if (units.containsKey(db.name())) {

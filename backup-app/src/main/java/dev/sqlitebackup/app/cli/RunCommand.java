@@ -85,7 +85,8 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         try {
-            return selected.size() != 1 ? runMany(selected, installation.parallelism()) : runOne(selected.get(0));
+            return selected.size() != 1 ? runMany(selected, installation.parallelism(),
+                    installation.gone(common.databaseNames())) : runOne(selected.get(0));
         } finally {
             textfile.ifPresent(this::writeMetrics);
         }
@@ -192,7 +193,7 @@ public final class RunCommand implements Callable<Integer> {
      * its source unreadable, its copy corrupt, anything unexpected) never stops the others. One line per database as
      * it ends, then a summary line; exit 1 when any failed or was not started because the process was stopped.
      */
-    int runMany(List<ConfiguredDatabase> databases, int parallelism) {
+    int runMany(List<ConfiguredDatabase> databases, int parallelism, List<String> gone) {
         Instant started = context.clock().instant();
         context.useCases().heartbeatsStarted(configurationsOf(databases));
         Thread stopHook = stopHook(longestGrace(databases));
@@ -248,7 +249,7 @@ public final class RunCommand implements Callable<Integer> {
                     Formats.size(total), Formats.duration(took));
             }
             context.out().flush();
-            context.useCases().notifySummaries(outcomes, List.of(), finished, took);
+            context.useCases().notifySummaries(outcomes, gone, finished, took);
             return failed.isEmpty() && notStarted.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {
             pool.shutdown();

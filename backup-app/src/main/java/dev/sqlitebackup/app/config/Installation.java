@@ -23,13 +23,15 @@ public final class Installation {
     private final Optional<Path> file;
     private final int parallelism;
     private final List<String> warnings;
+    private final List<String> gone;
 
     private Installation(List<ConfiguredDatabase> databases, Optional<Path> file, int parallelism,
-            List<String> warnings) {
+            List<String> warnings, List<String> gone) {
         this.databases = List.copyOf(databases);
         this.file = file;
         this.parallelism = parallelism;
         this.warnings = List.copyOf(warnings);
+        this.gone = List.copyOf(gone);
     }
 
     /**
@@ -47,12 +49,16 @@ public final class Installation {
         }
         Configuration single = Configuration.load(env, config, flags);
         return of(List.of(new ConfiguredDatabase(singleName(single), single)), config,
-                single.get(Settings.BACKUP_PARALLELISM), List.of());
+                single.get(Settings.BACKUP_PARALLELISM), List.of(), List.of());
     }
 
-    /** An installation of the given databases, e.g. for tests; names must be unique. */
+    /**
+     * An installation of the given databases; names must be unique.
+     *
+     * @param gone the names of databases a glob matched before whose source is gone (their backups are kept)
+     */
     public static Installation of(List<ConfiguredDatabase> databases, Optional<Path> file, int parallelism,
-            List<String> warnings) {
+            List<String> warnings, List<String> gone) {
         List<String> seen = new ArrayList<>();
         for (ConfiguredDatabase db : databases) {
             if (seen.contains(db.name())) {
@@ -61,7 +67,7 @@ public final class Installation {
             }
             seen.add(db.name());
         }
-        return new Installation(databases, file, parallelism, warnings);
+        return new Installation(databases, file, parallelism, warnings, gone);
     }
 
     /**
@@ -110,6 +116,15 @@ public final class Installation {
     /** What loading found worth a warning, e.g. a database a glob matched before and matches no more. */
     public List<String> warnings() {
         return warnings;
+    }
+
+    /**
+     * The names of the databases a glob matched before (a backup folder's record says so) whose source is gone, for
+     * a command over the databases {@code selected} by name (every one when empty): their backups are kept, each run
+     * warns and its summary names them. A selection by name is about those databases only, and names none gone.
+     */
+    public List<String> gone(List<String> selected) {
+        return selected.isEmpty() ? gone : List.of();
     }
 
     /**

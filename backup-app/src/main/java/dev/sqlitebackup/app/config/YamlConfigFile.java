@@ -83,6 +83,8 @@ final class YamlConfigFile {
     private final Path file;
     private final Map<String, String> env;
     private final Set<String> usedVariables = new HashSet<>();
+    /** The names of databases a glob matched in an earlier run, whose source is gone (their backups kept). */
+    private final List<String> gone = new ArrayList<>();
 
     private YamlConfigFile(Path file, Map<String, String> env) {
         this.file = file;
@@ -248,7 +250,7 @@ final class YamlConfigFile {
         List<ConfiguredDatabase> databases = candidates.stream()
                 .map(c -> new ConfiguredDatabase(c.name(), c.configuration())).toList();
         warnings.addAll(unusedEnvironment());
-        return Installation.of(databases, Optional.of(file), parallel, warnings);
+        return Installation.of(databases, Optional.of(file), parallel, warnings, gone);
     }
 
     // ---- the file and its nodes ----
@@ -732,7 +734,8 @@ final class YamlConfigFile {
      * The backup folders in {@code backupRoot} whose database the glob matched once and is gone: each a warning.
      * Their backups stay: a vanished source is no reason to delete anything.
      */
-    private static List<String> gone(Path pattern, PathMatcher matcher, Path backupRoot, List<Path> matches) {
+    /** Warns about each database of this glob whose source is gone (a folder's record names it), and notes it. */
+    private List<String> gone(Path pattern, PathMatcher matcher, Path backupRoot, List<Path> matches) {
         if (!Files.isDirectory(backupRoot)) {
             return List.of();
         }
@@ -745,6 +748,7 @@ final class YamlConfigFile {
                         && !Files.exists(recorded.get())) {
                     warnings.add("database " + folder.getFileName() + " (" + recorded.get() + ") is gone: its "
                             + "backups in " + folder + " are kept");
+                    gone.add(folder.getFileName().toString());
                 }
             }
         } catch (IOException e) {

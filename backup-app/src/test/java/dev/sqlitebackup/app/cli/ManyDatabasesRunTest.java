@@ -45,7 +45,7 @@ class ManyDatabasesRunTest {
             databases.add(database("tenant" + i, i == 5 ? corrupt("tenant" + i) : sqlite("tenant" + i)));
         }
 
-        int code = command().runMany(databases, 3);
+        int code = command().runMany(databases, 3, List.of());
 
         String said = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(said).isEqualTo(ExitCodes.FAILED);
@@ -72,7 +72,7 @@ class ManyDatabasesRunTest {
                 new ConfiguredDatabase("bad", refused),
                 database("gone", home.resolve("nowhere/gone.db")));
 
-        int code = command().runMany(databases, 2);
+        int code = command().runMany(databases, 2, List.of());
 
         String said = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(said).isEqualTo(ExitCodes.FAILED);
@@ -90,7 +90,8 @@ class ManyDatabasesRunTest {
         List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
                 database("jobs", sqlite("jobs")));
 
-        int code = run.runMany(databases, 1); // the fakes have one folder for every database: one at a time
+        // the fakes have one folder for every database: one at a time
+        int code = run.runMany(databases, 1, List.of());
 
         String said = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(said).isEqualTo(ExitCodes.OK);
@@ -120,7 +121,7 @@ class ManyDatabasesRunTest {
                     database("tenant1", sqlite("tenant1"), Map.of("NTFY_URL", url, "NTFY_TOPIC", "tenants")),
                     database("quiet", sqlite("quiet")));
 
-            int code = command().runMany(databases, 2);
+            int code = command().runMany(databases, 2, List.of());
 
             assertThat(code).isEqualTo(ExitCodes.FAILED);
             assertThat(posted).as("two summaries and the one failure, no success on its own").hasSize(3);
@@ -140,7 +141,7 @@ class ManyDatabasesRunTest {
     void statusOfMany_oneLinePerDatabase_andExit1WhenAnyIsStale() throws Exception {
         List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
                 database("broken", corrupt("broken")), database("jobs", sqlite("jobs")));
-        command().runMany(databases, 2);
+        command().runMany(databases, 2, List.of());
         out.reset();
 
         StatusCommand status = new StatusCommand(context(new CompositionRoot(Clock.systemUTC())));
@@ -164,7 +165,7 @@ class ManyDatabasesRunTest {
     void pruneAndVerifyOfMany_goOverEveryDatabase_eachUnderItsName() throws Exception {
         List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
                 database("jobs", sqlite("jobs")));
-        command().runMany(databases, 2);
+        command().runMany(databases, 2, List.of());
         out.reset();
         CliContext context = context(new CompositionRoot(Clock.systemUTC()));
 
@@ -185,7 +186,7 @@ class ManyDatabasesRunTest {
     void verifyOfMany_aDatabaseWithoutAFolder_failsAlone() throws Exception {
         List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
                 database("never", sqlite("never")));
-        command().runMany(List.of(databases.get(0)), 1);
+        command().runMany(List.of(databases.get(0)), 1, List.of());
         out.reset();
 
         VerifyCommand verify = new VerifyCommand(context(new CompositionRoot(Clock.systemUTC())));
@@ -209,8 +210,8 @@ class ManyDatabasesRunTest {
                 database("app", sqlite("app"), Map.of("BACKUP_STATE_DB", state)),
                 database("jobs", sqlite("jobs"), Map.of("BACKUP_STATE_DB", state)),
                 new ConfiguredDatabase("bad", refused));
-        command().runMany(databases, 1);
-        command().runMany(databases.subList(0, 1), 1);
+        command().runMany(databases, 1, List.of());
+        command().runMany(databases.subList(0, 1), 1, List.of());
         CompositionRoot root = new CompositionRoot(Clock.systemUTC());
 
         assertThat(root.showHistory(databases.get(0).configuration()).history(10)).hasSize(2)
@@ -242,7 +243,7 @@ class ManyDatabasesRunTest {
         List<ConfiguredDatabase> databases = List.of(database("app", sqlite("app")),
                 database("jobs", sqlite("jobs")), database("queue", sqlite("queue")));
 
-        int code = run[0].runMany(databases, 1);
+        int code = run[0].runMany(databases, 1, List.of());
 
         String said = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(said).isEqualTo(ExitCodes.FAILED);

@@ -2,8 +2,11 @@ package dev.sqlitebackup.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +101,22 @@ class FiftyTenantsIT {
         Path gone = tenant(7);
         Files.delete(gone);
         JarProcess.awaitTheNextSecond();
-        JarProcess.Result second = new JarProcess(home).run("run", "--config", config.toString());
+        List<String> posted = new CopyOnWriteArrayList<>();
+        HttpServer ntfy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        ntfy.createContext("/", exchange -> {
+            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        ntfy.start();
+        JarProcess.Result second;
+        try {
+            Files.writeString(config, Files.readString(config).replace("defaults:\n", "defaults:\n  ntfy: {url: "
+                    + "\"http://127.0.0.1:" + ntfy.getAddress().getPort() + "/\", topic: ops}\n"));
+            second = new JarProcess(home).run("run", "--config", config.toString());
+        } finally {
+            ntfy.stop(0);
+        }
 
         assertThat(second.exitCode()).as(second.toString()).isZero();
         for (Map.Entry<String, BackupFolder> folder : folders.entrySet()) {
@@ -107,6 +126,9 @@ class FiftyTenantsIT {
         }
         assertThat(folders.get(tenantName(7)).names()).as("the gone tenant's backup is kept").hasSize(1);
         assertThat(second.err()).as("the gone tenant is reported").contains(tenantName(7)).contains("gone");
+        assertThat(posted).as("one summary of the run, which names the gone tenant").singleElement()
+                .satisfies(p -> assertThat(p).contains("Backups: " + (TENANTS + 2) + " succeeded")
+                        .contains("Gone (source vanished, backups kept): " + tenantName(7)));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sqlitebackup.app.CompositionRoot;
 import dev.sqlitebackup.app.config.Configuration;
 import dev.sqlitebackup.app.config.ConfiguredDatabase;
+import dev.sqlitebackup.app.e2e.PostedBodies;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -103,17 +104,8 @@ class ManyDatabasesRunTest {
 
     @Test
     void eachNtfyDestination_getsOneSummaryOfItsOwnDatabases_andEachFailureItsOwnMessage() throws Exception {
-        List<String> posted = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer ntfy = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
-        ntfy.createContext("/", exchange -> {
-            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        ntfy.start();
-        try {
-            String url = "http://127.0.0.1:" + ntfy.getAddress().getPort() + "/";
+        try (PostedBodies ntfy = PostedBodies.start()) {
+            String url = ntfy.url();
             List<ConfiguredDatabase> databases = List.of(
                     database("app", sqlite("app"), Map.of("NTFY_URL", url, "NTFY_TOPIC", "ops")),
                     database("jobs", sqlite("jobs"), Map.of("NTFY_URL", url, "NTFY_TOPIC", "ops")),
@@ -123,6 +115,7 @@ class ManyDatabasesRunTest {
 
             int code = command().runMany(databases, 2, List.of());
 
+            List<String> posted = ntfy.bodies();
             assertThat(code).isEqualTo(ExitCodes.FAILED);
             assertThat(posted).as("two summaries and the one failure, no success on its own").hasSize(3);
             assertThat(posted).filteredOn(p -> p.contains("\"topic\":\"ops\"") && p.contains("Backups: "))
@@ -132,8 +125,6 @@ class ManyDatabasesRunTest {
                     .singleElement().satisfies(p -> assertThat(p).contains("Backups: 1 succeeded\""));
             assertThat(posted).filteredOn(p -> p.contains("Backup of ") && p.contains("FAILED"))
                     .singleElement().satisfies(p -> assertThat(p).contains("\"topic\":\"ops\""));
-        } finally {
-            ntfy.stop(0);
         }
     }
 

@@ -2,11 +2,8 @@ package dev.sqlitebackup.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,21 +97,13 @@ class FiftyTenantsIT {
         Path gone = tenant(7);
         Files.delete(gone);
         JarProcess.awaitTheNextSecond();
-        List<String> posted = new CopyOnWriteArrayList<>();
-        HttpServer ntfy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        ntfy.createContext("/", exchange -> {
-            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        ntfy.start();
         JarProcess.Result second;
-        try {
-            Files.writeString(config, Files.readString(config).replace("defaults:\n", "defaults:\n  ntfy: {url: "
-                    + "\"http://127.0.0.1:" + ntfy.getAddress().getPort() + "/\", topic: ops}\n"));
+        List<String> posted;
+        try (PostedBodies ntfy = PostedBodies.start()) {
+            Files.writeString(config, Files.readString(config).replace("defaults:\n", "defaults:\n  ntfy: {url: \""
+                    + ntfy.url() + "\", topic: ops}\n"));
             second = new JarProcess(home).run("run", "--config", config.toString());
-        } finally {
-            ntfy.stop(0);
+            posted = ntfy.bodies();
         }
 
         assertThat(second.exitCode()).as(second.toString()).isZero();

@@ -2,10 +2,6 @@ package dev.sqlitebackup.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +10,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,19 +88,12 @@ class ManyDatabasesDaemonIT {
             Files.createDirectories(home.resolve("tenants").resolve(t));
             Sqlite.createNotes(home.resolve("tenants").resolve(t).resolve("data.db"), 30);
         }
-        List<String> posted = new CopyOnWriteArrayList<>();
-        HttpServer ntfy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        ntfy.createContext("/", exchange -> {
-            posted.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        ntfy.start();
+        PostedBodies ntfy = PostedBodies.start();
         Path config = home.resolve("tenants.yml");
         Files.writeString(config, String.join("\n",
                 "defaults:",
                 "  backup_root: " + home.resolve("backups"),
-                "  ntfy: {url: \"http://127.0.0.1:" + ntfy.getAddress().getPort() + "/\", topic: tenants}",
+                "  ntfy: {url: \"" + ntfy.url() + "\", topic: tenants}",
                 "  schedule: \"*/2 * * * * ?\"",
                 "  keep: {last: 100, daily: 0, weekly: 0, monthly: 0}",
                 "  drill: {schedule: \"*/3 * * * * ?\"}",
@@ -114,7 +102,7 @@ class ManyDatabasesDaemonIT {
                 "    name_from: parent_dir",
                 ""), StandardCharsets.UTF_8);
 
-        try (JarDaemon daemon = JarDaemon.start(home, Map.of(), "daemon", "--config", config.toString())) {
+        try (ntfy; JarDaemon daemon = JarDaemon.start(home, Map.of(), "daemon", "--config", config.toString())) {
             daemon.awaitRows(home.resolve("backups/acme/.sqlite-backup/state.db"),
                     "trigger = 'scheduled' AND outcome = 'success'", 1);
             Files.createDirectories(home.resolve("tenants/initech"));
@@ -124,19 +112,14 @@ class ManyDatabasesDaemonIT {
                     "trigger = 'drill' AND outcome = 'success'", 1);
             Files.delete(home.resolve("tenants/globex/data.db"));
             daemon.awaitOut("database globex is no longer configured or its file is gone");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (posted.stream().noneMatch(p -> p.contains("Gone (source vanished, backups kept): globex"))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(posted).as("a summary of the schedule's run names the gone tenant")
-                    .anySatisfy(p -> assertThat(p).contains("Gone (source vanished, backups kept): globex"));
+            String gone = "Gone (source vanished, backups kept): globex";
+            assertThat(ntfy.awaitOne(p -> p.contains(gone), Duration.ofSeconds(30)))
+                    .as("a summary of the schedule's run names the gone tenant")
+                    .anySatisfy(p -> assertThat(p).contains(gone));
             JarProcess.Result stopped = daemon.terminate();
             assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
             assertThat(stopped.out()).contains("database initech (").contains("is new: scheduled")
                     .contains("acme: scheduled backup ok").contains("restore drill ok");
-        } finally {
-            ntfy.stop(0);
         }
         try (var files = Files.list(home.resolve("backups/globex"))) {
             assertThat(files.filter(f -> f.getFileName().toString().matches("backup-.*\\.db")).count())

@@ -77,7 +77,7 @@ public final class CommonOptions {
 
     /** The databases a command over many is about: those named by {@code --db}, every one when none is named. */
     public List<ConfiguredDatabase> selected(Map<String, String> env) {
-        return installation(env, Map.of()).select(databaseNames);
+        return installation(env, Map.of()).select(commandName(), databaseNames);
     }
 
     /** The databases named by {@code --db}, every one when none is named. */
@@ -85,8 +85,9 @@ public final class CommonOptions {
         return List.copyOf(databaseNames);
     }
 
-    private String commandName() {
-        return command == null ? "sqlite-backup" : command.qualifiedName();
+    /** The command's name, for messages after "sqlite-backup: ": {@code run}. */
+    String commandName() {
+        return command == null ? "sqlite-backup" : command.name();
     }
 
     /** Every database of this invocation; {@code extra} are further flag values by setting name. */

@@ -72,7 +72,7 @@ public final class RunCommand implements Callable<Integer> {
         CommonOptions.put(flags, Settings.BACKUP_VERIFY, verify);
         CommonOptions.put(flags, Settings.DRIVE_ENABLED, noDrive ? "false" : null);
         Installation installation = common.installation(context.env(), flags);
-        List<ConfiguredDatabase> selected = installation.select(common.databaseNames());
+        List<ConfiguredDatabase> selected = installation.select(common.commandName(), common.databaseNames());
         Optional<java.nio.file.Path> textfile = installation.metricsTextfile();
         if (textfile.isPresent()) {
             metrics = new BackupMetrics(false);

@@ -128,7 +128,8 @@ public final class Installation {
     }
 
     /**
-     * The databases named (every one when {@code names} is empty), in the config's order.
+     * The databases named (every one when {@code names} is empty), in the config's order; none when the config's
+     * globs match nothing (the daemon waits for one to appear).
      *
      * @throws ConfigurationException when a name is not a configured database's
      */
@@ -146,6 +147,25 @@ public final class Installation {
     }
 
     /**
+     * The databases a command over many is about: those named (every one when {@code names} is empty).
+     *
+     * @param command the command's name, for the message
+     * @throws ConfigurationException when a name is not a configured database's, or there is no database at all (a
+     *         glob with a typo must not make a run of nothing, or a status that is all right about nothing)
+     */
+    public List<ConfiguredDatabase> select(String command, List<String> names) {
+        requireAny(command);
+        return select(names);
+    }
+
+    private void requireAny(String command) {
+        if (databases.isEmpty()) {
+            throw new ConfigurationException(command + ": " + config() + " has no database (its globs match no "
+                    + "file)");
+        }
+    }
+
+    /**
      * The one database a command about one backup folder is for: the one named, or the only one.
      *
      * @param command the command's name, for the message
@@ -156,15 +176,16 @@ public final class Installation {
             throw new ConfigurationException(command + " is about one database: pass --db once (got "
                     + String.join(", ", names) + ")");
         }
-        if (databases.isEmpty()) {
-            throw new ConfigurationException(command + ": the config" + where() + " has no database (its globs "
-                    + "match no file)");
-        }
+        requireAny(command);
         if (names.isEmpty() && many()) {
-            throw new ConfigurationException(command + ": the config" + where() + " has " + databases.size()
+            throw new ConfigurationException(command + ": " + config() + " has " + databases.size()
                     + " databases: pass --db NAME (one of " + known() + ")");
         }
         return select(names).get(0);
+    }
+
+    private String config() {
+        return file.map(f -> "config file " + f).orElse("the config");
     }
 
     private String where() {

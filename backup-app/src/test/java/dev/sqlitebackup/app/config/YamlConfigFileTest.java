@@ -511,6 +511,9 @@ class YamlConfigFileTest {
                 + "/tenants/*/data.db matches no database");
         assertThatThrownBy(() -> installation.one("list", List.of())).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("has no database");
+        assertThatThrownBy(() -> installation.select("run", List.of())).isInstanceOf(ConfigurationException.class)
+                .hasMessage("run: " + file() + " has no database (its globs match no file)");
+        assertThat(installation.select(List.of())).as("the daemon waits for a database to appear").isEmpty();
     }
 
     @Test

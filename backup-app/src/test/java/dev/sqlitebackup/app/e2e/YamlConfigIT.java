@@ -92,6 +92,25 @@ class YamlConfigIT {
     }
 
     @Test
+    void aConfigWhoseGlobsMatchNothing_isExit2ForEveryCommandOverAll_notAGreenStatusOfNoDatabase()
+            throws IOException {
+        Path file = config("defaults:\n  backup_root: " + home.resolve("backups") + "\ndatabases:\n  - glob: " + home
+                + "/tenant/*/data.db\n    name_from: parent_dir\n"); // "tenant", not "tenants": a typo
+        List<String> before = tree();
+        for (String command : List.of("run", "status", "verify", "prune", "drill")) {
+            JarProcess.Result result = new JarProcess(home).run(command, "--config", file.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err()).as(result.toString())
+                    .contains("glob " + home + "/tenant/*/data.db matches no database")
+                    .contains("sqlite-backup: " + command + ": config file " + file
+                            + " has no database (its globs match no file)");
+            assertThat(result.out()).as(result.toString()).isEmpty();
+        }
+        assertThat(tree()).as("nothing created").isEqualTo(before);
+    }
+
+    @Test
     void aValidFile_backsUpTheDatabasePickedWithDb_inItsFolderUnderTheBackupRoot() throws IOException {
         Path file = config(header() + "  - glob: " + home + "/tenants/*/data.db\n    name_from: parent_dir\n"
                 + "    keep: {daily: 3}\n");
@@ -114,7 +133,7 @@ class YamlConfigIT {
         assertThat(home.resolve("backups/acme")).doesNotExist();
         assertThat(home.resolve("elsewhere.db")).doesNotExist();
         assertThat(noDb.exitCode()).as(noDb.toString()).isEqualTo(2);
-        assertThat(noDb.errLines()).containsExactly("sqlite-backup: sqlite-backup list: the config in config file " + file
+        assertThat(noDb.errLines()).containsExactly("sqlite-backup: list: config file " + file
                 + " has 3 databases: pass --db NAME (one of app, acme, globex)");
         assertThat(database.exitCode()).as(database.toString()).isEqualTo(2);
         assertThat(database.errLines()).containsExactly("sqlite-backup: --database cannot be used with the config "

@@ -185,14 +185,15 @@ public final class CompositionRoot implements UseCases {
     @Override
     public VerifyBackupsUseCase verifyBackups(Configuration configuration) {
         BackupRepository repository = repository(configuration);
-        return new VerifyBackupsService(repository, snapshotter(), offsite(configuration, repository.database()));
+        return new VerifyBackupsService(repository, snapshotter(), offsite(configuration, repository.database()))
+                .withClock(clock);
     }
 
     @Override
     public RestoreBackupUseCase restoreBackup(Configuration configuration) {
         BackupRepository repository = repository(configuration);
         return new RestoreBackupService(repository, snapshotter(), new FilesystemRestoreDestination(),
-                offsite(configuration, repository.database()));
+                offsite(configuration, repository.database())).withClock(clock);
     }
 
     @Override

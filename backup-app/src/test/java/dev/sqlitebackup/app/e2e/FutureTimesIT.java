@@ -56,6 +56,33 @@ class FutureTimesIT {
     }
 
     @Test
+    void restoreAndVerifyOfLatest_passOverABackupNamedInTheFuture_whichIsOlderData_andTakeItWhenItIsAllThereIs()
+            throws Exception {
+        // made while the clock was a few years ahead, then the clock was put right: its name is newest, its data old
+        Path stale = home.resolve("stale.db");
+        Sqlite.createNotes(stale, 10);
+        Path backups = Files.createDirectories(home.resolve("backups/app.db"));
+        copyAsBackup(stale, backups, FUTURE);
+        Path restoredFuture = home.resolve("restored-future.db");
+        JarProcess jar = new JarProcess(home).env("DATABASE_URL", "app.db");
+        JarProcess.Result onlyFuture = jar.run("restore", "latest", "--to", restoredFuture.toString());
+        assertThat(onlyFuture.exitCode()).as(onlyFuture.toString()).isZero();
+        assertThat(Sqlite.count(restoredFuture, "notes")).as("the only backup there is").isEqualTo(10);
+
+        Sqlite.createNotes(home.resolve("app.db"), 200);
+        JarProcess.Result run = jar.run("run");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        Path restored = home.resolve("restored.db");
+        JarProcess.Result restore = jar.run("restore", "latest", "--to", restored.toString());
+        JarProcess.Result verify = jar.run("verify");
+
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(Sqlite.count(restored, "notes")).as(restore.toString()).isEqualTo(200);
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(verify.out()).as(verify.toString()).doesNotContain(FUTURE);
+    }
+
+    @Test
     void statusWithOnlyABackupNamedInTheFuture_isStale_andWarnsAboutIt() throws Exception {
         Path db = home.resolve("app.db");
         Sqlite.createNotes(db, 10);

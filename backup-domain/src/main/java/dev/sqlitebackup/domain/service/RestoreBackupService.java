@@ -18,6 +18,8 @@ import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.port.out.RestoreDestination;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,13 +34,25 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
     private final DatabaseSnapshotter snapshotter;
     private final RestoreDestination destination;
     private final Optional<RemoteBackupStore> offsite;
+    private final Clock clock;
 
     public RestoreBackupService(BackupRepository repository, DatabaseSnapshotter snapshotter,
             RestoreDestination destination, Optional<RemoteBackupStore> offsite) {
+        this(repository, snapshotter, destination, offsite, Clock.systemUTC());
+    }
+
+    private RestoreBackupService(BackupRepository repository, DatabaseSnapshotter snapshotter,
+            RestoreDestination destination, Optional<RemoteBackupStore> offsite, Clock clock) {
         this.repository = repository;
         this.snapshotter = snapshotter;
         this.destination = destination;
         this.offsite = offsite;
+        this.clock = clock;
+    }
+
+    /** The same service, telling by {@code now} which backup is the latest (one named in the future is not). */
+    public RestoreBackupService withClock(Clock now) {
+        return new RestoreBackupService(repository, snapshotter, destination, offsite, now);
     }
 
     public RestoreBackupService(BackupRepository repository, DatabaseSnapshotter snapshotter,
@@ -50,14 +64,14 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
     public RestoreResult restore(Command command) {
         if (command.offsiteOnly()) {
             RemoteBackupStore store = offsite.orElseThrow(BackupSelection::noOffsiteStore);
-            return restoreFromOffsite(store, BackupSelection.selectRemote(store, command.which(), false).get(0),
+            return restoreFromOffsite(store, BackupSelection.selectRemote(store, command.which(), false, clock.instant()).get(0),
                     command);
         }
         Optional<RemoteBackup> remote = remoteChoice(command.which());
         if (remote.isPresent()) {
             return restoreFromOffsite(offsite.orElseThrow(), remote.get(), command);
         }
-        Backup backup = BackupSelection.select(repository, command.which(), false).get(0);
+        Backup backup = BackupSelection.select(repository, command.which(), false, clock.instant()).get(0);
         boolean exists = refuseToClobber(command);
         // a compressed backup is decoded into scratch space and checked there; nothing is installed before that
         return new VerifyBackupsService(repository, snapshotter).verify(backup, VerifyLevel.QUICK, (report, plain) -> {
@@ -76,17 +90,27 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
         }
         List<Backup> local = repository.exists() ? repository.list() : List.of();
         if (BackupSelection.LATEST.equals(which)) {
-            List<RemoteBackup> remote = offsite.get().list();
-            if (remote.isEmpty() || (!local.isEmpty() && local.get(0).name().compareTo(remote.get(0).name()) >= 0)) {
+            Instant now = clock.instant();
+            Optional<BackupName> here = BackupSelection.latest(local, Backup::name, now).map(Backup::name);
+            Optional<RemoteBackup> there = BackupSelection.latest(offsite.get().list(), RemoteBackup::name, now);
+            if (there.isEmpty() || here.isPresent() && !newer(there.get().name(), here.get(), now)) {
                 return Optional.empty();
             }
-            return Optional.of(remote.get(0));
+            return there;
         }
         BackupName name = BackupSelection.parse(which);
         if (local.stream().anyMatch(b -> b.name().equals(name))) {
             return Optional.empty();
         }
         return BackupSelection.findRemote(offsite.get(), name);
+    }
+
+    /** Whether {@code a} is a later backup than {@code b} as of {@code now}: one named up to now beats the future. */
+    private static boolean newer(BackupName a, BackupName b, Instant now) {
+        if (a.isFuture(now) != b.isFuture(now)) {
+            return !a.isFuture(now);
+        }
+        return a.compareTo(b) > 0;
     }
 
     private RestoreResult restoreFromOffsite(RemoteBackupStore store, RemoteBackup remote, Command command) {

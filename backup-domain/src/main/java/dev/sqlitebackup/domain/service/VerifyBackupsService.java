@@ -15,6 +15,7 @@ import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.port.out.RemoteBackupStore;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -25,12 +26,24 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
     private final BackupRepository repository;
     private final DatabaseSnapshotter snapshotter;
     private final Optional<RemoteBackupStore> offsite;
+    private final Clock clock;
 
     public VerifyBackupsService(BackupRepository repository, DatabaseSnapshotter snapshotter,
             Optional<RemoteBackupStore> offsite) {
+        this(repository, snapshotter, offsite, Clock.systemUTC());
+    }
+
+    private VerifyBackupsService(BackupRepository repository, DatabaseSnapshotter snapshotter,
+            Optional<RemoteBackupStore> offsite, Clock clock) {
         this.repository = repository;
         this.snapshotter = snapshotter;
         this.offsite = offsite;
+        this.clock = clock;
+    }
+
+    /** The same service, telling by {@code now} which backup is the latest (one named in the future is not). */
+    public VerifyBackupsService withClock(Clock now) {
+        return new VerifyBackupsService(repository, snapshotter, offsite, now);
     }
 
     public VerifyBackupsService(BackupRepository repository, DatabaseSnapshotter snapshotter) {
@@ -41,11 +54,11 @@ public final class VerifyBackupsService implements VerifyBackupsUseCase {
     public List<VerificationReport> verify(Command command) {
         if (command.remote()) {
             RemoteBackupStore store = offsite.orElseThrow(BackupSelection::noOffsiteStore);
-            return BackupSelection.selectRemote(store, command.which(), true).stream()
+            return BackupSelection.selectRemote(store, command.which(), true, clock.instant()).stream()
                     .map(remote -> verifyRemote(store, remote, command.level()))
                     .toList();
         }
-        return BackupSelection.select(repository, command.which(), true).stream()
+        return BackupSelection.select(repository, command.which(), true, clock.instant()).stream()
                 .map(backup -> verify(backup, command.level()))
                 .toList();
     }

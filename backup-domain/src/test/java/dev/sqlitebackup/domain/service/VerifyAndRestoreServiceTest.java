@@ -29,7 +29,9 @@ import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
 import dev.sqlitebackup.domain.testing.InMemoryRestoreDestination;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -323,6 +325,47 @@ class VerifyAndRestoreServiceTest {
         assertThat(damaged).hasSize(2).noneMatch(VerificationReport::ok);
         assertThat(damaged.get(0).summary()).contains("damaged");
         assertThat(repository.scratchFiles()).isEmpty();
+    }
+
+    @Test
+    void latest_isTheNewestBackupNamedUpToNow_notOneNamedInTheFuture_unlessThatIsAllThereIs() {
+        BackupName future = BackupName.at(Instant.parse("2029-01-01T00:00:00Z")); // taken while the clock was ahead
+        Clock now = Clock.fixed(Instant.parse("2026-08-18T04:00:00Z"), ZoneOffset.UTC);
+        repository.put(future, bytes("stale rows"), true);
+        RestoreBackupService restoring = restore.withClock(now);
+        VerifyBackupsService verifying = verify.withClock(now);
+
+        assertThat(restoring.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER)).backup()
+                .name()).as("all there is").isEqualTo(future);
+        repository.put(OLD, bytes("old"), true);
+        repository.put(NEW, bytes("new"), true);
+        Path other = Path.of("/srv/app/other.db");
+
+        assertThat(restoring.restore(new RestoreBackupUseCase.Command("latest", other, Overwrite.NEVER)).backup()
+                .name()).isEqualTo(NEW);
+        assertThat(repository.files().read(other)).contains(bytes("new"));
+        assertThat(verifying.verify(new VerifyBackupsUseCase.Command("latest", VerifyLevel.QUICK)))
+                .extracting(r -> r.backup().name()).containsExactly(NEW);
+    }
+
+    @Test
+    void latest_betweenHereAndOffsite_preferTheOneNamedUpToNow() {
+        BackupName future = BackupName.at(Instant.parse("2029-01-01T00:00:00Z"));
+        Clock now = Clock.fixed(Instant.parse("2026-08-18T04:00:00Z"), ZoneOffset.UTC);
+        InMemoryRemoteBackupStore drive = new InMemoryRemoteBackupStore(repository.files());
+        drive.putOwn(future, bytes("stale rows off-site"));
+        drive.putOwn(OLD, bytes("old off-site"));
+        repository.put(NEW, bytes("new here"), true);
+        RestoreBackupService withDrive = new RestoreBackupService(repository, snapshotter, destination,
+                Optional.of(drive)).withClock(now);
+
+        RestoreResult result = withDrive.restore(new RestoreBackupUseCase.Command("latest", TARGET, Overwrite.NEVER));
+
+        assertThat(result.fromOffsite()).isFalse();
+        assertThat(result.backup().name()).isEqualTo(NEW);
+        assertThat(withDrive.restore(new RestoreBackupUseCase.Command("latest", Path.of("/srv/app/remote.db"),
+                Overwrite.NEVER).fromOffsite()).backup().name()).as("off-site only: its latest up to now")
+                .isEqualTo(OLD);
     }
 
     @Test

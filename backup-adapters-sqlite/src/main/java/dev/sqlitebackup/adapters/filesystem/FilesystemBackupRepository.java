@@ -408,6 +408,11 @@ public final class FilesystemBackupRepository implements BackupRepository {
             claim();
             Sha256.Digest database = staged.sha256().isPresent()
                     ? new Sha256.Digest(staged.sha256().get(), Files.size(plain)) : Sha256.of(plain);
+            if (staged.sizeBytes().isPresent() && staged.sizeBytes().getAsLong() != database.sizeBytes()) {
+                throw new BackupFailedException("the copy " + plain.getFileName() + " changed size after it was "
+                        + "hashed (" + staged.sizeBytes().getAsLong() + " bytes, now " + database.sizeBytes()
+                        + "); nothing was published");
+            }
             Path file = plain;
             Sha256.Digest digest = database;
             if (form.compressed()) {

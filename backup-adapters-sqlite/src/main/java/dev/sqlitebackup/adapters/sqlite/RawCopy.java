@@ -34,7 +34,9 @@ import org.sqlite.SQLiteConnection;
  * opened before SQLite's connection and closed after it: closing a descriptor drops all of the process's POSIX
  * locks on that file, SQLite's included. Only the -wal is opened meanwhile (SQLite locks nothing in it). Pages past
  * the end of the database file come only from WAL frames; the copy is exactly the page count SQLite itself would
- * read, so page 1 never needs changing.
+ * read, so page 1 never needs changing. The copy is made in parts, each final (file pages, then its WAL frames)
+ * before it is hashed, read back from the copy on another core while the next part is copied: the SHA-256 is ready
+ * moments after the last byte, instead of a second pass over the whole copy after it.
  */
 final class RawCopy {
 
@@ -75,28 +77,36 @@ final class RawCopy {
 
     /**
      * Copies {@code database}, open as {@code raw} and through {@code source} (in autocommit mode), into
-     * {@code target}. Takes and ends the read transaction itself.
+     * {@code target}, hashing each part of the copy as it lands (on another core, from the copy's own bytes). Takes
+     * and ends the read transaction itself.
      *
-     * @return why the raw copy could not be made (a precondition failed), with {@code target} left empty; empty when
-     *         the copy is complete
+     * @return why the raw copy could not be made (a precondition failed), with {@code target} left empty; or the
+     *         complete copy's SHA-256 and size
      */
-    static Optional<String> copy(FileChannel raw, SQLiteConnection source, Path database, Path target)
+    static Outcome copy(FileChannel raw, SQLiteConnection source, Path database, Path target)
             throws SQLException, IOException {
         String lockingMode = text(source, "PRAGMA locking_mode");
         if (!"normal".equals(lockingMode.toLowerCase(Locale.ROOT))) {
-            return Optional.of("SQLite's locking mode is " + lockingMode + ", not normal");
+            return Outcome.notPossible("SQLite's locking mode is " + lockingMode + ", not normal");
         }
         source.setAutoCommit(false);
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             // the read lock: held from here until the transaction ends, after the last byte is copied
             text(source, "SELECT count(*) FROM sqlite_schema");
-            Optional<String> notPossible = copyLocked(raw, source, database, out);
-            if (notPossible.isPresent()) {
+            Outcome outcome = copyLocked(raw, source, database, target, out);
+            if (outcome.notPossible().isPresent()) {
                 out.truncate(0);
             }
-            return notPossible;
+            return outcome;
         } finally {
             endReadTransaction(source);
+        }
+    }
+
+    /** Why the raw copy could not be made, or the SHA-256 (lowercase hex) and size of the copy it made. */
+    record Outcome(Optional<String> notPossible, String sha256, long sizeBytes) {
+        static Outcome notPossible(String why) {
+            return new Outcome(Optional.of(why), "", 0);
         }
     }
 
@@ -110,25 +120,27 @@ final class RawCopy {
         }
     }
 
-    private static Optional<String> copyLocked(FileChannel raw, SQLiteConnection source, Path database,
+    private static Outcome copyLocked(FileChannel raw, SQLiteConnection source, Path database, Path target,
             FileChannel out) throws SQLException, IOException {
         int pageSize = Integer.parseInt(text(source, "PRAGMA page_size"));
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         WalIndex.readFully(raw, header, 0);
         byte[] magic = Arrays.copyOf(header.array(), MAGIC.length);
         if (header.position() < HEADER_SIZE || !Arrays.equals(magic, MAGIC)) {
-            return Optional.of("the file does not start with the SQLite header SQLite reads through its VFS");
+            return Outcome.notPossible("the file does not start with the SQLite header SQLite reads through its VFS");
         }
         int rawPageSize = header.getShort(16) & 0xFFFF;
         rawPageSize = rawPageSize == 1 ? 65_536 : rawPageSize;
         if (rawPageSize != pageSize) {
-            return Optional.of("its page size changed: the file says " + rawPageSize + " bytes, SQLite reads "
+            return Outcome.notPossible("its page size changed: the file says " + rawPageSize + " bytes, SQLite reads "
                     + pageSize);
         }
         boolean walMode = header.get(18) == WAL_FORMAT && header.get(19) == WAL_FORMAT;
         if (!walMode) {
-            writePages(raw, null, WalIndex.empty(), header.array(), pageSize, out);
-            return Optional.empty();
+            try (LandedSha256 landed = LandedSha256.of(target)) {
+                writePages(raw, null, WalIndex.empty(), header.array(), pageSize, out, landed);
+                return new Outcome(Optional.empty(), landed.digest(), landed.size());
+            }
         }
         Path walPath = database.resolveSibling(database.getFileName() + "-wal");
         try (FileChannel wal = openIfThere(walPath)) {
@@ -136,32 +148,39 @@ final class RawCopy {
             try {
                 index = WalIndex.read(wal);
             } catch (WalIndex.Unreadable e) {
-                return Optional.of(walPath.getFileName() + " does not parse: " + e.getMessage());
+                return Outcome.notPossible(walPath.getFileName() + " does not parse: " + e.getMessage());
             }
             if (index.pageSize() != 0 && index.pageSize() != pageSize) {
-                return Optional.of("its page size changed: " + walPath.getFileName() + " has " + index.pageSize()
-                        + "-byte pages, the database " + pageSize);
+                return Outcome.notPossible("its page size changed: " + walPath.getFileName() + " has "
+                        + index.pageSize() + "-byte pages, the database " + pageSize);
             }
-            boolean framesWhole = writePages(raw, wal, index, header.array(), pageSize, out);
-            if (!framesWhole || !index.sameGenerationAs(wal)) {
-                // Restarted or truncated meanwhile: only possible while this connection reads the database file
-                // alone, which then does not change; the frames read may belong to either generation.
-                LOG.debug("{} restarted during the copy: copying the database file alone, the state this read "
-                        + "transaction sees", walPath.getFileName());
-                out.truncate(0);
-                writePages(raw, null, WalIndex.empty(), header.array(), pageSize, out);
+            try (LandedSha256 landed = LandedSha256.of(target)) {
+                boolean framesWhole = writePages(raw, wal, index, header.array(), pageSize, out, landed);
+                if (framesWhole && index.sameGenerationAs(wal)) {
+                    return new Outcome(Optional.empty(), landed.digest(), landed.size());
+                }
+            }
+            // Restarted or truncated meanwhile: only possible while this connection reads the database file
+            // alone, which then does not change; the frames read may belong to either generation.
+            LOG.debug("{} restarted during the copy: copying the database file alone, the state this read "
+                    + "transaction sees", walPath.getFileName());
+            out.truncate(0);
+            try (LandedSha256 landed = LandedSha256.of(target)) {
+                writePages(raw, null, WalIndex.empty(), header.array(), pageSize, out, landed);
+                return new Outcome(Optional.empty(), landed.digest(), landed.size());
             }
         }
-        return Optional.empty();
     }
 
     /**
-     * The database file's pages up to the page count, laid over with the WAL's committed frames.
+     * The database file's pages up to the page count, laid over with the WAL's committed frames, in parts of
+     * {@link #CHUNK_BYTES}: each part copied from the file, then the frames of its pages laid over it, then handed to
+     * {@code landed} to be hashed while the next part is copied.
      *
      * @return false when the WAL ended inside one of them: it was truncated since it was read
      */
     private static boolean writePages(FileChannel raw, FileChannel wal, WalIndex index, byte[] fileHeader,
-            int pageSize, FileChannel out) throws IOException {
+            int pageSize, FileChannel out, LandedSha256 landed) throws IOException {
         long fileBytes = raw.size();
         long pagesInFile = index.pageCount().orElse((fileBytes + pageSize - 1) / pageSize);
         Map<Integer, Long> frames = index.latestFrames();
@@ -175,13 +194,6 @@ final class RawCopy {
         long pages = pageCount(ByteBuffer.wrap(page1), pagesInFile);
         long bytes = pages * pageSize;
         long fromFile = Math.min(fileBytes, bytes);
-        for (long at = 0; at < fromFile; ) {
-            long n = raw.transferTo(at, Math.min(CHUNK_BYTES, fromFile - at), out.position(at));
-            if (n <= 0) {
-                break; // the file is shorter now: a checkpoint truncated it, and those pages come from the WAL
-            }
-            at += n;
-        }
         List<Integer> laid = new ArrayList<>();
         for (Integer page : frames.keySet()) {
             if (Integer.toUnsignedLong(page) <= pages) {
@@ -190,26 +202,44 @@ final class RawCopy {
         }
         laid.sort(Integer::compareUnsigned);
         ByteBuffer buffer = ByteBuffer.allocateDirect(pageSize);
-        for (Integer page : laid) {
-            buffer.clear();
-            WalIndex.readFully(wal, buffer, frames.get(page));
-            if (buffer.hasRemaining()) {
-                return false;
+        boolean fileEnded = false;
+        int next = 0;
+        for (long at = 0; at < bytes; ) {
+            long end = Math.min(at + CHUNK_BYTES, bytes);
+            for (long p = at; !fileEnded && p < Math.min(end, fromFile); ) {
+                long n = raw.transferTo(p, Math.min(end, fromFile) - p, out.position(p));
+                if (n <= 0) {
+                    fileEnded = true; // the file is shorter now: a checkpoint truncated it, those pages are in the WAL
+                } else {
+                    p += n;
+                }
             }
-            buffer.flip();
-            long at = (Integer.toUnsignedLong(page) - 1) * pageSize;
-            while (buffer.hasRemaining()) {
-                at += out.write(buffer, at);
+            for (; next < laid.size() && offset(laid.get(next), pageSize) < end; next++) {
+                Integer page = laid.get(next);
+                buffer.clear();
+                WalIndex.readFully(wal, buffer, frames.get(page));
+                if (buffer.hasRemaining()) {
+                    return false;
+                }
+                buffer.flip();
+                long to = offset(page, pageSize);
+                while (buffer.hasRemaining()) {
+                    to += out.write(buffer, to);
+                }
             }
-        }
-        if (out.size() < bytes) {
-            out.write(ByteBuffer.allocate(1), bytes - 1); // pages neither in the file nor the WAL read as zeros
-        } else if (out.size() > bytes) {
-            out.truncate(bytes);
+            if (out.size() < end) {
+                out.write(ByteBuffer.allocate(1), end - 1); // pages neither in the file nor the WAL read as zeros
+            }
+            landed.landed(at, end);
+            at = end;
         }
         LOG.debug("raw copy: {} pages of {} bytes, {} from {} WAL frames", pages, pageSize, laid.size(),
                 index.committedFrames());
         return true;
+    }
+
+    private static long offset(Integer page, int pageSize) {
+        return (Integer.toUnsignedLong(page) - 1) * pageSize;
     }
 
     /**

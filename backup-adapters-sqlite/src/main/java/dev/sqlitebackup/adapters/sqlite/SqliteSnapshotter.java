@@ -214,7 +214,15 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     @Override
     public void snapshot(Path database, Path target, boolean compact, SnapshotProgress progress) {
+        snapshotHashed(database, target, compact, progress);
+    }
+
+    /** The raw copy hashes each part of the copy as it lands; VACUUM INTO and the online backup API do not. */
+    @Override
+    public Optional<CopyChecksum> snapshotHashed(Path database, Path target, boolean compact,
+            SnapshotProgress progress) {
         Path copy = target.toAbsolutePath();
+        Optional<CopyChecksum> checksum = Optional.empty();
         if (!Files.isRegularFile(copy, LinkOption.NOFOLLOW_LINKS)) {
             // SQLite would create it with the umask's mode; the repository makes it owner-only
             throw new IllegalStateException("snapshot target must be an existing file: " + copy);
@@ -234,10 +242,13 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 vacuumInto(source, copy);
                 method = "VACUUM INTO";
             } else if (raw.channel().isPresent()) {
-                Optional<String> notPossible = RawCopy.copy(raw.channel().get(), source, database, copy);
+                RawCopy.Outcome outcome = RawCopy.copy(raw.channel().get(), source, database, copy);
+                Optional<String> notPossible = outcome.notPossible();
                 notPossible.ifPresent(why -> fallBack(database, why));
                 if (notPossible.isPresent()) {
                     onlineBackup(database, source, copy);
+                } else {
+                    checksum = Optional.of(new CopyChecksum(outcome.sha256(), outcome.sizeBytes()));
                 }
                 method = notPossible.isPresent() ? "online backup" : "raw copy";
             } else {
@@ -257,6 +268,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             removeCreatedSideFiles(database, found);
         }
         progress.update(sizeOrZero(copy), sourceSize);
+        return checksum;
     }
 
     private static void fallBack(Path database, String why) {

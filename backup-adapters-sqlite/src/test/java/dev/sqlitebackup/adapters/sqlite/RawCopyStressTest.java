@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.VerifyLevel;
+import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -22,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,8 +95,11 @@ class RawCopyStressTest {
             }
             for (int i = 0; i < COPIES; i++) {
                 Path copy = Files.createFile(temp.resolve("copy-" + i + ".db"));
-                snapshotter.snapshot(db, copy, false, SnapshotProgress.NONE);
+                Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(db, copy, false,
+                        SnapshotProgress.NONE);
 
+                assertThat(landed).as("copy %d: hashed as it landed", i)
+                        .contains(new DatabaseSnapshotter.CopyChecksum(sha256(copy), Files.size(copy)));
                 IntegrityReport report = snapshotter.check(copy, VerifyLevel.FULL);
                 assertThat(report.ok()).as("copy %d: %s", i, report.summary()).isTrue();
                 long counter = query(copy, "SELECT n FROM counter");
@@ -119,6 +124,11 @@ class RawCopyStressTest {
         if (journalMode.equals("wal")) {
             assertThat(copiesWithFrames()).as("copies that took pages from the WAL").isPositive();
         }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file)));
     }
 
     /** A value read as the application would, through SQLite's locks and the WAL. */

@@ -13,6 +13,7 @@ import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.TableCount;
 import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
+import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -231,6 +233,35 @@ class SqliteSnapshotterTest {
             assertThat(queryLong(backup, "SELECT count(*) FROM items")).isEqualTo(400);
             assertThat(queryLong(vacuumed, "SELECT count(*) FROM items")).isEqualTo(400);
         }
+    }
+
+    @Test
+    void theRawCopy_isHashedAsItLands_overSeveralPartsAndWalFrames_theOtherModesLeaveTheHashToTheFolder()
+            throws Exception {
+        Path live = createDatabase(temp.resolve("live.db"), "wal", 12_000, 1000); // ~12 MiB: three parts and more
+        // the writer gone with its frames in the WAL (a connection of this process would make the copy fall back)
+        Path db = Files.createDirectories(temp.resolve("crashed")).resolve("app.db");
+        try (Connection writer = open(live); Statement s = writer.createStatement()) {
+            s.execute("PRAGMA wal_autocheckpoint=0");
+            // frames over pages inside the file and past its end
+            s.execute("UPDATE items SET tag = 'changed' WHERE id % 97 = 0");
+            s.execute("INSERT INTO items(payload, tag) SELECT randomblob(1000), 'late' FROM items LIMIT 3000");
+            Files.copy(live, db);
+            Files.copy(Path.of(live + "-wal"), Path.of(db + "-wal"));
+        }
+        Path raw = emptyTarget();
+        Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(db, raw, false,
+                SnapshotProgress.NONE);
+        Path vacuumed = emptyTarget();
+        Path api = emptyTarget();
+
+        assertThat(Files.size(raw)).isGreaterThan(3 * RawCopy.CHUNK_BYTES).isGreaterThan(Files.size(db));
+        assertThat(landed).contains(new DatabaseSnapshotter.CopyChecksum(sha256(raw), Files.size(raw)));
+        assertThat(queryLong(raw, "SELECT count(*) FROM items")).isEqualTo(15_000);
+        assertThat(queryLong(raw, "SELECT count(*) FROM items WHERE tag = 'changed'")).isEqualTo(12_000 / 97);
+        assertThat(snapshotter.snapshotHashed(db, vacuumed, true, SnapshotProgress.NONE)).isEmpty();
+        assertThat(new SqliteSnapshotter(PageCopy.API).snapshotHashed(db, api, false, SnapshotProgress.NONE))
+                .isEmpty();
     }
 
     @Test

@@ -295,10 +295,14 @@ public final class RunBackupService implements RunBackupUseCase {
         StagedBackup staged = repository.stage();
         boolean published = false;
         try {
-            snapshotter.snapshot(source.path(), staged.file(), command.compact(), command.progress());
-            // Both only read the finished copy: hash it on another core while SQLite checks it.
-            CompletableFuture<StagedBackup> summed = CompletableFuture.supplyAsync(() -> repository.checksum(staged),
-                    CHECKSUM_THREADS);
+            Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(source.path(),
+                    staged.file(), command.compact(), command.progress());
+            // Both only read the finished copy: hash it on another core while SQLite checks it (unless the copy
+            // was hashed as it was written).
+            CompletableFuture<StagedBackup> summed = landed.isPresent()
+                    ? CompletableFuture.completedFuture(new StagedBackup(staged.file(), landed.get().sha256(),
+                            landed.get().sizeBytes()))
+                    : CompletableFuture.supplyAsync(() -> repository.checksum(staged), CHECKSUM_THREADS);
             IntegrityReport integrity = snapshotter.check(staged.file(), command.verify());
             StagedBackup checked = joined(summed);
             if (!integrity.ok()) {

@@ -13,6 +13,7 @@ import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,6 +57,21 @@ public abstract class DatabaseSnapshotterContract {
         Path target = emptyTarget();
         snapshotter.snapshot(database(), target, compact, SnapshotProgress.NONE);
         return target;
+    }
+
+    @Test
+    void aChecksumTakenAsTheCopyWasWritten_isTheCopysOwn_inEachMode() throws Exception {
+        for (boolean compact : new boolean[] {false, true}) {
+            Path target = emptyTarget();
+            Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(database(), target,
+                    compact, SnapshotProgress.NONE);
+            byte[] copy = read(target);
+            if (landed.isPresent()) {
+                assertThat(landed.get().sha256()).as("compact=" + compact).isEqualTo(java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(copy)));
+                assertThat(landed.get().sizeBytes()).isEqualTo(copy.length);
+            }
+        }
     }
 
     @Test

@@ -30,6 +30,25 @@ public interface DatabaseSnapshotter {
      */
     void snapshot(Path database, Path target, boolean compact, SnapshotProgress progress);
 
+    /** A copy's SHA-256 (lowercase hex) and size, taken from the copy's own bytes. */
+    record CopyChecksum(String sha256, long sizeBytes) {
+        public CopyChecksum {
+            if (sha256 == null || !sha256.matches("[0-9a-f]{64}") || sizeBytes < 0) {
+                throw new IllegalArgumentException("not a SHA-256 and size: " + sha256 + ", " + sizeBytes);
+            }
+        }
+    }
+
+    /**
+     * As {@link #snapshot}, and the copy's checksum when the copy was hashed as it was written (from the bytes that
+     * landed in {@code target}, never the source's), so that it need not be read once more; empty when it was not.
+     */
+    default Optional<CopyChecksum> snapshotHashed(Path database, Path target, boolean compact,
+            SnapshotProgress progress) {
+        snapshot(database, target, compact, progress);
+        return Optional.empty();
+    }
+
     /** Runs SQLite's own check on a copy without modifying it or leaving files beside it. */
     IntegrityReport check(Path copy, VerifyLevel level);
 

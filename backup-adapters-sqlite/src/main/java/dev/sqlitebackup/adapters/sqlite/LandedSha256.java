@@ -1,5 +1,6 @@
 package dev.sqlitebackup.adapters.sqlite;
 
+import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,16 +10,15 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The SHA-256 of a copy taken as it is written: each part, once final, is read back from the copy (the page cache,
  * so the copy's bytes and never the source's) and hashed on a thread of its own while the next part is copied. The
- * parts must come in order and end to end from byte 0; {@link #digest} then waits for the last and checks that the
- * copy has exactly the bytes hashed.
+ * parts must come in order and end to end from byte 0; {@link #finish} then gives the digest once the last is
+ * hashed (while the caller goes on, e.g. to check the copy), checking that the copy has exactly the bytes hashed.
  */
 final class LandedSha256 implements AutoCloseable {
 
@@ -34,7 +34,8 @@ final class LandedSha256 implements AutoCloseable {
     });
     /** Up to where parts were handed in (the next must start here). */
     private long handedIn;
-    private Future<?> last;
+    /** The first failure to read or hash a part (the hashing thread's alone). */
+    private Exception failure;
 
     private LandedSha256(FileChannel copy) {
         this.copy = copy;
@@ -56,9 +57,14 @@ final class LandedSha256 implements AutoCloseable {
             throw new IllegalStateException("parts out of order: [" + from + ", " + to + ") after " + handedIn);
         }
         handedIn = to;
-        last = thread.submit(() -> {
-            hash(from, to);
-            return null;
+        thread.execute(() -> {
+            if (failure == null) {
+                try {
+                    hash(from, to);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
+                }
+            }
         });
     }
 
@@ -75,33 +81,32 @@ final class LandedSha256 implements AutoCloseable {
     }
 
     /**
-     * The SHA-256 (lowercase hex) of every byte handed in, once hashed.
-     *
-     * @throws IOException when reading the copy failed, or the copy is not exactly the bytes handed in
+     * The SHA-256 (lowercase hex) and size of every byte handed in, once the last part is hashed; failed when reading
+     * the copy failed, or the copy is not exactly the bytes handed in. Nothing more may be handed in; the hashing
+     * thread and its descriptor are let go when it is done.
      */
-    String digest() throws IOException {
-        try {
-            if (last != null) {
-                last.get();
+    CompletableFuture<DatabaseSnapshotter.CopyChecksum> finish() {
+        CompletableFuture<DatabaseSnapshotter.CopyChecksum> done = new CompletableFuture<>();
+        thread.execute(() -> {
+            try (copy) {
+                if (failure != null) {
+                    throw failure instanceof IOException io ? io : new IOException(failure);
+                }
+                long size = copy.size();
+                if (size != handedIn) {
+                    throw new IOException("the copy has " + size + " bytes, " + handedIn + " were hashed");
+                }
+                done.complete(new DatabaseSnapshotter.CopyChecksum(HexFormat.of().formatHex(digest.digest()),
+                        handedIn));
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
             }
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while hashing the copy", e);
-        }
-        long size = copy.size();
-        if (size != handedIn) {
-            throw new IOException("the copy has " + size + " bytes, " + handedIn + " were hashed");
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        });
+        thread.shutdown();
+        return done;
     }
 
-    /** How many bytes were handed in. */
-    long size() {
-        return handedIn;
-    }
-
+    /** Stops hashing at once (the copy failed or is made again): no digest. */
     @Override
     public void close() throws IOException {
         thread.shutdownNow();

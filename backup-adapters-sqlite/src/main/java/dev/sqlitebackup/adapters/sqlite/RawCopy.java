@@ -1,5 +1,6 @@
 package dev.sqlitebackup.adapters.sqlite;
 
+import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
@@ -103,10 +105,17 @@ final class RawCopy {
         }
     }
 
-    /** Why the raw copy could not be made, or the SHA-256 (lowercase hex) and size of the copy it made. */
-    record Outcome(Optional<String> notPossible, String sha256, long sizeBytes) {
+    /**
+     * Why the raw copy could not be made, or the SHA-256 and size of the copy it made, once the hashing of its last
+     * part is done (the copy itself is complete, and the read transaction ended, already).
+     */
+    record Outcome(Optional<String> notPossible, CompletableFuture<DatabaseSnapshotter.CopyChecksum> checksum) {
         static Outcome notPossible(String why) {
-            return new Outcome(Optional.of(why), "", 0);
+            return new Outcome(Optional.of(why), CompletableFuture.failedFuture(new IllegalStateException(why)));
+        }
+
+        static Outcome copied(LandedSha256 landed) {
+            return new Outcome(Optional.empty(), landed.finish());
         }
     }
 
@@ -137,10 +146,7 @@ final class RawCopy {
         }
         boolean walMode = header.get(18) == WAL_FORMAT && header.get(19) == WAL_FORMAT;
         if (!walMode) {
-            try (LandedSha256 landed = LandedSha256.of(target)) {
-                writePages(raw, null, WalIndex.empty(), header.array(), pageSize, out, landed);
-                return new Outcome(Optional.empty(), landed.digest(), landed.size());
-            }
+            return fileAlone(raw, header.array(), pageSize, target, out);
         }
         Path walPath = database.resolveSibling(database.getFileName() + "-wal");
         try (FileChannel wal = openIfThere(walPath)) {
@@ -154,21 +160,36 @@ final class RawCopy {
                 return Outcome.notPossible("its page size changed: " + walPath.getFileName() + " has "
                         + index.pageSize() + "-byte pages, the database " + pageSize);
             }
-            try (LandedSha256 landed = LandedSha256.of(target)) {
+            LandedSha256 landed = LandedSha256.of(target);
+            try {
                 boolean framesWhole = writePages(raw, wal, index, header.array(), pageSize, out, landed);
                 if (framesWhole && index.sameGenerationAs(wal)) {
-                    return new Outcome(Optional.empty(), landed.digest(), landed.size());
+                    return Outcome.copied(landed);
                 }
+            } catch (IOException | RuntimeException e) {
+                landed.close();
+                throw e;
             }
+            landed.close();
             // Restarted or truncated meanwhile: only possible while this connection reads the database file
             // alone, which then does not change; the frames read may belong to either generation.
             LOG.debug("{} restarted during the copy: copying the database file alone, the state this read "
                     + "transaction sees", walPath.getFileName());
             out.truncate(0);
-            try (LandedSha256 landed = LandedSha256.of(target)) {
-                writePages(raw, null, WalIndex.empty(), header.array(), pageSize, out, landed);
-                return new Outcome(Optional.empty(), landed.digest(), landed.size());
-            }
+            return fileAlone(raw, header.array(), pageSize, target, out);
+        }
+    }
+
+    /** The database file's pages alone (no WAL to lay over them), hashed as they land. */
+    private static Outcome fileAlone(FileChannel raw, byte[] header, int pageSize, Path target, FileChannel out)
+            throws IOException {
+        LandedSha256 landed = LandedSha256.of(target);
+        try {
+            writePages(raw, null, WalIndex.empty(), header, pageSize, out, landed);
+            return Outcome.copied(landed);
+        } catch (IOException | RuntimeException e) {
+            landed.close();
+            throw e;
         }
     }
 

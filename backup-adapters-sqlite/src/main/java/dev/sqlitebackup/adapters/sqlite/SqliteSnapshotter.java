@@ -31,6 +31,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sqlite.JDBC;
@@ -219,10 +221,10 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     /** The raw copy hashes each part of the copy as it lands; VACUUM INTO and the online backup API do not. */
     @Override
-    public Optional<CopyChecksum> snapshotHashed(Path database, Path target, boolean compact,
+    public CompletableFuture<Optional<CopyChecksum>> snapshotHashed(Path database, Path target, boolean compact,
             SnapshotProgress progress) {
         Path copy = target.toAbsolutePath();
-        Optional<CopyChecksum> checksum = Optional.empty();
+        CompletableFuture<Optional<CopyChecksum>> checksum = CompletableFuture.completedFuture(Optional.empty());
         if (!Files.isRegularFile(copy, LinkOption.NOFOLLOW_LINKS)) {
             // SQLite would create it with the umask's mode; the repository makes it owner-only
             throw new IllegalStateException("snapshot target must be an existing file: " + copy);
@@ -248,7 +250,14 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 if (notPossible.isPresent()) {
                     onlineBackup(database, source, copy);
                 } else {
-                    checksum = Optional.of(new CopyChecksum(outcome.sha256(), outcome.sizeBytes()));
+                    checksum = outcome.checksum().handle((sum, e) -> {
+                        if (e != null) {
+                            Throwable why = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                            throw failure(database, 0, "the copy could not be hashed as it was written: "
+                                    + why.getMessage(), copy, why);
+                        }
+                        return Optional.of(sum);
+                    });
                 }
                 method = notPossible.isPresent() ? "online backup" : "raw copy";
             } else {

@@ -96,7 +96,7 @@ class RawCopyStressTest {
             for (int i = 0; i < COPIES; i++) {
                 Path copy = Files.createFile(temp.resolve("copy-" + i + ".db"));
                 Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(db, copy, false,
-                        SnapshotProgress.NONE);
+                        SnapshotProgress.NONE).join();
 
                 assertThat(landed).as("copy %d: hashed as it landed", i)
                         .contains(new DatabaseSnapshotter.CopyChecksum(sha256(copy), Files.size(copy)));

@@ -251,7 +251,7 @@ class SqliteSnapshotterTest {
         }
         Path raw = emptyTarget();
         Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(db, raw, false,
-                SnapshotProgress.NONE);
+                SnapshotProgress.NONE).join();
         Path vacuumed = emptyTarget();
         Path api = emptyTarget();
 
@@ -259,8 +259,8 @@ class SqliteSnapshotterTest {
         assertThat(landed).contains(new DatabaseSnapshotter.CopyChecksum(sha256(raw), Files.size(raw)));
         assertThat(queryLong(raw, "SELECT count(*) FROM items")).isEqualTo(15_000);
         assertThat(queryLong(raw, "SELECT count(*) FROM items WHERE tag = 'changed'")).isEqualTo(12_000 / 97);
-        assertThat(snapshotter.snapshotHashed(db, vacuumed, true, SnapshotProgress.NONE)).isEmpty();
-        assertThat(new SqliteSnapshotter(PageCopy.API).snapshotHashed(db, api, false, SnapshotProgress.NONE))
+        assertThat(snapshotter.snapshotHashed(db, vacuumed, true, SnapshotProgress.NONE).join()).isEmpty();
+        assertThat(new SqliteSnapshotter(PageCopy.API).snapshotHashed(db, api, false, SnapshotProgress.NONE).join())
                 .isEmpty();
     }
 

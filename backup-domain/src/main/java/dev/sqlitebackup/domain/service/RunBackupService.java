@@ -295,14 +295,15 @@ public final class RunBackupService implements RunBackupUseCase {
         StagedBackup staged = repository.stage();
         boolean published = false;
         try {
-            Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(source.path(),
-                    staged.file(), command.compact(), command.progress());
-            // Both only read the finished copy: hash it on another core while SQLite checks it (unless the copy
-            // was hashed as it was written).
-            CompletableFuture<StagedBackup> summed = landed.isPresent()
-                    ? CompletableFuture.completedFuture(new StagedBackup(staged.file(), landed.get().sha256(),
-                            landed.get().sizeBytes()))
-                    : CompletableFuture.supplyAsync(() -> repository.checksum(staged), CHECKSUM_THREADS);
+            CompletableFuture<Optional<DatabaseSnapshotter.CopyChecksum>> landed = snapshotter.snapshotHashed(
+                    source.path(), staged.file(), command.compact(), command.progress());
+            // Both only read the finished copy: hash it on another core while SQLite checks it (or, when the copy
+            // was hashed as it was written, let that hashing finish meanwhile).
+            CompletableFuture<StagedBackup> summed = landed.thenCompose(checksum -> checksum
+                    .map(c -> CompletableFuture.completedFuture(new StagedBackup(staged.file(), c.sha256(),
+                            c.sizeBytes())))
+                    .orElseGet(() -> CompletableFuture.supplyAsync(() -> repository.checksum(staged),
+                            CHECKSUM_THREADS)));
             IntegrityReport integrity = snapshotter.check(staged.file(), command.verify());
             StagedBackup checked = joined(summed);
             if (!integrity.ok()) {

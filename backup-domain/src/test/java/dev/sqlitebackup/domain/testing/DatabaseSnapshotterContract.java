@@ -64,7 +64,7 @@ public abstract class DatabaseSnapshotterContract {
         for (boolean compact : new boolean[] {false, true}) {
             Path target = emptyTarget();
             Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(database(), target,
-                    compact, SnapshotProgress.NONE);
+                    compact, SnapshotProgress.NONE).join();
             byte[] copy = read(target);
             if (landed.isPresent()) {
                 assertThat(landed.get().sha256()).as("compact=" + compact).isEqualTo(java.util.HexFormat.of()

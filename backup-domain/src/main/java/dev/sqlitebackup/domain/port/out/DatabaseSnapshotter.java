@@ -10,6 +10,7 @@ import dev.sqlitebackup.domain.model.VerifyLevel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** Out-port: takes consistent copies of the live database and checks the integrity of copies. */
 public interface DatabaseSnapshotter {
@@ -42,11 +43,13 @@ public interface DatabaseSnapshotter {
     /**
      * As {@link #snapshot}, and the copy's checksum when the copy was hashed as it was written (from the bytes that
      * landed in {@code target}, never the source's), so that it need not be read once more; empty when it was not.
+     * The copy is complete on return; its checksum may still be being finished (the last part hashed) on another
+     * core, which the future completes with (or fails with, when the copy could not be read back as written).
      */
-    default Optional<CopyChecksum> snapshotHashed(Path database, Path target, boolean compact,
+    default CompletableFuture<Optional<CopyChecksum>> snapshotHashed(Path database, Path target, boolean compact,
             SnapshotProgress progress) {
         snapshot(database, target, compact, progress);
-        return Optional.empty();
+        return CompletableFuture.completedFuture(Optional.empty());
     }
 
     /** Runs SQLite's own check on a copy without modifying it or leaving files beside it. */

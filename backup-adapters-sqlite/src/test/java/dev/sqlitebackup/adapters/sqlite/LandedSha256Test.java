@@ -1,0 +1,72 @@
+package dev.sqlitebackup.adapters.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SHA-256 taken part by part as a copy is written is the copy's whole SHA-256, or a failure, never a guess. */
+class LandedSha256Test {
+
+    @TempDir
+    Path temp;
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    @Test
+    void partsHandedInAsTheyAreWritten_giveTheSha256OfTheWholeCopy() throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024 + 123];
+        new Random(7).nextBytes(content);
+        Path copy = Files.createFile(temp.resolve("copy.db"));
+        LandedSha256 landed = LandedSha256.of(copy);
+        for (int at = 0; at < content.length; ) {
+            int end = Math.min(at + 1_000_000, content.length);
+            Files.write(copy, Arrays.copyOfRange(content, at, end), StandardOpenOption.APPEND);
+            landed.landed(at, end);
+            at = end;
+        }
+
+        assertThat(landed.finish().join())
+                .isEqualTo(new DatabaseSnapshotter.CopyChecksum(sha256(content), content.length));
+    }
+
+    @Test
+    void aPartOutOfOrder_isRefusedAtOnce() throws Exception {
+        Path copy = Files.write(temp.resolve("copy.db"), new byte[100]);
+        try (LandedSha256 landed = LandedSha256.of(copy)) {
+            landed.landed(0, 50);
+
+            assertThatThrownBy(() -> landed.landed(60, 100)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("out of order");
+        }
+    }
+
+    @Test
+    void aPartTheCopyDoesNotHave_orACopyThatGrewAfterwards_failsTheDigest() throws Exception {
+        Path shortCopy = Files.write(temp.resolve("short.db"), new byte[100]);
+        LandedSha256 past = LandedSha256.of(shortCopy);
+        past.landed(0, 200);
+        assertThatThrownBy(() -> past.finish().join()).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(IOException.class).hasMessageContaining("the copy ended at 100 bytes");
+
+        Path grown = Files.write(temp.resolve("grown.db"), new byte[100]);
+        LandedSha256 before = LandedSha256.of(grown);
+        before.landed(0, 100);
+        Files.write(grown, new byte[10], StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> before.finish().join()).isInstanceOf(CompletionException.class)
+                .hasMessageContaining("the copy has 110 bytes, 100 were hashed");
+    }
+}

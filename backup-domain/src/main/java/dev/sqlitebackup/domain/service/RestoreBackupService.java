@@ -64,8 +64,8 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
     public RestoreResult restore(Command command) {
         if (command.offsiteOnly()) {
             RemoteBackupStore store = offsite.orElseThrow(BackupSelection::noOffsiteStore);
-            return restoreFromOffsite(store, BackupSelection.selectRemote(store, command.which(), false, clock.instant()).get(0),
-                    command);
+            return restoreFromOffsite(store,
+                    BackupSelection.selectRemote(store, command.which(), false, clock.instant()).get(0), command);
         }
         Optional<RemoteBackup> remote = remoteChoice(command.which());
         if (remote.isPresent()) {

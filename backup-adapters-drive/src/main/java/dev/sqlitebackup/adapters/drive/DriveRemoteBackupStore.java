@@ -26,7 +26,9 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -139,6 +141,19 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         return "Drive";
     }
 
+    /**
+     * A local backup that cannot be read, named once with what went wrong (a missing file's exception says only its
+     * path, an unreadable one's its path and "Permission denied").
+     */
+    private static BackupFailedException unreadable(Path file, Exception e) {
+        String cause = e instanceof NoSuchFileException ? "no such file"
+                : e instanceof AccessDeniedException ? "permission denied"
+                : String.valueOf(e.getMessage()).replace(file.toString() + ": ", "").replace(file.toString(), "")
+                        .strip();
+        return new BackupFailedException("Drive: cannot read local backup " + file + ": "
+                + (cause.isEmpty() ? e.getClass().getSimpleName() : cause), e);
+    }
+
     @Override
     public RemoteBackup upload(Backup backup, Path file) {
         Objects.requireNonNull(backup, "backup");
@@ -148,7 +163,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
         if (size != backup.sizeBytes()) {
             throw notTheVerified(file, name);
@@ -246,7 +261,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
             } catch (IOException ignored) {
                 // the decoding's failure is the one to report
             }
-            throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
     }
 
@@ -254,7 +269,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         try {
             return Files.newInputStream(file);
         } catch (IOException e) {
-            throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
     }
 
@@ -263,7 +278,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
             int n = in.readNBytes(block, 0, block.length);
             return n == 0 ? -1 : n;
         } catch (IOException e) {
-            throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
     }
 
@@ -276,7 +291,7 @@ public final class DriveRemoteBackupStore implements RemoteBackupStore {
         try (InputStream in = openPlain(backup, file)) {
             in.transferTo(digests.teeTo(OutputStream.nullOutputStream()));
         } catch (IOException e) {
-            throw new BackupFailedException("Drive: cannot read local backup " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
         Digests.Result local = digests.result();
         if ((backup.form() == StoredForm.PLAIN && local.size() != backup.sizeBytes())

@@ -286,6 +286,17 @@ class DriveRemoteBackupStoreTest {
     }
 
     @Test
+    void aLocalBackupGoneBeforeItsUpload_failsNamingItOnce_withTheCause() throws IOException {
+        Backup backup = backup(dir, T0, 1000, 14);
+        Path file = fileOf(dir, backup);
+        Files.delete(file);
+
+        assertThatThrownBy(() -> store().upload(backup, file)).isInstanceOf(BackupFailedException.class)
+                .hasMessage("Drive: cannot read local backup " + file + ": no such file");
+        assertThat(fake.named(backup.name().value())).isEmpty();
+    }
+
+    @Test
     void persistentServerErrors_failAfterTheRetries_andTheLocalFileStays() throws IOException {
         Backup backup = backup(dir, T0, 1000, 13);
         for (int i = 0; i < 6; i++) {

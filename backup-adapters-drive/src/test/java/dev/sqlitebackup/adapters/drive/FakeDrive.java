@@ -26,6 +26,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -566,7 +568,36 @@ public final class FakeDrive implements AutoCloseable {
 
     // ---- dispatch
 
+    /** Requests being answered now. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /**
+     * Waits until no request is being answered (up to {@code patience}): a client killed after its last chunk was in
+     * the socket still completes its upload here, a moment later, as a real server would.
+     *
+     * @return whether the server was idle in time
+     */
+    public boolean awaitIdle(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            dispatch(exchange);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();

@@ -325,7 +325,7 @@ class CrashSafetyIT {
 
     @Test
     void sigkillDuringTheDriveUpload_neverLeavesAPartialOrDuplicateFileOnDrive_andTheNextRunUploads(
-            @TempDir Path home) throws IOException {
+            @TempDir Path home) throws IOException, InterruptedException {
         Random random = new Random(seed + 1);
         BackupFolder folder = new BackupFolder(home.resolve("backups"), "blobs", DRIVE_ROWS);
         long chunks = (Files.size(driveDb) + MIB - 1) / MIB;
@@ -349,6 +349,8 @@ class CrashSafetyIT {
                 assertThat(child.killAfterFromNow(delay)).as(context + ": still uploading\n" + child.output())
                         .isTrue();
 
+                // a last chunk already in the socket when the client died is still stored: wait for the server
+                assertThat(fake.awaitIdle(Duration.ofSeconds(30))).as(context + ": Drive answered all").isTrue();
                 List<String> published = folder.check(context + ", after the kill").newBackups();
                 assertThat(published).as(context + ": the local backup is published before the upload")
                         .hasSize(1);
@@ -375,7 +377,8 @@ class CrashSafetyIT {
                 listed.add(e.getAsJsonObject().get("name").getAsString());
             }
             assertThat(listed).as("list --remote shows exactly the tool's files on Drive")
-                    .isEqualTo(toolFiles(fake).stream().map(f -> StoredForm.backupOf(f.name).orElseThrow().value())
+                    .isEqualTo(toolFiles(fake.files()).stream()
+                            .map(f -> StoredForm.backupOf(f.name).orElseThrow().value())
                             .collect(Collectors.toCollection(TreeSet::new)));
             JarProcess.Result verify = jar(home, drive(folder, fake, credentials))
                     .env("AGE_IDENTITY_FILE", driveIdentity.toString()).run("verify", "--remote", "--all");
@@ -427,7 +430,8 @@ class CrashSafetyIT {
     private static void checkDrive(FakeDrive fake, BackupFolder folder, String context) {
         assertThat(fake.files()).as(context + ": one folder on Drive, found again by every run")
                 .filteredOn(FakeFile::isFolder).hasSize(1);
-        List<FakeFile> files = fake.files().stream().filter(f -> !f.isFolder()).toList();
+        List<FakeFile> all = fake.files(); // one look: what is checked below is what was there
+        List<FakeFile> files = all.stream().filter(f -> !f.isFolder()).toList();
         assertThat(files).as(context + ": one file per backup name on Drive").extracting(f -> f.name)
                 .doesNotHaveDuplicates();
         for (FakeFile f : files) {
@@ -451,11 +455,11 @@ class CrashSafetyIT {
             assertThat(f.appProperties.get("sha256")).as(what + ": SHA-256 tag")
                     .isEqualTo(FakeDrive.hex("SHA-256", bytes));
         }
-        assertThat(toolFiles(fake)).as(context + ": the tool's files").hasSameSizeAs(files);
+        assertThat(toolFiles(all)).as(context + ": the tool's files").hasSameSizeAs(files);
     }
 
-    private static List<FakeFile> toolFiles(FakeDrive fake) {
-        return fake.files().stream().filter(f -> !f.isFolder())
+    private static List<FakeFile> toolFiles(List<FakeFile> files) {
+        return files.stream().filter(f -> !f.isFolder())
                 .filter(f -> "1".equals(f.appProperties.get("sqlite-backup"))).toList();
     }
 

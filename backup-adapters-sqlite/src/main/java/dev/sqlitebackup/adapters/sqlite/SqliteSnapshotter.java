@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sqlite.JDBC;
@@ -250,11 +249,11 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 if (notPossible.isPresent()) {
                     onlineBackup(database, source, copy);
                 } else {
+                    // the digest's own future: its failure is the IOException itself, never wrapped
                     checksum = outcome.checksum().handle((sum, e) -> {
                         if (e != null) {
-                            Throwable why = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                             throw failure(database, 0, "the copy could not be hashed as it was written: "
-                                    + why.getMessage(), copy, why);
+                                    + e.getMessage(), copy, e);
                         }
                         return Optional.of(sum);
                     });

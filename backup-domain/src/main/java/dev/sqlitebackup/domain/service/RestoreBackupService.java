@@ -20,8 +20,11 @@ import dev.sqlitebackup.domain.port.out.RestoreDestination;
 import dev.sqlitebackup.domain.port.out.StagedBackup;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Restores a backup: refuses to clobber an existing database without force, verifies the backup first, and lets the
@@ -93,24 +96,19 @@ public final class RestoreBackupService implements RestoreBackupUseCase {
             Instant now = clock.instant();
             Optional<BackupName> here = BackupSelection.latest(local, Backup::name, now).map(Backup::name);
             Optional<RemoteBackup> there = BackupSelection.latest(offsite.get().list(), RemoteBackup::name, now);
-            if (there.isEmpty() || here.isPresent() && !newer(there.get().name(), here.get(), now)) {
-                return Optional.empty();
+            if (there.isEmpty() || here.equals(there.map(RemoteBackup::name))) {
+                return Optional.empty(); // none off-site, or the same backup: the local one
             }
-            return there;
+            // the latest of the two, by the same rule as within one store
+            List<BackupName> both = Stream.concat(here.stream(), Stream.of(there.get().name()))
+                    .sorted(Comparator.reverseOrder()).toList();
+            return BackupSelection.latest(both, Function.identity(), now).equals(here) ? Optional.empty() : there;
         }
         BackupName name = BackupSelection.parse(which);
         if (local.stream().anyMatch(b -> b.name().equals(name))) {
             return Optional.empty();
         }
         return BackupSelection.findRemote(offsite.get(), name);
-    }
-
-    /** Whether {@code a} is a later backup than {@code b} as of {@code now}: one named up to now beats the future. */
-    private static boolean newer(BackupName a, BackupName b, Instant now) {
-        if (a.isFuture(now) != b.isFuture(now)) {
-            return !a.isFuture(now);
-        }
-        return a.compareTo(b) > 0;
     }
 
     private RestoreResult restoreFromOffsite(RemoteBackupStore store, RemoteBackup remote, Command command) {

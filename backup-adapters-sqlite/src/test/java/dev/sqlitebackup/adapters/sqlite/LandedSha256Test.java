@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -21,10 +20,6 @@ class LandedSha256Test {
 
     @TempDir
     Path temp;
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 
     @Test
     void partsHandedInAsTheyAreWritten_giveTheSha256OfTheWholeCopy() throws Exception {
@@ -40,7 +35,7 @@ class LandedSha256Test {
         }
 
         assertThat(landed.finish().join())
-                .isEqualTo(new DatabaseSnapshotter.CopyChecksum(sha256(content), content.length));
+                .isEqualTo(new DatabaseSnapshotter.CopyChecksum(InMemoryRemoteBackupStore.sha256(content), content.length));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
+import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -99,7 +100,8 @@ class RawCopyStressTest {
                         SnapshotProgress.NONE).join();
 
                 assertThat(landed).as("copy %d: hashed as it landed", i)
-                        .contains(new DatabaseSnapshotter.CopyChecksum(sha256(copy), Files.size(copy)));
+                        .contains(new DatabaseSnapshotter.CopyChecksum(
+                                InMemoryRemoteBackupStore.sha256(Files.readAllBytes(copy)), Files.size(copy)));
                 IntegrityReport report = snapshotter.check(copy, VerifyLevel.FULL);
                 assertThat(report.ok()).as("copy %d: %s", i, report.summary()).isTrue();
                 long counter = query(copy, "SELECT n FROM counter");
@@ -124,11 +126,6 @@ class RawCopyStressTest {
         if (journalMode.equals("wal")) {
             assertThat(copiesWithFrames()).as("copies that took pages from the WAL").isPositive();
         }
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(Files.readAllBytes(file)));
     }
 
     /** A value read as the application would, through SQLite's locks and the WAL. */

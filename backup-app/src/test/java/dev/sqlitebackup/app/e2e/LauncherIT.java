@@ -303,6 +303,29 @@ class LauncherIT {
         assertThat(Files.readString(gcLog)).contains("Using Parallel");
     }
 
+    @Test
+    void c2OnlyForCodeCalledOftenNotForWarmCode_javaOptsCanSetItBack() throws Exception {
+        Path noCache = Files.writeString(dir.resolve("cache-is-a-file"), "x");
+        JarProcess.Result tuned = launcher(app, noCache, Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+        assertThat(tuned.exitCode()).as(tuned.toString()).isZero();
+        assertThat(flag(tuned.out(), "Tier4InvocationThreshold")).isEqualTo("100000");
+        assertThat(flag(tuned.out(), "Tier4MinInvocationThreshold")).isEqualTo("30000");
+        assertThat(flag(tuned.out(), "Tier4CompileThreshold")).isEqualTo("200000");
+        assertThat(flag(tuned.out(), "TieredStopAtLevel")).isEqualTo("4"); // C2 stays: the SHA-256 intrinsic
+
+        JarProcess.Result back = launcher(app, noCache,
+                Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:Tier4InvocationThreshold=5000"), "--version");
+        assertThat(back.exitCode()).as(back.toString()).isZero();
+        assertThat(flag(back.out(), "Tier4InvocationThreshold")).isEqualTo("5000");
+    }
+
+    /** The value of {@code name} in -XX:+PrintFlagsFinal's table ("intx Tier4InvocationThreshold = 5000 {...}"). */
+    private static String flag(String printed, String name) {
+        return printed.lines().map(String::trim).map(l -> l.split("\\s+"))
+                .filter(f -> f.length >= 4 && f[1].equals(name) && f[2].equals("="))
+                .map(f -> f[3]).findFirst().orElseThrow(() -> new AssertionError(name + " not in " + printed));
+    }
+
     private JarProcess.Result javaJar(String... args) {
         List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar",
                 app.resolve("sqlite-backup.jar").toString()));

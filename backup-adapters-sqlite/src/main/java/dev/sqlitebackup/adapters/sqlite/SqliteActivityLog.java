@@ -23,11 +23,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -228,25 +230,24 @@ public final class SqliteActivityLog implements ActivityLog {
     }
 
     private List<RunRecord> read(Connection c, String condition, String order) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            if (!hasTable(s)) {
-                return List.of();
-            }
+        Set<String> columns = columns(c);
+        if (columns.isEmpty()) {
+            return List.of(); // no runs table yet
         }
         List<String> conditions = new ArrayList<>();
         if (!condition.isEmpty()) {
             conditions.add(condition);
         }
         // a state database from before runs had a database: all its runs are from before
-        boolean byDatabase = database.isPresent() && hasColumn(c, "database");
+        boolean byDatabase = database.isPresent() && columns.contains("database");
         if (byDatabase) {
             conditions.add("(database = ? OR database IS NULL)");
         }
-        boolean byName = databaseName.isPresent() && hasColumn(c, "database_name");
+        boolean byName = databaseName.isPresent() && columns.contains("database_name");
         if (byName) {
             conditions.add("(database_name = ? OR database_name IS NULL)");
         }
-        String query = "SELECT " + COLUMNS + (hasColumn(c, "tables") ? ", tables" : ", NULL AS tables")
+        String query = "SELECT " + COLUMNS + (columns.contains("tables") ? ", tables" : ", NULL AS tables")
                 + " FROM runs "
                 + (conditions.isEmpty() ? "" : "WHERE " + String.join(" AND ", conditions) + " ") + order;
         List<RunRecord> runs = new ArrayList<>();
@@ -267,21 +268,15 @@ public final class SqliteActivityLog implements ActivityLog {
         return runs;
     }
 
-    private static boolean hasTable(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'")) {
-            return rs.next();
-        }
-    }
-
-    private static boolean hasColumn(Connection c, String column) throws SQLException {
+    /** The runs table's columns, in one query; none when there is no such table. */
+    private static Set<String> columns(Connection c) throws SQLException {
+        Set<String> columns = new HashSet<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(runs)")) {
             while (rs.next()) {
-                if (column.equals(rs.getString("name"))) {
-                    return true;
-                }
+                columns.add(rs.getString("name"));
             }
-            return false;
         }
+        return columns;
     }
 
     private Connection openForWriting() throws SQLException, IOException {
@@ -293,12 +288,13 @@ public final class SqliteActivityLog implements ActivityLog {
         Connection c = config.createConnection("jdbc:sqlite:" + file);
         try (Statement s = c.createStatement()) {
             s.execute(SCHEMA);
+            Set<String> columns = columns(c);
             for (String column : ADDED_COLUMNS) {
-                if (!hasColumn(c, column)) {
+                if (!columns.contains(column)) {
                     try {
                         s.execute("ALTER TABLE runs ADD COLUMN " + column + " TEXT");
                     } catch (SQLException raced) {
-                        if (!hasColumn(c, column)) { // another process may have added it in between
+                        if (!columns(c).contains(column)) { // another process may have added it in between
                             throw raced;
                         }
                     }

@@ -12,13 +12,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The SHA-256 of a copy taken as it is written: each part, once final, is read back from the copy (the page cache,
- * so the copy's bytes and never the source's) and hashed on a thread of its own while the next part is copied. The
+ * so the copy's bytes and never the source's) and hashed on another thread while the next part is copied. The
  * parts must come in order and end to end from byte 0; {@link #finish} then gives the digest once the last is
  * hashed (while the caller goes on, e.g. to check the copy), checking that the copy has exactly the bytes hashed.
+ * Each part is hashed after the one before has been, on a pooled thread ({@link SideThreads}).
  */
 final class LandedSha256 implements AutoCloseable {
 
@@ -27,14 +27,14 @@ final class LandedSha256 implements AutoCloseable {
     private final FileChannel copy;
     private final MessageDigest digest;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sqlite-backup-landed-sha256");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService THREADS = SideThreads.pool("sqlite-backup-landed-sha256");
+    /** The hashing of every part handed in so far, one after another: the next part's starts when this is done. */
+    private CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
+    /** Set by {@link #close}: the parts not hashed yet never will be. */
+    private volatile boolean stopped;
     /** Up to where parts were handed in (the next must start here). */
     private long handedIn;
-    /** The first failure to read or hash a part (the hashing thread's alone). */
+    /** The first failure to read or hash a part (written and read only by the hashing, one part after another). */
     private Exception failure;
 
     private LandedSha256(FileChannel copy) {
@@ -57,15 +57,15 @@ final class LandedSha256 implements AutoCloseable {
             throw new IllegalStateException("parts out of order: [" + from + ", " + to + ") after " + handedIn);
         }
         handedIn = to;
-        thread.execute(() -> {
-            if (failure == null) {
+        hashed = hashed.thenRunAsync(() -> {
+            if (failure == null && !stopped) {
                 try {
                     hash(from, to);
                 } catch (IOException | RuntimeException e) {
                     failure = e;
                 }
             }
-        });
+        }, THREADS);
     }
 
     private void hash(long from, long to) throws IOException {
@@ -82,13 +82,19 @@ final class LandedSha256 implements AutoCloseable {
 
     /**
      * The SHA-256 (lowercase hex) and size of every byte handed in, once the last part is hashed; failed when reading
-     * the copy failed, or the copy is not exactly the bytes handed in. Nothing more may be handed in; the hashing
-     * thread and its descriptor are let go when it is done.
+     * the copy failed, or the copy is not exactly the bytes handed in. Nothing more may be handed in; the copy's
+     * descriptor is closed when it is done.
      */
     CompletableFuture<DatabaseSnapshotter.CopyChecksum> finish() {
         CompletableFuture<DatabaseSnapshotter.CopyChecksum> done = new CompletableFuture<>();
-        thread.execute(() -> {
+        hashed.whenCompleteAsync((hashedAll, error) -> {
             try (copy) {
+                if (error != null) {
+                    throw new IOException("the copy could not be hashed: " + error, error);
+                }
+                if (stopped) {
+                    throw new IOException("the hashing was stopped");
+                }
                 if (failure != null) {
                     throw failure instanceof IOException io ? io : new IOException(failure);
                 }
@@ -101,15 +107,17 @@ final class LandedSha256 implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 done.completeExceptionally(e);
             }
-        });
-        thread.shutdown();
+        }, THREADS);
         return done;
     }
 
-    /** Stops hashing at once (the copy failed or is made again): no digest. */
+    /**
+     * Stops hashing at once (the copy failed or is made again): no digest. A part being read fails as its
+     * descriptor closes; the parts after it are not read.
+     */
     @Override
     public void close() throws IOException {
-        thread.shutdownNow();
+        stopped = true;
         copy.close();
     }
 }

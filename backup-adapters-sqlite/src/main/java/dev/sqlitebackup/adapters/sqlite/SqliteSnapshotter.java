@@ -235,7 +235,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         // Closed in reverse order: SQLite's connection before the copy's side descriptor (opened before SQLite
         // opens the copy) and the raw descriptor, whose close drops the process's POSIX locks on the database.
         try (raw; SizePoller poller = new SizePoller(copy, sourceSize, progress);
-                BackgroundDatasync written = BackgroundDatasync.start(copy, datasync);
+                BackgroundDatasync written = BackgroundDatasync.start(copy, datasync,
+                        sourceSize + sizeOrZero(sideFile(database, "-wal")));
                 SQLiteConnection source = openSource(database)) {
             poller.start();
             String method;
@@ -752,24 +753,28 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         }
     }
 
-    /** Reports the copy's growing size from a daemon thread while SQLite writes it. */
+    /**
+     * Reports the copy's growing size from a daemon thread while SQLite writes it; no thread at all when nobody
+     * listens ({@link SnapshotProgress#NONE}: the daemon, a run of many databases, a library user).
+     */
     private static final class SizePoller implements AutoCloseable {
         private final Path copy;
         private final long expectedTotal;
         private final SnapshotProgress progress;
-        private final Thread thread;
+        private final Optional<Thread> thread;
         private volatile boolean stopped;
 
         SizePoller(Path copy, long expectedTotal, SnapshotProgress progress) {
             this.copy = copy;
             this.expectedTotal = expectedTotal;
             this.progress = progress;
-            this.thread = new Thread(this::poll, "sqlite-backup-progress");
-            this.thread.setDaemon(true);
+            this.thread = progress == SnapshotProgress.NONE ? Optional.empty()
+                    : Optional.of(new Thread(this::poll, "sqlite-backup-progress"));
+            this.thread.ifPresent(t -> t.setDaemon(true));
         }
 
         void start() {
-            thread.start();
+            thread.ifPresent(Thread::start);
         }
 
         private void poll() {
@@ -790,9 +795,12 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
         @Override
         public void close() {
             stopped = true;
-            thread.interrupt();
+            if (thread.isEmpty()) {
+                return;
+            }
+            thread.get().interrupt();
             try {
-                thread.join(1_000);
+                thread.get().join(1_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,9 +48,11 @@ class BackgroundDatasyncTest {
         assertThat(condition.getAsBoolean()).as("within 10 s").isTrue();
     }
 
-    private static boolean syncThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals(BackgroundDatasync.THREAD_NAME) && t.isAlive());
+    /** Whether some thread is flushing for a BackgroundDatasync (its threads are pooled: they outlive a copy). */
+    private static boolean flushingRuns() {
+        return Thread.getAllStackTraces().values().stream().flatMap(Arrays::stream)
+                .anyMatch(frame -> frame.getClassName().equals(BackgroundDatasync.class.getName())
+                        && frame.getMethodName().equals("run"));
     }
 
     @Test
@@ -77,7 +80,7 @@ class BackgroundDatasyncTest {
     }
 
     @Test
-    void close_waitsForAFlushInProgress_andLeavesNoThreadBehind() throws Exception {
+    void close_waitsForAFlushInProgress_andLeavesNothingFlushingBehind() throws Exception {
         Path file = file();
         CountDownLatch flushing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -102,11 +105,11 @@ class BackgroundDatasyncTest {
         });
         Thread.sleep(100);
         assertThat(closing).as("close() while the flush is still running").isNotDone();
-        assertThat(syncThreadAlive()).isTrue();
+        assertThat(flushingRuns()).isTrue();
 
         release.countDown();
         closing.get(10, TimeUnit.SECONDS);
-        assertThat(syncThreadAlive()).as("a sync thread once closed").isFalse();
+        assertThat(flushingRuns()).as("flushing once closed").isFalse();
     }
 
     @Test
@@ -127,6 +130,30 @@ class BackgroundDatasyncTest {
                 .hasMessage("could not flush " + file + " to disk: Input/output error")
                 .hasRootCauseMessage("Input/output error");
         assertThat(attempts).as("no flush after the first failed").hasSize(1);
-        assertThat(syncThreadAlive()).isFalse();
+        assertThat(flushingRuns()).isFalse();
+    }
+
+    @Test
+    void aFileExpectedToStayUnderOneStep_isLeftAlone_oneExpectedToReachAStepIsFlushed() throws Exception {
+        Path small = file();
+        List<Long> flushedAtSize = new CopyOnWriteArrayList<>();
+        BackgroundDatasync.Settings settings = new BackgroundDatasync.Settings(1_000, QUICKLY, channel -> {
+            flushedAtSize.add(channel.size());
+            channel.force(false);
+        });
+        try (BackgroundDatasync sync = BackgroundDatasync.start(small, settings, 999)) {
+            assertThat(flushingRuns()).as("no flushing for a file expected under one step").isFalse();
+            grow(small, 5_000);
+            Thread.sleep(50);
+            assertThat(sync.flushes()).isZero();
+        }
+        assertThat(flushedAtSize).isEmpty();
+
+        Path big = Files.createFile(temp.resolve("big.db"));
+        try (BackgroundDatasync sync = BackgroundDatasync.start(big, settings, 1_000)) {
+            grow(big, 1_000);
+            await(() -> flushedAtSize.size() == 1);
+        }
+        assertThat(flushedAtSize).containsExactly(1_000L);
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,5 +65,33 @@ class LandedSha256Test {
         Files.write(grown, new byte[10], StandardOpenOption.APPEND);
         assertThatThrownBy(() -> before.finish().join()).isInstanceOf(CompletionException.class)
                 .hasMessageContaining("the copy has 110 bytes, 100 were hashed");
+    }
+
+    @Test
+    void closed_givesNoDigest_andTwoCopiesHashedAtOnceEachGetTheirOwn() throws Exception {
+        Path stopped = Files.write(temp.resolve("stopped.db"), new byte[100]);
+        LandedSha256 closed = LandedSha256.of(stopped);
+        closed.landed(0, 100);
+        closed.close();
+        assertThatThrownBy(() -> closed.finish().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IOException.class);
+
+        // the hashing threads are shared between copies: parts of two copies interleaved stay apart
+        byte[] one = new byte[2_000_000];
+        byte[] two = new byte[2_000_000];
+        new Random(1).nextBytes(one);
+        new Random(2).nextBytes(two);
+        Path first = Files.createFile(temp.resolve("one.db"));
+        Path second = Files.createFile(temp.resolve("two.db"));
+        LandedSha256 a = LandedSha256.of(first);
+        LandedSha256 b = LandedSha256.of(second);
+        for (int at = 0; at < one.length; at += 250_000) {
+            Files.write(first, Arrays.copyOfRange(one, at, at + 250_000), StandardOpenOption.APPEND);
+            a.landed(at, at + 250_000);
+            Files.write(second, Arrays.copyOfRange(two, at, at + 250_000), StandardOpenOption.APPEND);
+            b.landed(at, at + 250_000);
+        }
+        assertThat(b.finish().join().sha256()).isEqualTo(InMemoryRemoteBackupStore.sha256(two));
+        assertThat(a.finish().join().sha256()).isEqualTo(InMemoryRemoteBackupStore.sha256(one));
     }
 }

@@ -55,14 +55,19 @@ class BackgroundDatasyncTest {
                         && frame.getMethodName().equals("run"));
     }
 
+    /** Flushes every 1,000 bytes, noting the file's size at each flush. */
+    private static BackgroundDatasync.Settings everyThousandBytes(List<Long> flushedAtSize) {
+        return new BackgroundDatasync.Settings(1_000, QUICKLY, channel -> {
+            flushedAtSize.add(channel.size());
+            channel.force(false);
+        });
+    }
+
     @Test
     void flushesEachTimeTheFileHasGrownByAStep_andNotBefore() throws Exception {
         Path file = file();
         List<Long> flushedAtSize = new CopyOnWriteArrayList<>();
-        BackgroundDatasync.Settings settings = new BackgroundDatasync.Settings(1_000, QUICKLY, channel -> {
-            flushedAtSize.add(channel.size());
-            channel.force(false);
-        });
+        BackgroundDatasync.Settings settings = everyThousandBytes(flushedAtSize);
 
         try (BackgroundDatasync sync = BackgroundDatasync.start(file, settings)) {
             grow(file, 999);
@@ -137,10 +142,7 @@ class BackgroundDatasyncTest {
     void aFileExpectedToStayUnderOneStep_isLeftAlone_oneExpectedToReachAStepIsFlushed() throws Exception {
         Path small = file();
         List<Long> flushedAtSize = new CopyOnWriteArrayList<>();
-        BackgroundDatasync.Settings settings = new BackgroundDatasync.Settings(1_000, QUICKLY, channel -> {
-            flushedAtSize.add(channel.size());
-            channel.force(false);
-        });
+        BackgroundDatasync.Settings settings = everyThousandBytes(flushedAtSize);
         try (BackgroundDatasync sync = BackgroundDatasync.start(small, settings, 999)) {
             assertThat(flushingRuns()).as("no flushing for a file expected under one step").isFalse();
             grow(small, 5_000);

@@ -108,18 +108,27 @@ final class BackgroundDatasync implements AutoCloseable {
         long synced = 0;
         try {
             while (!stop.await(settings.interval().toNanos(), TimeUnit.NANOSECONDS)) {
-                long size = channel.size();
-                if (size - synced >= settings.stepBytes()) {
-                    settings.flush().flush(channel);
-                    synced = size;
-                    flushes.incrementAndGet();
-                }
+                synced = flushIfAStepGrew(channel, synced);
             }
+            // the copy is complete: a step it grew by since the last look is flushed now, whether or not this
+            // thread got to run while it was written, so a copy whose flush fails always fails
+            flushIfAStepGrew(channel, synced);
         } catch (InterruptedException e) {
             // only close() ends the flushing, through the latch; an interrupt from elsewhere ends it too
         } catch (IOException | RuntimeException e) {
             failure = e;
         }
+    }
+
+    /** Flushes when the file has grown by a step since {@code synced}; returns what is flushed now. */
+    private long flushIfAStepGrew(FileChannel channel, long synced) throws IOException {
+        long size = channel.size();
+        if (size - synced < settings.stepBytes()) {
+            return synced;
+        }
+        settings.flush().flush(channel);
+        flushes.incrementAndGet();
+        return size;
     }
 
     /** How many flushes have completed. */

@@ -158,4 +158,20 @@ class BackgroundDatasyncTest {
         }
         assertThat(flushedAtSize).containsExactly(1_000L);
     }
+
+    @Test
+    void aCopyThatGrewByAStepBeforeTheFlushingLooked_isFlushedAtClose_soAFailingFlushIsNeverMissed() throws Exception {
+        Path file = file();
+        List<Long> attempts = new CopyOnWriteArrayList<>();
+        BackgroundDatasync sync = BackgroundDatasync.start(file, new BackgroundDatasync.Settings(1_000,
+                Duration.ofHours(1), channel -> {
+                    attempts.add(channel.size());
+                    throw new IOException("No space left on device");
+                }));
+        grow(file, 2_500); // written whole before the flushing's first look, an hour away
+
+        assertThatThrownBy(sync::close).isInstanceOf(IOException.class)
+                .hasMessage("could not flush " + file + " to disk: No space left on device");
+        assertThat(attempts).containsExactly(2_500L);
+    }
 }

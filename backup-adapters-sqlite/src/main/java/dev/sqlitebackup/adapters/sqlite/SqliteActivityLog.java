@@ -30,6 +30,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -76,6 +82,26 @@ public final class SqliteActivityLog implements ActivityLog {
     private final Optional<String> databaseName;
     /** Below this much free space a failure to write the log is the full disk's, which the run reports itself. */
     private static final long FULL_BELOW_BYTES = 1L << 20;
+
+    private static final int CLOSE_AT_EXIT_SECONDS = 30;
+    private static final ExecutorService CLOSING_THREADS = SideThreads.pool("sqlite-backup-state-close");
+    /** The closes {@link #closeLater} has started and not finished. */
+    private static final Set<CompletableFuture<Void>> CLOSING = ConcurrentHashMap.newKeySet();
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    CompletableFuture.allOf(CLOSING.toArray(CompletableFuture[]::new))
+                            .get(CLOSE_AT_EXIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                    // exiting anyway: SQLite recovers a -wal left behind at the next opening
+                }
+            }, "sqlite-backup-state-close-at-exit"));
+        } catch (IllegalStateException exiting) {
+            // loaded while the JVM shuts down: nothing will be closed later
+        }
+    }
 
     /** The connections kept from a run's start to its end ({@link #keep}). */
     private final List<Kept> kept = new ArrayList<>();
@@ -129,16 +155,58 @@ public final class SqliteActivityLog implements ActivityLog {
         }
     }
 
+    /**
+     * Records the run's end, committed before this returns; the connection is then closed on another thread
+     * ({@link #closeLater}).
+     */
     @Override
     public void finish(RunRecord ended) {
         Optional<Connection> kept = release(ended.id());
-        try (Connection c = kept.isPresent() ? kept.get() : openForWriting()) {
+        Connection c = null;
+        try {
+            c = kept.isPresent() ? kept.get() : openForWriting();
             if (ended.id() == 0 || !update(c, ended)) {
                 insert(c, ended);
             }
         } catch (SQLException | IOException | RuntimeException e) {
             warn(e);
+        } finally {
+            closeLater(c);
         }
+    }
+
+    /**
+     * Closes {@code c} on a pooled thread. The last connection's close checkpoints the WAL into the state database
+     * and removes it (two fsyncs, about a tenth of a small backup's time): a run of many databases need not wait for
+     * that before its next backup, since the run's rows are committed already. A JVM that exits waits for these
+     * closes (a shutdown hook, up to {@value #CLOSE_AT_EXIT_SECONDS} s), so a finished process leaves no -wal or
+     * -shm behind; {@link #awaitClosed()} waits for them at any time.
+     */
+    private static void closeLater(Connection c) {
+        if (c == null) {
+            return;
+        }
+        CompletableFuture<Void> closing = new CompletableFuture<>();
+        CLOSING.add(closing);
+        try {
+            CLOSING_THREADS.execute(() -> {
+                try {
+                    closeQuietly(c);
+                } finally {
+                    CLOSING.remove(closing);
+                    closing.complete(null);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            CLOSING.remove(closing);
+            closing.complete(null);
+            closeQuietly(c);
+        }
+    }
+
+    /** Waits until every connection handed to {@link #closeLater} so far is closed. */
+    public static void awaitClosed() {
+        CompletableFuture.allOf(CLOSING.toArray(CompletableFuture[]::new)).join();
     }
 
     /**

@@ -35,6 +35,14 @@ class ManyDatabasesIT {
                 + "/tenants/*/data.db\n    name_from: parent_dir\n", StandardCharsets.UTF_8);
 
         JarProcess.Result run = new JarProcess(home).run("run", "--config", config.toString());
+        // each run's state database is closed after its row is committed, off the next backup's path; the process
+        // still waits for every close before it exits, so none is left with its -wal and -shm
+        for (String name : names()) {
+            assertThat(home.resolve("backups").resolve(name).resolve(".sqlite-backup/state.db-wal")).as(name)
+                    .doesNotExist();
+            assertThat(home.resolve("backups").resolve(name).resolve(".sqlite-backup/state.db-shm")).as(name)
+                    .doesNotExist();
+        }
         JarProcess.Result status = new JarProcess(home).run("status", "--config", config.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);

@@ -1,6 +1,7 @@
 package dev.sqlitebackup.adapters.filesystem;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -13,6 +14,10 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** The fsyncs and owner-only modes that make a file's bytes and its name survive a crash. */
 final class DurableFiles {
@@ -37,6 +42,63 @@ final class DurableFiles {
             channel.force(true);
         }
     }
+
+    /**
+     * Starts flushing a file's bytes and metadata on another thread, for a caller with other work to do until the
+     * file must be durable; {@link #awaitDurable} then waits for it. Daemon threads, reused.
+     */
+    static Flushing fsyncMeanwhile(Path file) {
+        return new Flushing(file, CompletableFuture.runAsync(() -> {
+            try {
+                fsync(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, FLUSHING_THREADS));
+    }
+
+    /** A flush {@link #fsyncMeanwhile} started. */
+    record Flushing(Path file, CompletableFuture<Void> done) {
+
+        /** Waits until the file is durable; throws what fsync threw. */
+        void awaitDurable() throws IOException {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        done.get();
+                        return;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the flush is under way: the file is not left half flushed
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof UncheckedIOException io) {
+                            throw io.getCause();
+                        }
+                        throw new IOException("could not flush " + file + " to disk: " + e.getCause(), e.getCause());
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Waits until the flush has ended, however it ended (so it never outlives its caller). */
+        void awaitEnd() {
+            try {
+                awaitDurable();
+            } catch (IOException ended) {
+                // reported by awaitDurable to whoever needed the file durable
+            }
+        }
+    }
+
+    private static final ExecutorService FLUSHING_THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sqlite-backup-fsync");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Flushes a directory, so names created, linked or removed in it survive a crash. */
     static void fsyncDirectory(Path directory) throws IOException {

@@ -402,6 +402,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
         Path compressed = null;
         Path scratchSidecar = null;
         Path orphanSidecar = null;
+        DurableFiles.Flushing flushing = null;
         try {
             long started = System.nanoTime();
             // the folder is this database's before it holds any backup of it
@@ -422,8 +423,10 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 digest = compress(plain, compressed);
                 file = compressed;
             }
-            // (a) the bytes are on disk before any name points at them
-            DurableFiles.fsync(file);
+            // (a) the bytes are on disk before the backup's name points at them: flushed while the sidecar is
+            // written and named (a sidecar named without its backup is an orphan the next run sweeps), and waited for
+            // before (d)
+            flushing = DurableFiles.fsyncMeanwhile(file);
             Files.setPosixFilePermissions(file, DurableFiles.OWNER_READ_WRITE);
 
             BackupName name = BackupName.at(takenAt);
@@ -448,6 +451,7 @@ public final class FilesystemBackupRepository implements BackupRepository {
                 }
                 orphanSidecar = sidecar;
                 DurableFiles.fsyncDirectory(folder);
+                flushing.awaitDurable();
                 // (d) only now the backup's name
                 try {
                     Files.createLink(folder.resolve(form.fileName(name)), file);
@@ -474,6 +478,9 @@ public final class FilesystemBackupRepository implements BackupRepository {
         } catch (IOException e) {
             throw failure("publish a backup in " + folder, e);
         } finally {
+            if (flushing != null) {
+                flushing.awaitEnd(); // no flush outlives the publishing
+            }
             // a sidecar whose backup never got its name would only block that name
             DurableFiles.deleteQuietly(orphanSidecar);
             DurableFiles.deleteQuietly(scratchSidecar);

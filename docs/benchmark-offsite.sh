@@ -46,7 +46,9 @@ FIXED_HEAP_MB=64
 WORK=""
 KEEP=0
 GIVEN_DB=""
-JVM_OPTS=$(sed -n 's/^base_flags="\(.*\)"$/\1/p' "$REPO_ROOT/backup-app/src/dist/bin/sqlite-backup")
+# the launcher's own lines that set base_flags for every Java (the ones not inside an if), run in order
+JVM_OPTS=$( { sed -n '/^base_flags=/p' "$REPO_ROOT/backup-app/src/dist/bin/sqlite-backup"
+  echo 'printf "%s" "$base_flags"'; } | sh)
 RSS_DB_DIR=""
 
 die() { echo "benchmark-offsite.sh: $*" >&2; exit 1; }

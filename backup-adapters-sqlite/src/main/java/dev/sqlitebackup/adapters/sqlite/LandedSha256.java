@@ -23,11 +23,11 @@ import java.util.concurrent.ExecutorService;
 final class LandedSha256 implements AutoCloseable {
 
     private static final int BUFFER_BYTES = 256 << 10;
+    private static final ExecutorService THREADS = SideThreads.pool("sqlite-backup-landed-sha256");
 
     private final FileChannel copy;
     private final MessageDigest digest;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
-    private static final ExecutorService THREADS = SideThreads.pool("sqlite-backup-landed-sha256");
     /** The hashing of every part handed in so far, one after another: the next part's starts when this is done. */
     private CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
     /** Set by {@link #close}: the parts not hashed yet never will be. */

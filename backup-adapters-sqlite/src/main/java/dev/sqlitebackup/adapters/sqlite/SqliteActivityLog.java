@@ -8,9 +8,13 @@ import dev.sqlitebackup.domain.model.RunTrigger;
 import dev.sqlitebackup.domain.model.TableCount;
 import dev.sqlitebackup.domain.port.out.ActivityLog;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -375,8 +380,14 @@ public final class SqliteActivityLog implements ActivityLog {
         return c;
     }
 
-    /** The state database holds backup names and errors about someone's data: owner-only, like the backups. */
-    private void createOwnerOnly() throws IOException {
+    /**
+     * The state database holds backup names and errors about someone's data: owner-only, like the backups. A new one
+     * is made whole under a temporary name (its table, already in WAL mode), flushed once and linked to its name,
+     * which never replaces one another process made meanwhile. Opening an empty file in WAL mode instead made SQLite
+     * switch it with a rollback journal (one more file and fsync on every folder's first run), and a crash in
+     * between left no half-made state database either way.
+     */
+    private void createOwnerOnly() throws IOException, SQLException {
         if (Files.exists(file)) {
             return;
         }
@@ -385,10 +396,47 @@ public final class SqliteActivityLog implements ActivityLog {
             Files.createDirectories(parent,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        Path made = file.resolveSibling("." + file.getFileName() + ".new-" + ProcessHandle.current().pid() + "-"
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException raced) {
-            // another process made it first
+            Files.createFile(made, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            SQLiteConfig unsynced = new SQLiteConfig(); // nothing to protect until it has its name
+            unsynced.setJournalMode(SQLiteConfig.JournalMode.OFF);
+            unsynced.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
+            try (Connection c = unsynced.createConnection("jdbc:sqlite:" + made);
+                    Statement s = c.createStatement()) {
+                s.execute(SCHEMA);
+                s.execute("PRAGMA journal_mode=WAL");
+            }
+            try (FileChannel channel = FileChannel.open(made, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                channel.force(true);
+            }
+            try {
+                Files.createLink(file, made);
+            } catch (FileAlreadyExistsException raced) {
+                return; // another process made it first
+            } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+                if (Files.exists(file)) {
+                    return;
+                }
+                // a file system without hard links: an empty file, which SQLite makes a database of when opened
+                try {
+                    Files.createFile(file,
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                } catch (FileAlreadyExistsException raced) {
+                    // another process made it first
+                }
+                return;
+            }
+            if (parent != null) {
+                try (FileChannel directory = FileChannel.open(parent, StandardOpenOption.READ)) {
+                    directory.force(true);
+                }
+            }
+        } finally {
+            for (String suffix : List.of("", "-journal", "-wal", "-shm")) {
+                Files.deleteIfExists(made.resolveSibling(made.getFileName() + suffix));
+            }
         }
     }
 

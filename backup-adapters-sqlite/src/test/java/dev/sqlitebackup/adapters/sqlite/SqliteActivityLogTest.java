@@ -16,6 +16,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -25,6 +28,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +95,70 @@ class SqliteActivityLogTest extends ActivityLogContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
             assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+        }
+        // made whole under a temporary name and linked: nothing of the making is left beside it
+        try (Stream<Path> beside = Files.list(file.getParent())) {
+            assertThat(beside.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("state.db", "state.db-wal", "state.db-shm");
+        }
+    }
+
+    @Test
+    void aNewStateDatabase_isMadeWithoutARollbackJournal_andAppearsWhole() throws Exception {
+        Files.createDirectories(file.getParent());
+        List<String> created = new ArrayList<>();
+        try (WatchService watch = file.getFileSystem().newWatchService()) {
+            file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            log.start(RunTrigger.MANUAL, T0);
+            for (WatchKey key = watch.poll(1, TimeUnit.SECONDS); key != null; key = watch.poll(200,
+                    TimeUnit.MILLISECONDS)) {
+                key.pollEvents().forEach(e -> created.add(String.valueOf(e.context())));
+                key.reset();
+            }
+        }
+
+        // SQLite switching an empty file to WAL writes a rollback journal (a file and three fsyncs more per
+        // folder's first run); the database made under another name is linked whole to its own
+        assertThat(created).doesNotContain("state.db-journal").contains("state.db")
+                .anyMatch(name -> name.startsWith(".state.db.new-"));
+    }
+
+    @Test
+    void manyFirstRecordingsAtOnce_makeOneStateDatabase_holdingEveryRun() throws Exception {
+        int runs = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Instant at = T0.plusSeconds(i);
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    SqliteActivityLog own = new SqliteActivityLog(file); // as another process would
+                    RunRecord started = own.start(RunTrigger.MANUAL, at);
+                    own.finish(started.ended(at.plusMillis(500), RunRecord.Outcome.SUCCESS, Optional.empty(),
+                            Optional.empty(), Optional.empty()));
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        SqliteActivityLog.awaitClosed();
+
+        assertThat(failures).isEmpty();
+        assertThat(logs.list).as("no warning: every run was recorded").isEmpty();
+        assertThat(log.recent(100)).hasSize(runs);
+        // nothing of the eight makings is left (a -wal may be: the last of connections closing at once removes it
+        // only when it sees no other)
+        try (Stream<Path> beside = Files.list(file.getParent())) {
+            assertThat(beside.map(p -> p.getFileName().toString()))
+                    .allMatch(name -> List.of("state.db", "state.db-wal", "state.db-shm").contains(name));
         }
     }
 

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,6 +88,8 @@ public final class SqliteActivityLog implements ActivityLog {
     private final Path file;
     private final Optional<DatabaseIdentity> database;
     private final Optional<String> databaseName;
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_READ_WRITE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     /** Below this much free space a failure to write the log is the full disk's, which the run reports itself. */
     private static final long FULL_BELOW_BYTES = 1L << 20;
 
@@ -97,8 +102,7 @@ public final class SqliteActivityLog implements ActivityLog {
         try {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    CompletableFuture.allOf(CLOSING.toArray(CompletableFuture[]::new))
-                            .get(CLOSE_AT_EXIT_SECONDS, TimeUnit.SECONDS);
+                    allClosing().get(CLOSE_AT_EXIT_SECONDS, TimeUnit.SECONDS);
                 } catch (InterruptedException | ExecutionException | TimeoutException e) {
                     // exiting anyway: SQLite recovers a -wal left behind at the next opening
                 }
@@ -191,27 +195,24 @@ public final class SqliteActivityLog implements ActivityLog {
         if (c == null) {
             return;
         }
-        CompletableFuture<Void> closing = new CompletableFuture<>();
-        CLOSING.add(closing);
+        CompletableFuture<Void> closing;
         try {
-            CLOSING_THREADS.execute(() -> {
-                try {
-                    closeQuietly(c);
-                } finally {
-                    CLOSING.remove(closing);
-                    closing.complete(null);
-                }
-            });
-        } catch (RuntimeException rejected) {
-            CLOSING.remove(closing);
-            closing.complete(null);
+            closing = CompletableFuture.runAsync(() -> closeQuietly(c), CLOSING_THREADS);
+        } catch (RejectedExecutionException rejected) {
             closeQuietly(c);
+            return;
         }
+        CLOSING.add(closing);
+        closing.whenComplete((closed, never) -> CLOSING.remove(closing));
     }
 
     /** Waits until every connection handed to {@link #closeLater} so far is closed. */
     public static void awaitClosed() {
-        CompletableFuture.allOf(CLOSING.toArray(CompletableFuture[]::new)).join();
+        allClosing().join();
+    }
+
+    private static CompletableFuture<Void> allClosing() {
+        return CompletableFuture.allOf(CLOSING.toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -399,7 +400,7 @@ public final class SqliteActivityLog implements ActivityLog {
         Path made = file.resolveSibling("." + file.getFileName() + ".new-" + ProcessHandle.current().pid() + "-"
                 + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
         try {
-            Files.createFile(made, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(made, OWNER_READ_WRITE);
             SQLiteConfig unsynced = new SQLiteConfig(); // nothing to protect until it has its name
             unsynced.setJournalMode(SQLiteConfig.JournalMode.OFF);
             unsynced.setSynchronous(SQLiteConfig.SynchronousMode.OFF);
@@ -416,13 +417,9 @@ public final class SqliteActivityLog implements ActivityLog {
             } catch (FileAlreadyExistsException raced) {
                 return; // another process made it first
             } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
-                if (Files.exists(file)) {
-                    return;
-                }
                 // a file system without hard links: an empty file, which SQLite makes a database of when opened
                 try {
-                    Files.createFile(file,
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    Files.createFile(file, OWNER_READ_WRITE);
                 } catch (FileAlreadyExistsException raced) {
                     // another process made it first
                 }

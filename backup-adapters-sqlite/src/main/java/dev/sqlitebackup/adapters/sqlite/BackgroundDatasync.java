@@ -80,16 +80,12 @@ final class BackgroundDatasync implements AutoCloseable {
                 : Optional.empty();
     }
 
-    /** Starts syncing {@code file}, which exists and is (or is about to be) written by someone else. */
-    static BackgroundDatasync start(Path file, Settings settings) throws IOException {
-        return start(file, settings, Long.MAX_VALUE);
-    }
-
     /**
-     * Starts syncing {@code file}, expected to grow to about {@code expectedBytes}; a file expected to stay under one
-     * step is left alone (no descriptor, no thread): it would never be flushed before its fsync anyway, and a run of
-     * a thousand small databases saved a tenth of each backup's time by not waiting for a flushing that never flushed.
-     * A file that grows past its expected size anyway is only flushed all at once by that fsync.
+     * Starts syncing {@code file}, which exists and is (or is about to be) written by someone else, and is expected
+     * to grow to about {@code expectedBytes} ({@link Long#MAX_VALUE}: as far as it will). A file expected to stay
+     * under one step is left alone (no descriptor, no thread): it would never be flushed before its fsync anyway, and
+     * a run of a thousand small databases saved a tenth of each backup's time by not waiting for a flushing that never
+     * flushed. A file that grows past its expected size anyway is only flushed all at once by that fsync.
      */
     static BackgroundDatasync start(Path file, Settings settings, long expectedBytes) throws IOException {
         BackgroundDatasync sync = new BackgroundDatasync(file, settings, expectedBytes >= settings.stepBytes());

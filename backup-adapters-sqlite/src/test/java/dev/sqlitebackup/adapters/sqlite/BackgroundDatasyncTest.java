@@ -55,6 +55,11 @@ class BackgroundDatasyncTest {
                         && frame.getMethodName().equals("run"));
     }
 
+    /** Syncing {@code file}, expected to grow as far as it will. */
+    private static BackgroundDatasync syncing(Path file, BackgroundDatasync.Settings settings) throws IOException {
+        return BackgroundDatasync.start(file, settings, Long.MAX_VALUE);
+    }
+
     /** Flushes every 1,000 bytes, noting the file's size at each flush. */
     private static BackgroundDatasync.Settings everyThousandBytes(List<Long> flushedAtSize) {
         return new BackgroundDatasync.Settings(1_000, QUICKLY, channel -> {
@@ -69,7 +74,7 @@ class BackgroundDatasyncTest {
         List<Long> flushedAtSize = new CopyOnWriteArrayList<>();
         BackgroundDatasync.Settings settings = everyThousandBytes(flushedAtSize);
 
-        try (BackgroundDatasync sync = BackgroundDatasync.start(file, settings)) {
+        try (BackgroundDatasync sync = syncing(file, settings)) {
             grow(file, 999);
             Thread.sleep(50);
             assertThat(flushedAtSize).as("less than a step written").isEmpty();
@@ -89,7 +94,7 @@ class BackgroundDatasyncTest {
         Path file = file();
         CountDownLatch flushing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        BackgroundDatasync sync = BackgroundDatasync.start(file, new BackgroundDatasync.Settings(1, QUICKLY,
+        BackgroundDatasync sync = syncing(file, new BackgroundDatasync.Settings(1, QUICKLY,
                 channel -> {
                     flushing.countDown();
                     try {
@@ -121,7 +126,7 @@ class BackgroundDatasyncTest {
     void aFlushThatFails_isThrownByClose_andEndsTheFlushing() throws Exception {
         Path file = file();
         List<Long> attempts = new CopyOnWriteArrayList<>();
-        BackgroundDatasync sync = BackgroundDatasync.start(file, new BackgroundDatasync.Settings(1, QUICKLY,
+        BackgroundDatasync sync = syncing(file, new BackgroundDatasync.Settings(1, QUICKLY,
                 channel -> {
                     attempts.add(channel.size());
                     throw new IOException("Input/output error");
@@ -163,7 +168,7 @@ class BackgroundDatasyncTest {
     void aCopyThatGrewByAStepBeforeTheFlushingLooked_isFlushedAtClose_soAFailingFlushIsNeverMissed() throws Exception {
         Path file = file();
         List<Long> attempts = new CopyOnWriteArrayList<>();
-        BackgroundDatasync sync = BackgroundDatasync.start(file, new BackgroundDatasync.Settings(1_000,
+        BackgroundDatasync sync = syncing(file, new BackgroundDatasync.Settings(1_000,
                 Duration.ofHours(1), channel -> {
                     attempts.add(channel.size());
                     throw new IOException("No space left on device");

@@ -40,6 +40,13 @@ class LandedSha256Test {
                 .isEqualTo(new DatabaseSnapshotter.CopyChecksum(InMemoryRemoteBackupStore.sha256(content), content.length));
     }
 
+    /** A copy of {@code bytes} zeros named {@code name}, its bytes up to {@code to} handed in as one part. */
+    private LandedSha256 handedIn(String name, int bytes, long to) throws IOException {
+        LandedSha256 landed = LandedSha256.of(Files.write(temp.resolve(name), new byte[bytes]));
+        landed.landed(0, to);
+        return landed;
+    }
+
     @Test
     void aPartOutOfOrder_isRefusedAtOnce() throws Exception {
         Path copy = Files.write(temp.resolve("copy.db"), new byte[100]);
@@ -53,25 +60,19 @@ class LandedSha256Test {
 
     @Test
     void aPartTheCopyDoesNotHave_orACopyThatGrewAfterwards_failsTheDigest() throws Exception {
-        Path shortCopy = Files.write(temp.resolve("short.db"), new byte[100]);
-        LandedSha256 past = LandedSha256.of(shortCopy);
-        past.landed(0, 200);
+        LandedSha256 past = handedIn("short.db", 100, 200);
         assertThatThrownBy(() -> past.finish().join()).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(IOException.class).hasMessageContaining("the copy ended at 100 bytes");
 
-        Path grown = Files.write(temp.resolve("grown.db"), new byte[100]);
-        LandedSha256 before = LandedSha256.of(grown);
-        before.landed(0, 100);
-        Files.write(grown, new byte[10], StandardOpenOption.APPEND);
+        LandedSha256 before = handedIn("grown.db", 100, 100);
+        Files.write(temp.resolve("grown.db"), new byte[10], StandardOpenOption.APPEND);
         assertThatThrownBy(() -> before.finish().join()).isInstanceOf(CompletionException.class)
                 .hasMessageContaining("the copy has 110 bytes, 100 were hashed");
     }
 
     @Test
     void closed_givesNoDigest_andTwoCopiesHashedAtOnceEachGetTheirOwn() throws Exception {
-        Path stopped = Files.write(temp.resolve("stopped.db"), new byte[100]);
-        LandedSha256 closed = LandedSha256.of(stopped);
-        closed.landed(0, 100);
+        LandedSha256 closed = handedIn("stopped.db", 100, 100);
         closed.close();
         assertThatThrownBy(() -> closed.finish().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IOException.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sqlitebackup.adapters.codec.StandardTools;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,6 +14,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +87,63 @@ class Sha256Test {
         })).isInstanceOf(IOException.class)
                 .hasMessage("changed size while it was hashed (" + SEVERAL_READS + " bytes, then "
                         + (SEVERAL_READS + 1) + ")");
+    }
+
+    @Test
+    void aReadThatFails_failsTheDigest_andNothingIsReadAfterIt() throws Exception {
+        Path file = fileOf(SEVERAL_READS);
+        List<Long> reads = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> Sha256.of(file, BUFFER, position -> {
+            reads.add(position);
+            if (position == 2L * BUFFER) {
+                throw new UncheckedIOException(new IOException("Input/output error"));
+            }
+        })).isInstanceOf(UncheckedIOException.class).hasMessageContaining("Input/output error");
+
+        assertThat(reads).as("the reading stopped at the failure").containsExactly(0L, (long) BUFFER, 2L * BUFFER);
+        assertThat(Sha256.of(file, BUFFER, position -> { })).as("the next digest of the file")
+                .isEqualTo(Sha256.of(file));
+    }
+
+    /** The reading runs on a thread of its own: an interrupted digest stops it and returns only once it ended. */
+    @Test
+    void anInterruptedDigest_stopsTheReading_beforeItReturns() throws Exception {
+        Path file = fileOf(SEVERAL_READS);
+        CountDownLatch readingWaits = new CountDownLatch(1);
+        AtomicBoolean readingEnded = new AtomicBoolean();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean readingEndedFirst = new AtomicBoolean();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread hashing = new Thread(() -> {
+            try {
+                Sha256.of(file, BUFFER, position -> {
+                    if (position == BUFFER) {
+                        readingWaits.countDown();
+                        try {
+                            Thread.sleep(60_000);
+                        } catch (InterruptedException e) {
+                            readingEnded.set(true);
+                            throw new IllegalStateException("reading interrupted", e);
+                        }
+                    }
+                });
+            } catch (Throwable e) {
+                thrown.set(e);
+                readingEndedFirst.set(readingEnded.get());
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        hashing.start();
+        assertThat(readingWaits.await(10, TimeUnit.SECONDS)).isTrue();
+
+        hashing.interrupt();
+        hashing.join(10_000);
+
+        assertThat(hashing.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(readingEndedFirst).as("the reading had ended when the digest returned").isTrue();
+        assertThat(stillInterrupted).as("the interrupt is kept for the caller").isTrue();
     }
 
     private static void resize(Path file, long size) {

@@ -161,6 +161,34 @@ class DistributionIT {
         assertThat(verified.out() + verified.err()).as("no warning either").isEmpty();
     }
 
+    /**
+     * The project's own classes build strings with StringBuilder, not through {@code StringConcatFactory}: on Java 17
+     * every new shape of concatenation links a method handle at its first use, which cost a tiny run 30-40 ms of its
+     * 0.4 s (docs/benchmarks.md; the build compiles with {@code -XDstringConcat=inline}).
+     */
+    @Test
+    void theJarsOwnClasses_linkNoStringConcatenationAtRunTime() throws Exception {
+        List<String> linking = new ArrayList<>();
+        int classes = 0;
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(app.resolve("sqlite-backup.jar").toFile())) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(jar.entries())) {
+                if (!entry.getName().startsWith("dev/sqlitebackup/") || !entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                classes++;
+                try (java.io.InputStream in = jar.getInputStream(entry)) {
+                    String constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                    if (constants.contains("makeConcatWithConstants")) {
+                        linking.add(entry.getName());
+                    }
+                }
+            }
+        }
+
+        assertThat(classes).as("the project's classes in the jar").isGreaterThan(100);
+        assertThat(linking).isEmpty();
+    }
+
     private static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(":")) {

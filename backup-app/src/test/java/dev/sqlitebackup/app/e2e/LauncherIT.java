@@ -159,6 +159,40 @@ class LauncherIT {
                 .containsExactlyInAnyOrder(JAR_SHA256_MEMO, cache.getFileName().toString(), otherKey);
     }
 
+    /**
+     * Unpacked in one place, tried, then moved where it stays (as from a download folder to /opt): the cache made at
+     * the first place names a jar that is gone, so the moved installation trains its own class archive instead of
+     * running without one for as long as it is installed.
+     */
+    @Test
+    void aMovedInstallation_trainsTheArchiveAgainForItsNewPath() throws Exception {
+        Path cacheRoot = dir.resolve("cache");
+        Path first = dir.resolve("downloads/sqlite-backup");
+        Files.createDirectories(first.resolve("bin"));
+        Files.copy(app.resolve("bin/sqlite-backup"), first.resolve("bin/sqlite-backup"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(app.resolve("sqlite-backup.jar"), first.resolve("sqlite-backup.jar"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        JarProcess.Result tried = launcher(first, cacheRoot, Map.of(), "sample", dir.resolve("a.db").toString());
+        assertThat(tried.exitCode()).as(tried.toString()).isZero();
+        Path cache = cacheRoot.resolve("sqlite-backup").resolve(sha256(app.resolve("sqlite-backup.jar")) + "-"
+                + System.getProperty("java.version"));
+        assertThat(cache.resolve("app.jsa")).isNotEmptyFile();
+
+        Path moved = Files.createDirectories(dir.resolve("opt")).resolve("sqlite-backup");
+        Files.move(first, moved);
+        Path classLog = dir.resolve("class-load.log");
+        JarProcess.Result installed = launcher(moved, cacheRoot,
+                Map.of("JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "sample", dir.resolve("b.db").toString());
+
+        assertThat(installed.exitCode()).as(installed.toString()).isZero();
+        assertThat(installed.err()).isEmpty();
+        assertThat(Files.readString(classLog)).contains("dev.sqlitebackup.app.Main source: shared objects file (top)");
+        assertThat(Files.readString(cache.resolve("ready"))).contains(moved.resolve("sqlite-backup.jar").toString());
+        assertThat(entries(cacheRoot.resolve("sqlite-backup"))).as("the folder was replaced, not added to")
+                .containsExactly(JAR_SHA256_MEMO, cache.getFileName().toString());
+    }
+
     @Test
     void twoFirstStartsAtOnce_bothSucceed_oneWholeCacheFolder() throws Exception {
         Path cacheRoot = dir.resolve("cache");

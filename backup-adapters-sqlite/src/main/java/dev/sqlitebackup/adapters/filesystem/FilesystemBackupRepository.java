@@ -235,10 +235,15 @@ public final class FilesystemBackupRepository implements BackupRepository {
             }
             checkOwner(); // a new folder records nothing; an existing one is checked before anything is added
             if (!Files.exists(scratch, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(scratch, DurableFiles.ownerOnlyDirectory());
-                created.add(scratch);
-                Files.setPosixFilePermissions(scratch, DurableFiles.OWNER_ONLY_DIRECTORY);
-            } else if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(scratch, DurableFiles.ownerOnlyDirectory());
+                    created.add(scratch);
+                    Files.setPosixFilePermissions(scratch, DurableFiles.OWNER_ONLY_DIRECTORY);
+                } catch (FileAlreadyExistsException raced) {
+                    // another first run made it between the look and the making: checked below as one that was there
+                }
+            }
+            if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidInputException("backup dir " + folder + " is not usable: " + scratch
                         + " is not a directory");
             }

@@ -691,6 +691,37 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         }
     }
 
+    /**
+     * Two first runs into one new folder at the same moment (a daemon and a manual run, or two cron lines of the same
+     * minute): both make the folder and its scratch space, and neither may fail for the other's making it first (the
+     * loser of that race was told the folder "is not a directory", an input error). Each round starts both at once.
+     */
+    @Test
+    void twoFirstRunsPreparingOneNewFolderAtOnce_bothSucceed() throws Exception {
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 300; round++) {
+                Path fresh = temp.resolve("race-" + round + "/backups");
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                Callable<BackupRepository.Preparation> prepare = () -> {
+                    FilesystemBackupRepository mine = new FilesystemBackupRepository(fresh);
+                    start.await();
+                    return mine.prepare();
+                };
+                Future<BackupRepository.Preparation> a = two.submit(prepare);
+                Future<BackupRepository.Preparation> b = two.submit(prepare);
+
+                List<Path> created = new ArrayList<>(a.get(10, TimeUnit.SECONDS).createdFolders());
+                created.addAll(b.get(10, TimeUnit.SECONDS).createdFolders());
+                assertThat(created).as("round %d: the scratch space was made once", round)
+                        .containsOnlyOnce(fresh.resolve(".sqlite-backup"));
+                assertThat(fresh.resolve(".sqlite-backup")).isDirectory();
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
     @Test
     void aBackupDirInsideAFile_isAnInputError_andNothingIsCreated() throws Exception {
         Path file = Files.writeString(temp.resolve("backups-file"), "a file");

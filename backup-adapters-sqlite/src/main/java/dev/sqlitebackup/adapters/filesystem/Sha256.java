@@ -24,10 +24,11 @@ import java.util.function.LongConsumer;
 
 /**
  * SHA-256 of files and streams, through fixed buffers so memory never depends on the file's size. A file is read
- * into direct buffers, which the kernel fills and the digest reads with no copy in between (a heap buffer is filled
- * through a hidden direct one and copied). A file larger than one buffer is read on another thread while the digest
- * works through what was read before: the reads' copies out of the page cache then cost no time of the digest's, a
- * fifth less time per GiB (docs/benchmarks.md). Not through a memory map, though it is a little faster: a file that
+ * into direct buffers, which the kernel fills without the copy a heap buffer takes (it is filled through a hidden
+ * direct one); the digest takes a direct buffer's bytes in 4 KiB pieces that stay in the core's cache. A file larger
+ * than one buffer is read on another thread while the digest works through what was read before: the reads' copies
+ * out of the page cache then cost no time of the digest's, a fifth less time per GiB when the other core is free
+ * (docs/benchmarks.md). Not through a memory map, though it is a little faster: a file that
  * shrinks under a map raises SIGBUS, which Java 17 turns into an InternalError thrown at some later point of the
  * thread, as likely inside the channel's or the unmapping Cleaner's own code (which then calls System.exit) as in
  * ours, so a shrinking file could not be made a clean failure.

@@ -128,8 +128,8 @@ final class Sha256 {
                 read.add(LAST_READ);
             } catch (InterruptedException e) {
                 read.add(new InterruptedIOException("reading stopped"));
-            } catch (IOException | RuntimeException e) {
-                read.add(e);
+            } catch (IOException | RuntimeException | Error e) {
+                read.add(e); // whatever ends the reading ends the digest's wait too
             } finally {
                 readerEnded.countDown();
             }
@@ -145,6 +145,8 @@ final class Sha256 {
                     digest.update(buffer);
                     empty.add(buffer);
                 } else if (next instanceof IOException e) {
+                    throw e;
+                } else if (next instanceof Error e) {
                     throw e;
                 } else {
                     throw (RuntimeException) next;

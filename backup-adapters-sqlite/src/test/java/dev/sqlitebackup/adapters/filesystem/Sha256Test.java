@@ -2,6 +2,7 @@ package dev.sqlitebackup.adapters.filesystem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.sqlitebackup.adapters.codec.StandardTools;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -104,6 +106,19 @@ class Sha256Test {
         assertThat(reads).as("the reading stopped at the failure").containsExactly(0L, (long) BUFFER, 2L * BUFFER);
         assertThat(Sha256.of(file, BUFFER, position -> { })).as("the next digest of the file")
                 .isEqualTo(Sha256.of(file));
+    }
+
+    /** An Error on the reading thread (out of memory, say) reaches the caller instead of leaving it waiting. */
+    @Test
+    void anErrorWhileReading_reachesTheCaller() throws Exception {
+        Path file = fileOf(SEVERAL_READS);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> Sha256.of(file, BUFFER,
+                position -> {
+                    if (position == BUFFER) {
+                        throw new OutOfMemoryError("Direct buffer memory");
+                    }
+                })).isInstanceOf(OutOfMemoryError.class).hasMessage("Direct buffer memory"));
     }
 
     /** The reading runs on a thread of its own: an interrupted digest stops it and returns only once it ended. */

@@ -159,7 +159,7 @@ class BackgroundDatasyncTest {
         Path big = Files.createFile(temp.resolve("big.db"));
         try (BackgroundDatasync sync = BackgroundDatasync.start(big, settings, 1_000)) {
             grow(big, 1_000);
-            await(() -> flushedAtSize.size() == 1);
+            await(() -> sync.flushes() == 1);
         }
         assertThat(flushedAtSize).containsExactly(1_000L);
     }

@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -702,7 +703,7 @@ class FilesystemBackupRepositoryTest extends BackupRepositoryContract {
         try {
             for (int round = 0; round < 300; round++) {
                 Path fresh = temp.resolve("race-" + round + "/backups");
-                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                CyclicBarrier start = new CyclicBarrier(2);
                 Callable<BackupRepository.Preparation> prepare = () -> {
                     FilesystemBackupRepository mine = new FilesystemBackupRepository(fresh);
                     start.await();

@@ -3,12 +3,16 @@ package dev.sqlitebackup.app.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,13 +174,13 @@ class DistributionIT {
     void theJarsOwnClasses_linkNoStringConcatenationAtRunTime() throws Exception {
         List<String> linking = new ArrayList<>();
         int classes = 0;
-        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(app.resolve("sqlite-backup.jar").toFile())) {
-            for (java.util.zip.ZipEntry entry : java.util.Collections.list(jar.entries())) {
+        try (ZipFile jar = new ZipFile(app.resolve("sqlite-backup.jar").toFile())) {
+            for (ZipEntry entry : Collections.list(jar.entries())) {
                 if (!entry.getName().startsWith("dev/sqlitebackup/") || !entry.getName().endsWith(".class")) {
                     continue;
                 }
                 classes++;
-                try (java.io.InputStream in = jar.getInputStream(entry)) {
+                try (InputStream in = jar.getInputStream(entry)) {
                     String constants = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
                     if (constants.contains("makeConcatWithConstants")) {
                         linking.add(entry.getName());

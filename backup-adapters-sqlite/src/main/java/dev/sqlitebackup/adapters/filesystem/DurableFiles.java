@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /** The fsyncs and owner-only modes that make a file's bytes and its name survive a crash. */
 final class DurableFiles {
@@ -94,11 +93,7 @@ final class DurableFiles {
         }
     }
 
-    private static final ExecutorService FLUSHING_THREADS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sqlite-backup-fsync");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService FLUSHING_THREADS = SideThreads.pool("sqlite-backup-fsync");
 
     /** Flushes a directory, so names created, linked or removed in it survive a crash. */
     static void fsyncDirectory(Path directory) throws IOException {

@@ -17,7 +17,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongConsumer;
@@ -41,11 +40,7 @@ final class Sha256 {
     /** Buffers a file's reading thread may fill ahead of the digest. */
     static final int BUFFERS_AHEAD = 4;
     private static final Object LAST_READ = new Object();
-    private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sqlite-backup-sha256-read");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService READERS = SideThreads.pool("sqlite-backup-sha256-read");
 
     /** A file's digest (lowercase hex) and how many bytes it had. */
     record Digest(String hex, long sizeBytes) {

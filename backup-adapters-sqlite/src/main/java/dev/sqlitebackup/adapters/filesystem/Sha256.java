@@ -59,14 +59,14 @@ final class Sha256 {
 
     /**
      * Hashes {@code file} in reads of {@code bufferBytes}, calling {@code beforeRead} with each read's position (for
-     * tests, to change the file just there; it runs on the reading thread).
+     * tests, to change the file just there; it runs on whichever thread reads).
      */
     static Digest of(Path file, int bufferBytes, LongConsumer beforeRead) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             MessageDigest digest = newDigest();
             long size = in.size();
             long hashed = size <= bufferBytes
-                    ? hashInOneRead(in, size, digest, beforeRead)
+                    ? hashInTurn(in, size, digest, bufferBytes, beforeRead)
                     : hashBesideReads(in, size, digest, bufferBytes, beforeRead);
             long now = in.size();
             if (hashed != size || now != size) {
@@ -76,20 +76,31 @@ final class Sha256 {
         }
     }
 
-    /** A file no larger than one buffer: no thread to hand it over to. Returns how many bytes were hashed. */
-    private static long hashInOneRead(FileChannel in, long size, MessageDigest digest, LongConsumer beforeRead)
+    /** One read at {@code position}, of at most what is left of {@code size}; -1 at the file's end. */
+    private static int readAt(FileChannel in, ByteBuffer buffer, long position, long size, LongConsumer beforeRead)
             throws IOException {
-        if (size == 0) {
-            return 0;
+        beforeRead.accept(position);
+        buffer.clear().limit((int) Math.min(buffer.capacity(), size - position));
+        return in.read(buffer, position);
+    }
+
+    /**
+     * A file no larger than one buffer: read and hashed on this thread, no thread to hand it over to. Returns how many
+     * bytes were hashed.
+     */
+    private static long hashInTurn(FileChannel in, long size, MessageDigest digest, int bufferBytes,
+            LongConsumer beforeRead) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(bufferBytes, size));
+        long position = 0;
+        while (position < size) {
+            int n = readAt(in, buffer, position, size, beforeRead);
+            if (n < 0) {
+                break; // shorter than it was: the size check says so
+            }
+            position += n;
+            digest.update(buffer.flip());
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) size);
-        beforeRead.accept(0);
-        int n = 0;
-        while (buffer.hasRemaining() && n >= 0) {
-            n = in.read(buffer, buffer.position()); // may read less than asked for; -1 at the file's end
-        }
-        digest.update(buffer.flip());
-        return buffer.limit();
+        return position;
     }
 
     /**
@@ -111,9 +122,7 @@ final class Sha256 {
                 long position = 0;
                 while (position < size) {
                     ByteBuffer buffer = empty.take();
-                    beforeRead.accept(position);
-                    buffer.clear().limit((int) Math.min(bufferBytes, size - position));
-                    int n = in.read(buffer, position);
+                    int n = readAt(in, buffer, position, size, beforeRead);
                     if (n < 0) {
                         break; // shorter than it was: the size check says so
                     }

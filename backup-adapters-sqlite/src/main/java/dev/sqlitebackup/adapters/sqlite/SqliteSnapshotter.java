@@ -71,6 +71,8 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
     private final BackgroundDatasync.Settings datasync;
     private final PageCopy pageCopy;
     private final Optional<SQLiteConfig.LockingMode> lockingMode;
+    /** Readies the hash that follows a copy not hashed as it lands. */
+    private final HashWarmUp hashWarmUp;
 
     /** Page-for-page copies made raw, falling back to SQLite's online backup API where that cannot be used. */
     public SqliteSnapshotter() {
@@ -89,20 +91,26 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
 
     /** With how long to wait for a lock, and how the copy is flushed to disk while it is written. */
     SqliteSnapshotter(Duration busyTimeout, BackgroundDatasync.Settings datasync) {
-        this(busyTimeout, PageCopy.RAW, Optional.empty(), datasync);
+        this(busyTimeout, PageCopy.RAW, Optional.empty(), datasync, HashWarmUp.PROCESS);
+    }
+
+    /** With the warm-up of the hash that follows a copy not hashed as it lands. */
+    SqliteSnapshotter(PageCopy pageCopy, HashWarmUp hashWarmUp) {
+        this(DEFAULT_BUSY_TIMEOUT, pageCopy, Optional.empty(), BackgroundDatasync.Settings.DEFAULT, hashWarmUp);
     }
 
     /** With the locking mode the copy's own connection is opened in, when not SQLite's default. */
     SqliteSnapshotter(Duration busyTimeout, PageCopy pageCopy, Optional<SQLiteConfig.LockingMode> lockingMode) {
-        this(busyTimeout, pageCopy, lockingMode, BackgroundDatasync.Settings.DEFAULT);
+        this(busyTimeout, pageCopy, lockingMode, BackgroundDatasync.Settings.DEFAULT, HashWarmUp.PROCESS);
     }
 
     private SqliteSnapshotter(Duration busyTimeout, PageCopy pageCopy, Optional<SQLiteConfig.LockingMode> lockingMode,
-            BackgroundDatasync.Settings datasync) {
+            BackgroundDatasync.Settings datasync, HashWarmUp hashWarmUp) {
         this.busyTimeout = Objects.requireNonNull(busyTimeout, "busyTimeout");
         this.pageCopy = Objects.requireNonNull(pageCopy, "pageCopy");
         this.lockingMode = Objects.requireNonNull(lockingMode, "lockingMode");
         this.datasync = Objects.requireNonNull(datasync, "datasync");
+        this.hashWarmUp = Objects.requireNonNull(hashWarmUp, "hashWarmUp");
     }
 
     @Override
@@ -241,6 +249,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
             poller.start();
             String method;
             if (compact) {
+                hashWarmUp.beforeCopy(sourceSize);
                 vacuumInto(source, copy);
                 method = "VACUUM INTO";
             } else if (raw.channel().isPresent()) {
@@ -248,6 +257,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 Optional<String> notPossible = outcome.notPossible();
                 notPossible.ifPresent(why -> fallBack(database, why));
                 if (notPossible.isPresent()) {
+                    hashWarmUp.beforeCopy(sourceSize);
                     onlineBackup(database, source, copy);
                 } else {
                     // the digest's own future: its failure is the IOException itself, never wrapped
@@ -262,6 +272,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 method = notPossible.isPresent() ? "online backup" : "raw copy";
             } else {
                 raw.notPossible().ifPresent(why -> fallBack(database, why));
+                hashWarmUp.beforeCopy(sourceSize);
                 onlineBackup(database, source, copy);
                 method = "online backup";
             }

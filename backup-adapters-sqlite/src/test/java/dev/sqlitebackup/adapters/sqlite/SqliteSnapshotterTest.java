@@ -264,6 +264,22 @@ class SqliteSnapshotterTest {
                 .isEmpty();
     }
 
+    @ParameterizedTest
+    @CsvSource({"VACUUM INTO, API, true", "online backup API, API, false", "raw copy, RAW, false"})
+    void onlyACopyWhoseHashFollowsIt_warmsTheDigestUp(String mode, PageCopy pageCopy, boolean compact)
+            throws Exception {
+        Path db = createDatabase(temp.resolve("app.db"), "wal", 200, 100);
+        HashWarmUp warmUp = new HashWarmUp(0);
+        SqliteSnapshotter snapshotter = new SqliteSnapshotter(pageCopy, warmUp);
+
+        Optional<DatabaseSnapshotter.CopyChecksum> landed = snapshotter.snapshotHashed(db, emptyTarget(), compact,
+                SnapshotProgress.NONE).join();
+
+        // a warm-up the copy started leaves none to start now
+        boolean warmedUp = warmUp.beforeCopy(1).isEmpty();
+        assertThat(warmedUp).as(mode).isEqualTo(landed.isEmpty()).isEqualTo(pageCopy == PageCopy.API);
+    }
+
     @Test
     void closingTheReadOnlyConnection_doesNotCheckpoint_evenWhenItIsTheOnlyOne() throws Exception {
         // A WAL database whose writer is gone, WAL frames still there: as after a crash of the application.

@@ -1,6 +1,7 @@
 package dev.sqlitebackup.adapters.sqlite;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -10,11 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,11 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the writer closed it, and not even the writer's locks on the copy are touched. {@link #close()} stops the flushing
  * and waits for it to end (a flush in progress included), so it never outlives the copy, and throws the first
  * failure: a copy whose fdatasync failed (an I/O error, or no space for delayed allocation) is a failed copy. The
- * flushing runs on a pooled thread ({@link SideThreads}), reused by the next copy.
+ * flushing runs on a pooled thread ({@link SideThreads}), reused by the next copy. A writer faster than the disk can
+ * keep to the flushing's pace ({@link #awaitBacklog}), so that no flush has much to write.
  */
 final class BackgroundDatasync implements AutoCloseable {
 
     static final String THREAD_NAME = "sqlite-backup-datasync";
+    /** How many steps a paced writer may be ahead of the flushes ({@link #awaitBacklog}). */
+    static final int BACKLOG_STEPS = 2;
     private static final ExecutorService THREADS = SideThreads.pool(THREAD_NAME);
 
     /** What one step does to the file: fdatasync(2) in production. */
@@ -64,8 +66,20 @@ final class BackgroundDatasync implements AutoCloseable {
     /** The file's own descriptor; none when the copy is too small to need flushing while it is written. */
     private final Optional<FileChannel> channel;
     private final Settings settings;
-    private final CountDownLatch stop = new CountDownLatch(1);
     private final AtomicInteger flushes = new AtomicInteger();
+    /** Guards the fields below; notified when a flush ends, a writer starts waiting, or the flushing stops or ends. */
+    private final Object progress = new Object();
+    /** Set by {@link #close}. */
+    private boolean stopped;
+    /** Set when the flushing has ended (stopped, failed or interrupted): it flushes nothing more. */
+    private boolean ended;
+    /** How much of the file, from its start, the flushes so far wrote to disk. */
+    private long flushedTo;
+    /**
+     * Up to where a writer waiting in {@link #awaitBacklog} needs the file flushed: until it is, the flushing looks
+     * again as soon as a flush ends instead of after an interval.
+     */
+    private long wanted;
     /** The flushing, on a pooled thread; set once by {@link #start}. */
     private Future<?> flushing = CompletableFuture.completedFuture(null);
     /** The first failure of the flushing; read after it ended. */
@@ -103,16 +117,35 @@ final class BackgroundDatasync implements AutoCloseable {
     private void run(FileChannel channel) {
         long synced = 0;
         try {
-            while (!stop.await(settings.interval().toNanos(), TimeUnit.NANOSECONDS)) {
+            while (awaitNextLook()) {
                 synced = flushIfAStepGrew(channel, synced);
             }
             // the copy is complete: a step it grew by since the last look is flushed now, whether or not this
             // thread got to run while it was written, so a copy whose flush fails always fails
             flushIfAStepGrew(channel, synced);
         } catch (InterruptedException e) {
-            // only close() ends the flushing, through the latch; an interrupt from elsewhere ends it too
+            // only close() ends the flushing; an interrupt from elsewhere ends it too
         } catch (IOException | RuntimeException e) {
             failure = e;
+        } finally {
+            synchronized (progress) {
+                ended = true;
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits an interval before the flushing looks at the file again (not at all while a writer waits for a flush);
+     * false once stopped.
+     */
+    private boolean awaitNextLook() throws InterruptedException {
+        synchronized (progress) {
+            if (!stopped && flushedTo >= wanted) {
+                Duration interval = settings.interval();
+                progress.wait(interval.toMillis(), (int) (interval.toNanos() % 1_000_000));
+            }
+            return !stopped;
         }
     }
 
@@ -124,7 +157,40 @@ final class BackgroundDatasync implements AutoCloseable {
         }
         settings.flush().flush(channel);
         flushes.incrementAndGet();
+        synchronized (progress) {
+            flushedTo = size;
+            progress.notifyAll();
+        }
         return size;
+    }
+
+    /**
+     * Keeps a writer at the disk's pace: returns once at most {@link #BACKLOG_STEPS} steps of the file's first
+     * {@code writtenBytes} are still to be flushed (at once when nothing flushes this file, or the flushing ended).
+     * Each flush then writes a few MiB, so another process's fsync on the same disk waits behind no more than that;
+     * unpaced, a copy written faster than the disk takes it piles up whatever the disk did not take yet, tens to
+     * hundreds of MiB, and every flush writes all of it.
+     */
+    void awaitBacklog(long writtenBytes) throws InterruptedIOException {
+        if (channel.isEmpty()) {
+            return;
+        }
+        long allowed = writtenBytes - BACKLOG_STEPS * settings.stepBytes();
+        synchronized (progress) {
+            if (flushedTo >= allowed || ended) {
+                return;
+            }
+            wanted = Math.max(wanted, allowed);
+            progress.notifyAll();
+            try {
+                while (flushedTo < allowed && !ended) {
+                    progress.wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for " + file + " to be flushed");
+            }
+        }
     }
 
     /** How many flushes have completed. */
@@ -135,7 +201,10 @@ final class BackgroundDatasync implements AutoCloseable {
     /** Stops the flushing, waits for it to end, closes the file; throws if a flush failed. */
     @Override
     public void close() throws IOException {
-        stop.countDown();
+        synchronized (progress) {
+            stopped = true;
+            progress.notifyAll();
+        }
         boolean interrupted = false;
         while (!flushing.isDone()) {
             try {

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,7 +39,11 @@ import org.sqlite.SQLiteConnection;
  * the end of the database file come only from WAL frames; the copy is exactly the page count SQLite itself would
  * read, so page 1 never needs changing. The copy is made in parts, each final (file pages, then its WAL frames)
  * before it is hashed, read back from the copy on another core while the next part is copied: the SHA-256 is ready
- * moments after the last byte, instead of a second pass over the whole copy after it.
+ * moments after the last byte, instead of a second pass over the whole copy after it. Once the WAL changes during the
+ * copy (the application is committing), each part waits until the background flushes are at most a few MiB behind:
+ * a copy faster than the disk otherwise piles up tens to hundreds of MiB that each flush writes at once, and the
+ * application's checkpoints (their fsync) waited behind them, up to 96 ms in the benchmark and 1.7 s once on a slow
+ * disk, against 5-12 ms paced (docs/benchmarks.md). Nobody writing, the copy goes as fast as it can.
  */
 final class RawCopy {
 
@@ -85,8 +90,8 @@ final class RawCopy {
      * @return why the raw copy could not be made (a precondition failed), with {@code target} left empty; or the
      *         complete copy's SHA-256 and size
      */
-    static Outcome copy(FileChannel raw, SQLiteConnection source, Path database, Path target)
-            throws SQLException, IOException {
+    static Outcome copy(FileChannel raw, SQLiteConnection source, Path database, Path target,
+            BackgroundDatasync written) throws SQLException, IOException {
         String lockingMode = text(source, "PRAGMA locking_mode");
         if (!"normal".equals(lockingMode.toLowerCase(Locale.ROOT))) {
             return Outcome.notPossible("SQLite's locking mode is " + lockingMode + ", not normal");
@@ -95,7 +100,7 @@ final class RawCopy {
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             // the read lock: held from here until the transaction ends, after the last byte is copied
             text(source, "SELECT count(*) FROM sqlite_schema");
-            Outcome outcome = copyLocked(raw, source, database, target, out);
+            Outcome outcome = copyLocked(raw, source, database, target, out, written);
             if (outcome.notPossible().isPresent()) {
                 out.truncate(0);
             }
@@ -130,7 +135,9 @@ final class RawCopy {
     }
 
     private static Outcome copyLocked(FileChannel raw, SQLiteConnection source, Path database, Path target,
-            FileChannel out) throws SQLException, IOException {
+            FileChannel out, BackgroundDatasync written) throws SQLException, IOException {
+        Path walPath = database.resolveSibling(database.getFileName() + "-wal");
+        Pace pace = Pace.watching(walPath, written);
         int pageSize = Integer.parseInt(text(source, "PRAGMA page_size"));
         ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
         WalIndex.readFully(raw, header, 0);
@@ -146,9 +153,8 @@ final class RawCopy {
         }
         boolean walMode = header.get(18) == WAL_FORMAT && header.get(19) == WAL_FORMAT;
         if (!walMode) {
-            return fileAlone(raw, header.array(), pageSize, target, out);
+            return fileAlone(raw, header.array(), pageSize, target, out, pace);
         }
-        Path walPath = database.resolveSibling(database.getFileName() + "-wal");
         try (FileChannel wal = openIfThere(walPath)) {
             WalIndex index;
             try {
@@ -162,7 +168,7 @@ final class RawCopy {
             }
             LandedSha256 landed = LandedSha256.of(target);
             try {
-                boolean framesWhole = writePages(raw, wal, index, header.array(), pageSize, out, landed);
+                boolean framesWhole = writePages(raw, wal, index, header.array(), pageSize, out, landed, pace);
                 if (framesWhole && index.sameGenerationAs(wal)) {
                     return Outcome.copied(landed);
                 }
@@ -176,16 +182,16 @@ final class RawCopy {
             LOG.debug("{} restarted during the copy: copying the database file alone, the state this read "
                     + "transaction sees", walPath.getFileName());
             out.truncate(0);
-            return fileAlone(raw, header.array(), pageSize, target, out);
+            return fileAlone(raw, header.array(), pageSize, target, out, pace);
         }
     }
 
     /** The database file's pages alone (no WAL to lay over them), hashed as they land. */
-    private static Outcome fileAlone(FileChannel raw, byte[] header, int pageSize, Path target, FileChannel out)
-            throws IOException {
+    private static Outcome fileAlone(FileChannel raw, byte[] header, int pageSize, Path target, FileChannel out,
+            Pace pace) throws IOException {
         LandedSha256 landed = LandedSha256.of(target);
         try {
-            writePages(raw, null, WalIndex.empty(), header, pageSize, out, landed);
+            writePages(raw, null, WalIndex.empty(), header, pageSize, out, landed, pace);
             return Outcome.copied(landed);
         } catch (IOException | RuntimeException e) {
             landed.close();
@@ -201,7 +207,7 @@ final class RawCopy {
      * @return false when the WAL ended inside one of them: it was truncated since it was read
      */
     private static boolean writePages(FileChannel raw, FileChannel wal, WalIndex index, byte[] fileHeader,
-            int pageSize, FileChannel out, LandedSha256 landed) throws IOException {
+            int pageSize, FileChannel out, LandedSha256 landed, Pace pace) throws IOException {
         long fileBytes = raw.size();
         long pagesInFile = index.pageCount().orElse((fileBytes + pageSize - 1) / pageSize);
         Map<Integer, Long> frames = index.latestFrames();
@@ -226,6 +232,7 @@ final class RawCopy {
         boolean fileEnded = false;
         int next = 0;
         for (long at = 0; at < bytes; ) {
+            pace.beforePart(at);
             long end = Math.min(at + CHUNK_BYTES, bytes);
             for (long p = at; !fileEnded && p < Math.min(end, fromFile); ) {
                 long n = raw.transferTo(p, Math.min(end, fromFile) - p, out.position(p));
@@ -288,6 +295,50 @@ final class RawCopy {
                 throw new SQLException(sql + " returned nothing");
             }
             return String.valueOf(r.getString(1));
+        }
+    }
+
+    /**
+     * Keeps the copy at the disk's pace once the application is seen writing: its {@code -wal} was modified since the
+     * copy's read transaction began (every commit writes it). In rollback-journal mode nobody commits during the copy
+     * (the read lock keeps writers waiting, and then the sooner the copy ends the better), and there is no
+     * {@code -wal} to change.
+     */
+    private static final class Pace {
+        private final Path wal;
+        private final Optional<FileTime> modifiedAtStart;
+        private final BackgroundDatasync written;
+        private boolean paced;
+
+        private Pace(Path wal, Optional<FileTime> modifiedAtStart, BackgroundDatasync written) {
+            this.wal = wal;
+            this.modifiedAtStart = modifiedAtStart;
+            this.written = written;
+        }
+
+        /** Notes when {@code wal} was last modified (a stat: no descriptor is opened, none closed). */
+        static Pace watching(Path wal, BackgroundDatasync written) {
+            return new Pace(wal, modified(wal), written);
+        }
+
+        /** Before the part from byte {@code at}: waits for the flushes, once the application is seen writing. */
+        void beforePart(long at) throws IOException {
+            if (!paced && !modified(wal).equals(modifiedAtStart)) {
+                paced = true;
+                LOG.debug("{} changed during the copy: the application is writing, so the copy keeps to the pace "
+                        + "of the disk from byte {} on", wal.getFileName(), at);
+            }
+            if (paced) {
+                written.awaitBacklog(at);
+            }
+        }
+
+        private static Optional<FileTime> modified(Path file) {
+            try {
+                return Optional.of(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS));
+            } catch (IOException gone) {
+                return Optional.empty();
+            }
         }
     }
 }

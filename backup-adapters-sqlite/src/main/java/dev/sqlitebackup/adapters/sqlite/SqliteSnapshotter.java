@@ -253,7 +253,7 @@ public final class SqliteSnapshotter implements DatabaseSnapshotter {
                 vacuumInto(source, copy);
                 method = "VACUUM INTO";
             } else if (raw.channel().isPresent()) {
-                RawCopy.Outcome outcome = RawCopy.copy(raw.channel().get(), source, database, copy);
+                RawCopy.Outcome outcome = RawCopy.copy(raw.channel().get(), source, database, copy, written);
                 Optional<String> notPossible = outcome.notPossible();
                 notPossible.ifPresent(why -> fallBack(database, why));
                 if (notPossible.isPresent()) {

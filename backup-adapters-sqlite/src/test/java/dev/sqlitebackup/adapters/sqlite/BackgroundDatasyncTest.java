@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -178,5 +179,103 @@ class BackgroundDatasyncTest {
         assertThatThrownBy(sync::close).isInstanceOf(IOException.class)
                 .hasMessage("could not flush " + file + " to disk: No space left on device");
         assertThat(attempts).containsExactly(2_500L);
+    }
+
+    /** A flush that waits until {@code release} opens, counting {@code flushing} down as it starts. */
+    private static BackgroundDatasync.Flush heldUntil(CountDownLatch flushing, CountDownLatch release,
+            List<Long> flushedAtSize) {
+        return channel -> {
+            flushedAtSize.add(channel.size());
+            flushing.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    private static CompletableFuture<Void> awaitingBacklog(BackgroundDatasync sync, long writtenBytes) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                sync.awaitBacklog(writtenBytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
+    void awaitBacklog_holdsAWriterUntilTheFlushesAreAtMostTwoStepsBehind() throws Exception {
+        Path file = file();
+        CountDownLatch flushing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> flushedAtSize = new CopyOnWriteArrayList<>();
+        // looks at the file once an hour: only a waiting writer makes it look sooner
+        try (BackgroundDatasync sync = syncing(file, new BackgroundDatasync.Settings(1_000, Duration.ofHours(1),
+                heldUntil(flushing, release, flushedAtSize)))) {
+            grow(file, 5_000);
+            sync.awaitBacklog(2_000); // two steps of 2,000 may wait to be flushed: not held
+            assertThat(flushedAtSize).as("no flush for a writer within the backlog").isEmpty();
+
+            CompletableFuture<Void> writer = awaitingBacklog(sync, 5_000);
+            assertThat(flushing.await(10, TimeUnit.SECONDS)).as("the flushing looks at once for a waiting writer")
+                    .isTrue();
+            Thread.sleep(100);
+            assertThat(writer).as("held while the flush runs").isNotDone();
+
+            release.countDown();
+            writer.get(10, TimeUnit.SECONDS);
+            assertThat(flushedAtSize).containsExactly(5_000L);
+            sync.awaitBacklog(7_000); // 5,000 flushed: 7,000 is two steps ahead
+        }
+    }
+
+    @Test
+    void awaitBacklog_neverHoldsAWriter_whenNothingFlushesTheFile_orTheFlushingFailed() throws Exception {
+        Path small = file();
+        List<Long> flushedAtSize = new CopyOnWriteArrayList<>();
+        try (BackgroundDatasync sync = BackgroundDatasync.start(small, everyThousandBytes(flushedAtSize), 999)) {
+            grow(small, 50_000);
+            awaitingBacklog(sync, 50_000).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(flushedAtSize).isEmpty();
+
+        Path failing = Files.createFile(temp.resolve("failing.db"));
+        BackgroundDatasync sync = syncing(failing, new BackgroundDatasync.Settings(1_000, QUICKLY, channel -> {
+            throw new IOException("Input/output error");
+        }));
+        grow(failing, 50_000);
+        awaitingBacklog(sync, 50_000).get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(sync::close).hasMessageEndingWith("Input/output error");
+    }
+
+    @Test
+    void aWriterHeldForTheFlushes_canBeInterrupted() throws Exception {
+        Path file = file();
+        CountDownLatch flushing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (BackgroundDatasync sync = syncing(file, new BackgroundDatasync.Settings(1_000, QUICKLY,
+                heldUntil(flushing, release, new CopyOnWriteArrayList<>())))) {
+            grow(file, 5_000);
+            assertThat(flushing.await(10, TimeUnit.SECONDS)).isTrue();
+            grow(file, 5_000); // 10,000 written, the flush under way covers 5,000
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    sync.awaitBacklog(10_000);
+                    thrown.complete(null);
+                } catch (IOException e) {
+                    thrown.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError("flag lost", e));
+                }
+            });
+            writer.start();
+            Thread.sleep(100);
+            writer.interrupt();
+
+            assertThat(thrown.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class)
+                    .hasMessage("interrupted while waiting for " + file + " to be flushed");
+            release.countDown();
+        }
     }
 }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.DataAssertion;
@@ -15,6 +19,9 @@ import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.io.IOException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.io.OutputStreamWriter;
+import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -49,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 class SqliteSnapshotterTest {
 
@@ -478,6 +486,144 @@ class SqliteSnapshotterTest {
         assertThat(flushedAtSize).as("sizes of the copy when flushed").isNotEmpty()
                 .anySatisfy(flushed -> assertThat(flushed).isLessThan(size));
         assertThat(queryLong(copy, "SELECT n FROM counter")).isEqualTo(4_000);
+    }
+
+    /** A 32 MiB database in WAL mode that no process has open (its WAL checkpointed into the file). */
+    private Path thirtyTwoMebibytes() throws Exception {
+        return createDatabase(temp.resolve("live.db"), "wal", 8_000, 4_000);
+    }
+
+    @Test
+    void aRawCopyThatNobodyWritesToMeanwhile_isNeverHeldForTheFlushes() throws Exception {
+        Path db = thirtyTwoMebibytes();
+        long whole = Files.size(db);
+        AtomicBoolean first = new AtomicBoolean(true);
+        AtomicBoolean wholeCopyWhileTheFirstFlushRan = new AtomicBoolean();
+        // the first flush lasts until the copy is complete (at most 10 s): a copy held for it would never get there
+        SqliteSnapshotter slowDisk = new SqliteSnapshotter(Duration.ofSeconds(10), new BackgroundDatasync.Settings(
+                1 << 20, Duration.ofMillis(1), channel -> {
+                    if (first.getAndSet(false)) {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                        while (channel.size() < whole && System.nanoTime() < deadline) {
+                            Thread.onSpinWait();
+                        }
+                        wholeCopyWhileTheFirstFlushRan.set(channel.size() >= whole);
+                    }
+                    channel.force(false);
+                }));
+
+        Optional<DatabaseSnapshotter.CopyChecksum> landed = slowDisk.snapshotHashed(db, emptyTarget(), false,
+                SnapshotProgress.NONE).join();
+
+        assertThat(landed).as("a raw copy").isPresent();
+        assertThat(landed.get().sizeBytes()).isEqualTo(whole);
+        assertThat(wholeCopyWhileTheFirstFlushRan).as("copied whole while the first flush ran").isTrue();
+    }
+
+    @Test
+    void aRawCopyWhileTheApplicationCommits_keepsWithinTwoStepsAndAPartOfTheFlushes() throws Exception {
+        Path db = thirtyTwoMebibytes();
+        long step = 1 << 20;
+        List<long[]> flushes = new CopyOnWriteArrayList<>(); // {size when the one before started, size now}
+        AtomicLong previous = new AtomicLong();
+        SqliteSnapshotter slowDisk = new SqliteSnapshotter(Duration.ofSeconds(10), new BackgroundDatasync.Settings(
+                step, Duration.ofMillis(1), channel -> {
+                    long size = channel.size();
+                    flushes.add(new long[] {previous.getAndSet(size), size});
+                    try {
+                        Thread.sleep(20); // a disk slower than the copy
+                    } catch (InterruptedException e) {
+                        throw new InterruptedIOException();
+                    }
+                    channel.force(false);
+                }));
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        Logger rawCopyLog = (Logger) LoggerFactory.getLogger(RawCopy.class);
+        Level level = rawCopyLog.getLevel();
+        logs.start();
+        rawCopyLog.addAppender(logs);
+        rawCopyLog.setLevel(Level.DEBUG);
+        Path copy = emptyTarget();
+        Optional<DatabaseSnapshotter.CopyChecksum> landed;
+        try (CommittingProcess application = CommittingProcess.start(db)) {
+            landed = slowDisk.snapshotHashed(db, copy, false, SnapshotProgress.NONE).join();
+            application.assertCommitting();
+        } finally {
+            rawCopyLog.detachAppender(logs);
+            rawCopyLog.setLevel(level);
+        }
+
+        assertThat(landed).as("a raw copy").isPresent();
+        long pacedFrom = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("changed during the copy")).map(m -> Long.parseLong(m.replaceAll(".*byte (\\d+) on", "$1")))
+                .findFirst().orElseThrow(() -> new AssertionError("not paced: " + logs.list));
+        List<long[]> paced = flushes.stream().filter(f -> f[0] >= pacedFrom).toList();
+        assertThat(paced).as("flushes once paced").hasSizeGreaterThan(3);
+        assertThat(paced).allSatisfy(f -> assertThat(f[1] - f[0]).as("bytes written since the flush before began")
+                .isLessThanOrEqualTo(BackgroundDatasync.BACKLOG_STEPS * step + RawCopy.CHUNK_BYTES));
+        assertThat(slowDisk.check(copy, VerifyLevel.FULL).ok()).isTrue();
+        assertThat(queryLong(copy, "SELECT count(*) FROM items")).isEqualTo(queryLong(copy, "SELECT n FROM counter"));
+    }
+
+    /** {@code sqlite3} in another process committing one row (and the counter) at a time until closed. */
+    private static final class CommittingProcess implements AutoCloseable {
+        private final Process sqlite3;
+        private final Thread feeding;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicLong fed = new AtomicLong();
+
+        private CommittingProcess(Path db) throws IOException {
+            sqlite3 = new ProcessBuilder("sqlite3", "-batch", db.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            feeding = new Thread(() -> {
+                try (OutputStreamWriter in = new OutputStreamWriter(sqlite3.getOutputStream(), StandardCharsets.UTF_8)) {
+                    in.write(".timeout 10000\n");
+                    while (!stop.get()) {
+                        in.write("BEGIN IMMEDIATE; INSERT INTO items(payload, tag) VALUES (randomblob(200), 'app');"
+                                + " UPDATE counter SET n = n + 1; COMMIT;\n");
+                        in.flush();
+                        fed.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    // sqlite3 ended: assertCommitting says so
+                }
+            }, "sqlite3-feeder");
+            feeding.start();
+        }
+
+        /** Started, and committing: the counter moved (read by a connection closed again before any copy). */
+        static CommittingProcess start(Path db) throws Exception {
+            long before = counter(db);
+            CommittingProcess process = new CommittingProcess(db);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (counter(db) == before && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            process.assertCommitting();
+            return process;
+        }
+
+        private static long counter(Path live) throws SQLException {
+            try (Connection c = open(live); Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT n FROM counter")) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+
+        void assertCommitting() {
+            assertThat(sqlite3.isAlive()).as("sqlite3 runs").isTrue();
+            assertThat(fed.get()).as("statements fed to sqlite3").isPositive();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            feeding.join(20_000);
+            if (!sqlite3.waitFor(20, TimeUnit.SECONDS)) {
+                sqlite3.destroyForcibly();
+            }
+        }
     }
 
     @ParameterizedTest(name = "compact={0}")

@@ -43,7 +43,7 @@ import org.sqlite.SQLiteConnection;
  * copy (the application is committing), each part waits until the background flushes are at most a few MiB behind:
  * a copy faster than the disk otherwise piles up tens to hundreds of MiB that each flush writes at once, and the
  * application's checkpoints (their fsync) waited behind them, up to 96 ms in the benchmark and 1.7 s once on a slow
- * disk, against 5-12 ms paced (docs/benchmarks.md). Nobody writing, the copy goes as fast as it can.
+ * disk, against 4-13 ms paced (docs/benchmarks.md). Nobody writing, the copy goes as fast as it can.
  */
 final class RawCopy {
 

@@ -617,11 +617,16 @@ class SqliteSnapshotterTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stop.set(true);
-            feeding.join(20_000);
-            if (!sqlite3.waitFor(20, TimeUnit.SECONDS)) {
+            try {
+                feeding.join(20_000);
+                if (!sqlite3.waitFor(20, TimeUnit.SECONDS)) {
+                    sqlite3.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
                 sqlite3.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

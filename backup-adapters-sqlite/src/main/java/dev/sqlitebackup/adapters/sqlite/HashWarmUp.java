@@ -12,17 +12,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Gets the JVM's SHA-256 code compiled while a copy that is not hashed as it lands is made (VACUUM INTO, the online
  * backup API). That copy's hash starts only once it is complete, while SQLite checks it on the other core; a digest
- * that had never run spent its first hundred MiB or so in the interpreter and in code compiled without the
- * processor's SHA instructions, and the compilers then took CPU from the hash and the check: about 90 ms of a 1 GiB
- * VACUUM INTO run on Java 17 (docs/benchmarks.md). Hashing a few MiB of zeros on a pooled thread while SQLite writes
- * the copy (one core is then mostly idle) moves that to where it costs nothing. Once per process, and only for a copy
- * large enough for it to matter: a small database's run never pays for it.
+ * that had never run began in the interpreter, hashing in plain Java code, and the compilers then took CPU from the
+ * hash and the check: the hash of a 1 GiB VACUUM INTO copy took about 110 ms longer on Java 17 (docs/benchmarks.md;
+ * Java 25's AOT cache already holds what the compilers need). Hashing a few MiB of zeros on a pooled thread while
+ * SQLite writes the copy (one core is then mostly idle) moves that to where it costs nothing. Once per process, and
+ * only for a copy large enough for it to matter: a small database's run never pays for it.
  */
 final class HashWarmUp {
 
     /** Below this, a copy's hash is short enough that warming up would cost more than it saves. */
     static final long WORTH_IT_FROM_BYTES = 64L << 20;
-    /** Enough for the compilers to get the digest's loop to the SHA instructions (8 MiB: ~90 ms saved, 32 the same). */
+    /** Enough to get the digest compiled (8 MiB hashed: 110 ms saved; 32 MiB saved no more). */
     static final int WARM_UP_BYTES = 8 << 20;
     private static final int BUFFER_BYTES = 1 << 20;
     private static final ExecutorService THREADS = SideThreads.pool("sqlite-backup-hash-warm-up");

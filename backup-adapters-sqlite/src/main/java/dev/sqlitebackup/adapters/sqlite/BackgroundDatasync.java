@@ -32,8 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BackgroundDatasync implements AutoCloseable {
 
     static final String THREAD_NAME = "sqlite-backup-datasync";
-    /** How many steps a paced writer may be ahead of the flushes ({@link #awaitBacklog}). */
-    static final int BACKLOG_STEPS = 2;
+    /**
+     * How many steps a paced writer may be ahead of the flushes ({@link #awaitBacklog}). One: with the benchmark's
+     * writer, its longest commit during a paced 1 GiB copy was 4.9-11.5 ms (median 6.6) against 4.7-15.0 ms (8.9) with
+     * two, the copy taking as long (docs/benchmarks.md).
+     */
+    static final int BACKLOG_STEPS = 1;
     private static final ExecutorService THREADS = SideThreads.pool(THREAD_NAME);
 
     /** What one step does to the file: fdatasync(2) in production. */
@@ -165,7 +169,7 @@ final class BackgroundDatasync implements AutoCloseable {
     }
 
     /**
-     * Keeps a writer at the disk's pace: returns once at most {@link #BACKLOG_STEPS} steps of the file's first
+     * Keeps a writer at the disk's pace: returns once at most {@link #BACKLOG_STEPS} step(s) of the file's first
      * {@code writtenBytes} are still to be flushed (at once when nothing flushes this file, or the flushing ended).
      * Each flush then writes a few MiB, so another process's fsync on the same disk waits behind no more than that;
      * unpaced, a copy written faster than the disk takes it piles up whatever the disk did not take yet, tens to

@@ -40,7 +40,7 @@ import org.sqlite.SQLiteConnection;
  * read, so page 1 never needs changing. The copy is made in parts, each final (file pages, then its WAL frames)
  * before it is hashed, read back from the copy on another core while the next part is copied: the SHA-256 is ready
  * moments after the last byte, instead of a second pass over the whole copy after it. Once the WAL changes during the
- * copy (the application is committing), each part waits until the background flushes are at most a few MiB behind:
+ * copy (the application is committing), each part waits until the background flushes are at most 4 MiB behind:
  * a copy faster than the disk otherwise piles up tens to hundreds of MiB that each flush writes at once, and the
  * application's checkpoints (their fsync) waited behind them, up to 96 ms in the benchmark and 1.7 s once on a slow
  * disk, against 4-13 ms paced (docs/benchmarks.md). Nobody writing, the copy goes as fast as it can.

@@ -206,7 +206,7 @@ class BackgroundDatasyncTest {
     }
 
     @Test
-    void awaitBacklog_holdsAWriterUntilTheFlushesAreAtMostTwoStepsBehind() throws Exception {
+    void awaitBacklog_holdsAWriterUntilTheFlushesAreAtMostTheBacklogBehind() throws Exception {
         Path file = file();
         CountDownLatch flushing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -215,7 +215,7 @@ class BackgroundDatasyncTest {
         try (BackgroundDatasync sync = syncing(file, new BackgroundDatasync.Settings(1_000, Duration.ofHours(1),
                 heldUntil(flushing, release, flushedAtSize)))) {
             grow(file, 5_000);
-            sync.awaitBacklog(2_000); // two steps of 2,000 may wait to be flushed: not held
+            sync.awaitBacklog(BackgroundDatasync.BACKLOG_STEPS * 1_000); // all of it may wait to be flushed
             assertThat(flushedAtSize).as("no flush for a writer within the backlog").isEmpty();
 
             CompletableFuture<Void> writer = awaitingBacklog(sync, 5_000);
@@ -227,7 +227,7 @@ class BackgroundDatasyncTest {
             release.countDown();
             writer.get(10, TimeUnit.SECONDS);
             assertThat(flushedAtSize).containsExactly(5_000L);
-            sync.awaitBacklog(7_000); // 5,000 flushed: 7,000 is two steps ahead
+            sync.awaitBacklog(5_000 + BackgroundDatasync.BACKLOG_STEPS * 1_000); // 5,000 flushed: the backlog ahead
         }
     }
 

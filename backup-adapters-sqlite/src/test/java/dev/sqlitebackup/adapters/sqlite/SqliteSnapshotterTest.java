@@ -521,7 +521,7 @@ class SqliteSnapshotterTest {
     }
 
     @Test
-    void aRawCopyWhileTheApplicationCommits_keepsWithinTwoStepsAndAPartOfTheFlushes() throws Exception {
+    void aRawCopyWhileTheApplicationCommits_keepsWithinTheBacklogAndAPartOfTheFlushes() throws Exception {
         Path db = thirtyTwoMebibytes();
         long step = 1 << 20;
         List<long[]> flushes = new CopyOnWriteArrayList<>(); // {size when the one before started, size now}

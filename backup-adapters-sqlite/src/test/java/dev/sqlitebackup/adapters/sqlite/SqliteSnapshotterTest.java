@@ -19,9 +19,8 @@ import dev.sqlitebackup.domain.model.SourceDatabase;
 import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.io.IOException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.io.OutputStreamWriter;
 import java.io.InterruptedIOException;
+import java.io.OutputStreamWriter;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,6 +44,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -470,7 +470,7 @@ class SqliteSnapshotterTest {
     @ValueSource(booleans = {false, true})
     void snapshot_flushesTheCopyToDiskWhileSqliteWritesIt(boolean compact) throws Exception {
         Path db = createDatabase(temp.resolve("live.db"), "wal", 4_000, 4_000);
-        List<Long> flushedAtSize = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> flushedAtSize = new CopyOnWriteArrayList<>();
         SqliteSnapshotter syncing = new SqliteSnapshotter(Duration.ofSeconds(10), new BackgroundDatasync.Settings(
                 64 * 1024, Duration.ofMillis(1), channel -> {
                     flushedAtSize.add(channel.size());
@@ -555,7 +555,8 @@ class SqliteSnapshotterTest {
 
         assertThat(landed).as("a raw copy").isPresent();
         long pacedFrom = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains("changed during the copy")).map(m -> Long.parseLong(m.replaceAll(".*byte (\\d+) on", "$1")))
+                .filter(m -> m.contains("changed during the copy"))
+                .map(m -> Long.parseLong(m.replaceAll(".*byte (\\d+) on", "$1")))
                 .findFirst().orElseThrow(() -> new AssertionError("not paced: " + logs.list));
         List<long[]> paced = flushes.stream().filter(f -> f[0] >= pacedFrom).toList();
         assertThat(paced).as("flushes once paced").hasSizeGreaterThan(3);
@@ -576,7 +577,8 @@ class SqliteSnapshotterTest {
             sqlite3 = new ProcessBuilder("sqlite3", "-batch", db.toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             feeding = new Thread(() -> {
-                try (OutputStreamWriter in = new OutputStreamWriter(sqlite3.getOutputStream(), StandardCharsets.UTF_8)) {
+                try (OutputStreamWriter in = new OutputStreamWriter(sqlite3.getOutputStream(),
+                        StandardCharsets.UTF_8)) {
                     in.write(".timeout 10000\n");
                     while (!stop.get()) {
                         in.write("BEGIN IMMEDIATE; INSERT INTO items(payload, tag) VALUES (randomblob(200), 'app');"

@@ -77,7 +77,7 @@ final class BackgroundDatasync implements AutoCloseable {
     private boolean stopped;
     /** Set when the flushing has ended (stopped, failed or interrupted): it flushes nothing more. */
     private boolean ended;
-    /** How much of the file, from its start, the flushes so far wrote to disk. */
+    /** How much of the file, from its start, the flushes so far wrote to disk (written by the flushing only). */
     private long flushedTo;
     /**
      * Up to where a writer waiting in {@link #awaitBacklog} needs the file flushed: until it is, the flushing looks
@@ -119,14 +119,13 @@ final class BackgroundDatasync implements AutoCloseable {
     }
 
     private void run(FileChannel channel) {
-        long synced = 0;
         try {
             while (awaitNextLook()) {
-                synced = flushIfAStepGrew(channel, synced);
+                flushIfAStepGrew(channel);
             }
             // the copy is complete: a step it grew by since the last look is flushed now, whether or not this
             // thread got to run while it was written, so a copy whose flush fails always fails
-            flushIfAStepGrew(channel, synced);
+            flushIfAStepGrew(channel);
         } catch (InterruptedException e) {
             // only close() ends the flushing; an interrupt from elsewhere ends it too
         } catch (IOException | RuntimeException e) {
@@ -153,11 +152,13 @@ final class BackgroundDatasync implements AutoCloseable {
         }
     }
 
-    /** Flushes when the file has grown by a step since {@code synced}; returns what is flushed now. */
-    private long flushIfAStepGrew(FileChannel channel, long synced) throws IOException {
+    /** Flushes when the file has grown by a step since the last flush (on the flushing's thread only). */
+    private void flushIfAStepGrew(FileChannel channel) throws IOException {
         long size = channel.size();
-        if (size - synced < settings.stepBytes()) {
-            return synced;
+        synchronized (progress) {
+            if (size - flushedTo < settings.stepBytes()) {
+                return;
+            }
         }
         settings.flush().flush(channel);
         flushes.incrementAndGet();
@@ -165,7 +166,6 @@ final class BackgroundDatasync implements AutoCloseable {
             flushedTo = size;
             progress.notifyAll();
         }
-        return size;
     }
 
     /**

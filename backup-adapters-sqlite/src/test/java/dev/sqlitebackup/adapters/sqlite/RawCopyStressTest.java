@@ -12,9 +12,6 @@ import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import dev.sqlitebackup.domain.testing.InMemoryRemoteBackupStore;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,9 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +79,7 @@ class RawCopyStressTest {
         long largest = 0;
         long lastCounter = 0;
         long initial = live(db, "SELECT n FROM counter");
-        try (ShellWriter writer = new ShellWriter(db, journalMode)) {
+        try (FedSqlite3 writer = writer(db, journalMode)) {
             writer.awaitStatements(50);
             // statements written to sqlite3's pipe are not yet run: wait until it has the database open and has
             // committed, so that no copy starts before the writer exists (a copy that found no -wal and -shm makes
@@ -174,105 +168,48 @@ class RawCopyStressTest {
         }
     }
 
-    /** {@code sqlite3} fed an endless script of transactions, VACUUMs and checkpoints until closed. */
-    private static final class ShellWriter implements AutoCloseable {
-        private final Process process;
-        private final Path errors;
-        private final Thread feeder;
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final AtomicLong statements = new AtomicLong();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /**
+     * {@code sqlite3} fed an endless script of transactions, VACUUMs and checkpoints until closed: it moves money
+     * between accounts and counts its rows in the same transactions.
+     */
+    private static FedSqlite3 writer(Path db, String journalMode) throws IOException {
+        return new FedSqlite3(db,
+                ".timeout 10000\nPRAGMA synchronous=OFF;\nPRAGMA journal_mode=" + journalMode + ";\n",
+                RawCopyStressTest::step);
+    }
 
-        ShellWriter(Path db, String journalMode) throws IOException {
-            errors = db.resolveSibling("sqlite3.err");
-            process = new ProcessBuilder("sqlite3", "-batch", db.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(errors.toFile()).start();
-            feeder = new Thread(() -> feed(journalMode), "sqlite3-feeder");
-            feeder.start();
+    /** The i-th piece of the script: every one a whole transaction (or a VACUUM or checkpoint). */
+    private static String step(long i) {
+        long from = 1 + (i * 7) % ACCOUNTS;
+        long to = 1 + (i * 13 + 5) % ACCOUNTS;
+        StringBuilder sql = new StringBuilder("BEGIN IMMEDIATE;"
+                + "UPDATE accounts SET balance = balance - " + (i % 50) + " WHERE id = " + from + ";"
+                + "UPDATE accounts SET balance = balance + " + (i % 50) + " WHERE id = " + to + ";"
+                + "INSERT INTO items(payload, tag) VALUES (randomblob(" + (100 + i % 900) + "), hex(randomblob(6)));"
+                + "UPDATE counter SET n = n + 1;");
+        if (i % 20 == 0) { // grow
+            sql.append("INSERT INTO items(payload, tag) SELECT randomblob(1500), 'bulk' FROM accounts LIMIT 40;"
+                    + "UPDATE counter SET n = n + changes();");
         }
-
-        private void feed(String journalMode) {
-            try (Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8)) {
-                in.write(".timeout 10000\nPRAGMA synchronous=OFF;\nPRAGMA journal_mode=" + journalMode + ";\n");
-                for (long i = 1; !stop.get(); i++) {
-                    in.write(step(i));
-                    in.flush();
-                    statements.incrementAndGet();
-                }
-            } catch (IOException | RuntimeException e) {
-                if (!stop.get()) {
-                    failure.set(e);
-                }
-            }
+        if (i % 50 == 0) { // shrink the content
+            sql.append("DELETE FROM items WHERE random() % 3 <> 0;UPDATE counter SET n = n - changes();");
         }
-
-        /** The i-th piece of the script: every one a whole transaction (or a VACUUM or checkpoint). */
-        private static String step(long i) {
-            long from = 1 + (i * 7) % ACCOUNTS;
-            long to = 1 + (i * 13 + 5) % ACCOUNTS;
-            StringBuilder sql = new StringBuilder("BEGIN IMMEDIATE;"
-                    + "UPDATE accounts SET balance = balance - " + (i % 50) + " WHERE id = " + from + ";"
-                    + "UPDATE accounts SET balance = balance + " + (i % 50) + " WHERE id = " + to + ";"
-                    + "INSERT INTO items(payload, tag) VALUES (randomblob(" + (100 + i % 900) + "), hex(randomblob(6)));"
-                    + "UPDATE counter SET n = n + 1;");
-            if (i % 20 == 0) { // grow
-                sql.append("INSERT INTO items(payload, tag) SELECT randomblob(1500), 'bulk' FROM accounts LIMIT 40;"
-                        + "UPDATE counter SET n = n + changes();");
-            }
-            if (i % 50 == 0) { // shrink the content
-                sql.append("DELETE FROM items WHERE random() % 3 <> 0;UPDATE counter SET n = n - changes();");
-            }
-            sql.append("COMMIT;\n");
-            if (i % 150 == 0) {
-                sql.append("VACUUM;\n"); // and the file
-            }
-            if (i % 7 == 0) {
-                sql.append("PRAGMA wal_checkpoint(PASSIVE);\n");
-            }
-            if (i % 31 == 0) {
-                sql.append("PRAGMA wal_checkpoint(FULL);\n");
-            }
-            if (i % 17 == 0) {
-                sql.append("PRAGMA wal_checkpoint(RESTART);\n");
-            }
-            if (i % 23 == 0) {
-                sql.append("PRAGMA wal_checkpoint(TRUNCATE);\n");
-            }
-            return sql.toString();
+        sql.append("COMMIT;\n");
+        if (i % 150 == 0) {
+            sql.append("VACUUM;\n"); // and the file
         }
-
-        void awaitStatements(long n) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (statements.get() < n && System.nanoTime() < deadline && process.isAlive()) {
-                Thread.sleep(5);
-            }
-            assertThat(statements.get()).as("sqlite3 runs the script").isGreaterThanOrEqualTo(n);
+        if (i % 7 == 0) {
+            sql.append("PRAGMA wal_checkpoint(PASSIVE);\n");
         }
-
-        long statements() {
-            return statements.get();
+        if (i % 31 == 0) {
+            sql.append("PRAGMA wal_checkpoint(FULL);\n");
         }
-
-        void assertNoErrors() throws IOException {
-            assertThat(failure.get()).isNull();
-            assertThat(process.isAlive()).as("sqlite3 still runs").isTrue();
-            assertThat(Files.readString(errors)).as("sqlite3's errors").isEmpty();
+        if (i % 17 == 0) {
+            sql.append("PRAGMA wal_checkpoint(RESTART);\n");
         }
-
-        @Override
-        public void close() throws IOException {
-            stop.set(true);
-            try {
-                feeder.join(20_000);
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-            assertThat(Files.readString(errors)).as("sqlite3's errors").isEmpty();
+        if (i % 23 == 0) {
+            sql.append("PRAGMA wal_checkpoint(TRUNCATE);\n");
         }
+        return sql.toString();
     }
 }

@@ -20,7 +20,6 @@ import dev.sqlitebackup.domain.model.VerifyLevel;
 import dev.sqlitebackup.domain.port.out.DatabaseSnapshotter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStreamWriter;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -545,9 +544,9 @@ class SqliteSnapshotterTest {
         rawCopyLog.setLevel(Level.DEBUG);
         Path copy = emptyTarget();
         Optional<DatabaseSnapshotter.CopyChecksum> landed;
-        try (CommittingProcess application = CommittingProcess.start(db)) {
+        try (FedSqlite3 application = committing(db)) {
             landed = slowDisk.snapshotHashed(db, copy, false, SnapshotProgress.NONE).join();
-            application.assertCommitting();
+            application.assertNoErrors();
         } finally {
             rawCopyLog.detachAppender(logs);
             rawCopyLog.setLevel(level);
@@ -566,70 +565,27 @@ class SqliteSnapshotterTest {
         assertThat(queryLong(copy, "SELECT count(*) FROM items")).isEqualTo(queryLong(copy, "SELECT n FROM counter"));
     }
 
-    /** {@code sqlite3} in another process committing one row (and the counter) at a time until closed. */
-    private static final class CommittingProcess implements AutoCloseable {
-        private final Process sqlite3;
-        private final Thread feeding;
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final AtomicLong fed = new AtomicLong();
-
-        private CommittingProcess(Path db) throws IOException {
-            sqlite3 = new ProcessBuilder("sqlite3", "-batch", db.toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            feeding = new Thread(() -> {
-                try (OutputStreamWriter in = new OutputStreamWriter(sqlite3.getOutputStream(),
-                        StandardCharsets.UTF_8)) {
-                    in.write(".timeout 10000\n");
-                    while (!stop.get()) {
-                        in.write("BEGIN IMMEDIATE; INSERT INTO items(payload, tag) VALUES (randomblob(200), 'app');"
-                                + " UPDATE counter SET n = n + 1; COMMIT;\n");
-                        in.flush();
-                        fed.incrementAndGet();
-                    }
-                } catch (IOException e) {
-                    // sqlite3 ended: assertCommitting says so
-                }
-            }, "sqlite3-feeder");
-            feeding.start();
+    /**
+     * {@code sqlite3} in another process committing one row (and the counter) at a time until closed, already
+     * committing when returned: the counter moved (read by a connection closed again before any copy).
+     */
+    private static FedSqlite3 committing(Path db) throws Exception {
+        long before = counter(db);
+        FedSqlite3 application = new FedSqlite3(db, ".timeout 10000\n", i -> "BEGIN IMMEDIATE; INSERT INTO "
+                + "items(payload, tag) VALUES (randomblob(200), 'app'); UPDATE counter SET n = n + 1; COMMIT;\n");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (counter(db) == before && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
+        application.assertNoErrors();
+        return application;
+    }
 
-        /** Started, and committing: the counter moved (read by a connection closed again before any copy). */
-        static CommittingProcess start(Path db) throws Exception {
-            long before = counter(db);
-            CommittingProcess process = new CommittingProcess(db);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (counter(db) == before && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            process.assertCommitting();
-            return process;
-        }
-
-        private static long counter(Path live) throws SQLException {
-            try (Connection c = open(live); Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("SELECT n FROM counter")) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
-
-        void assertCommitting() {
-            assertThat(sqlite3.isAlive()).as("sqlite3 runs").isTrue();
-            assertThat(fed.get()).as("statements fed to sqlite3").isPositive();
-        }
-
-        @Override
-        public void close() {
-            stop.set(true);
-            try {
-                feeding.join(20_000);
-                if (!sqlite3.waitFor(20, TimeUnit.SECONDS)) {
-                    sqlite3.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                sqlite3.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+    private static long counter(Path live) throws SQLException {
+        try (Connection c = open(live); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT n FROM counter")) {
+            r.next();
+            return r.getLong(1);
         }
     }
 

@@ -123,9 +123,7 @@ class LauncherIT {
 
         // a copy of the same jar elsewhere shares the folder (its native library) rather than rebuilding it in turn
         Path otherApp = dir.resolve("other");
-        Files.createDirectories(otherApp.resolve("bin"));
-        Files.copy(app.resolve("bin/sqlite-backup"), otherApp.resolve("bin/sqlite-backup"));
-        Path otherJar = Files.copy(app.resolve("sqlite-backup.jar"), otherApp.resolve("sqlite-backup.jar"));
+        Path otherJar = installedAt(otherApp);
         JarProcess.Result copy = launcher(otherApp, cacheRoot, noTmp,
                 "sample", dir.resolve("c.db").toString());
         assertThat(copy.exitCode()).as(copy.toString()).isZero();
@@ -168,11 +166,7 @@ class LauncherIT {
     void aMovedInstallation_trainsTheArchiveAgainForItsNewPath() throws Exception {
         Path cacheRoot = dir.resolve("cache");
         Path first = dir.resolve("downloads/sqlite-backup");
-        Files.createDirectories(first.resolve("bin"));
-        Files.copy(app.resolve("bin/sqlite-backup"), first.resolve("bin/sqlite-backup"),
-                StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(app.resolve("sqlite-backup.jar"), first.resolve("sqlite-backup.jar"),
-                StandardCopyOption.COPY_ATTRIBUTES);
+        installedAt(first);
         JarProcess.Result tried = launcher(first, cacheRoot, Map.of(), "sample", dir.resolve("a.db").toString());
         assertThat(tried.exitCode()).as(tried.toString()).isZero();
         Path cache = cacheRoot.resolve("sqlite-backup").resolve(sha256(app.resolve("sqlite-backup.jar")) + "-"
@@ -411,6 +405,15 @@ class LauncherIT {
     }
 
     /** A copy of the jar that differs only in its zip comment: it runs the same, its sha256 does not. */
+    /** A second installation of the distribution at {@code home} (its launcher and jar); returns its jar. */
+    private static Path installedAt(Path home) throws IOException {
+        Files.createDirectories(home.resolve("bin"));
+        Files.copy(app.resolve("bin/sqlite-backup"), home.resolve("bin/sqlite-backup"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        return Files.copy(app.resolve("sqlite-backup.jar"), home.resolve("sqlite-backup.jar"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+    }
+
     private static Path copyWithComment(Path from, Path to, String text) throws IOException {
         Path jar = Files.copy(from, to);
         byte[] comment = text.getBytes(StandardCharsets.US_ASCII);

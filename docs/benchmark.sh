@@ -24,6 +24,9 @@
 #                     adds i) a tiny database's `run`, the launcher against `java -jar`, and issue 12's targets
 #   --old-jar PATH    with --launcher: i) also times `java -jar PATH`, e.g. the jar as it was before issue 12 (the
 #                     target compares the launcher with "today's java -jar")
+#   --e-runs N        e) also runs c N more times under the writer (default 5, 0 for none) and compares the median
+#                     of their longest commits with .backup's 60 s cut into windows as long as c's median run, and
+#                     with sqlite3 merely holding a read transaction that long (the snapshot any consistent copy holds)
 #
 # What it measures, on one database, each run writing into a fresh folder that is deleted afterwards:
 #   a) sqlite3 DB ".backup OUT" + sqlite3 OUT "PRAGMA quick_check"     (online backup API + check)
@@ -37,7 +40,8 @@
 # `date +%s%N` around the command, peak RSS from GNU time (`/usr/bin/time -v`).
 # Then, on the same database (untimed in the table above, each its own pass):
 #   e) the longest commit of a writer process (WAL, synchronous=NORMAL, one row and a counter per transaction, in
-#      a loop) while a, b, c and d each run once, and in a few seconds without any backup for comparison
+#      a loop) while a, b, c and d each run once, and in a few seconds without any backup for comparison; then
+#      (--e-runs) per-window medians: c's runs, .backup's windows, a snapshot held alone
 #   f) Drive upload MB/s of a 1 GiB backup (made by c) through the real DriveRemoteBackupStore to FakeDrive, a
 #      Drive API server on loopback in another JVM, and the peak RSS of the uploading process
 #   g) RetentionPolicy.DEFAULT.plan over 100,000 hourly backup names, best of 5 after warm-up, in a fresh JVM
@@ -64,6 +68,7 @@ BASELINE_ONLY=0
 KEEP=0
 LAUNCHER_MODE=0
 OLD_JAR=""
+E_RUNS=5
 RSS_TARGET_MIB=256
 
 die() { echo "benchmark.sh: $*" >&2; exit 1; }
@@ -81,12 +86,14 @@ while [[ $# -gt 0 ]]; do
     --keep) KEEP=1; shift ;;
     --launcher) LAUNCHER_MODE=1; shift ;;
     --old-jar) OLD_JAR="${2:?--old-jar needs a value}"; shift 2 ;;
+    --e-runs) E_RUNS="${2:?--e-runs needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
 done
 [[ "$SIZE_MB" =~ ^[0-9]+$ && "$SIZE_MB" -ge 1 ]] || die "--size-mb must be a positive integer"
 [[ "$RUNS" =~ ^[0-9]+$ && "$RUNS" -ge 1 ]] || die "--runs must be a positive integer"
+[[ "$E_RUNS" =~ ^[0-9]+$ ]] || die "--e-runs must be 0 or a positive integer"
 for s in $RSS_SIZES; do [[ "$s" =~ ^[0-9]+$ && "$s" -ge 1 ]] || die "--rss-sizes takes positive integers"; done
 if [[ -n "$RSS_SIZES" && "$BASELINE_ONLY" -eq 1 ]]; then die "--rss-sizes measures the jar, not with --baseline-only"; fi
 if [[ "$RSS_ONLY" -eq 1 && -z "$RSS_SIZES" ]]; then die "--rss-only needs --rss-sizes"; fi
@@ -457,6 +464,20 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   fresh; window "b) sqlite3 VACUUM INTO" sqlite3 "$DB" "VACUUM INTO '$WORK/out/copy.db'"
   fresh; window "c) run --no-vacuum" "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
   fresh; window "d) run (VACUUM INTO)" "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" >/dev/null
+  # One run each says little about a maximum: c again, then sqlite3 holding a read transaction (reading and writing
+  # nothing) for c's median time. While a reader holds a snapshot the writer's checkpoints cannot copy the frames
+  # after it into the database; its first checkpoint after the release copies them all, inside one of its commits.
+  if (( E_RUNS > 0 )); then
+    for _ in $(seq "$E_RUNS"); do
+      fresh; sleep 1
+      window "c again" "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
+    done
+    E_HOLD_S=$(awk '/^c\) / || /^c again / { print ($NF - $(NF - 1)) / 1e6 }' "$WORK/results/windows" \
+      | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }')
+    fresh; sleep 1
+    window "snapshot held" sqlite3 "$DB" "BEGIN;" "SELECT count(*) FROM sqlite_schema;" ".shell sleep $E_HOLD_S" \
+      "COMMIT;" >/dev/null
+  fi
   sleep 1
   exec 3>&-
   wait "$WRITER_PID" || { cat "$WORK/logs/writer" >&2; die "the writer failed"; }
@@ -480,6 +501,27 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   done < <(awk '{ t0 = $(NF - 1); t1 = $NF; $(NF - 1) = ""; $NF = ""; sub(/ +$/, ""); print t0, t1, $0 }' "$WORK/results/windows")
   echo
   echo "Writer: $(tail -n1 "$WORK/logs/writer")"
+  if (( E_RUNS > 0 )); then
+    # the longest commit of each window: every c run, the snapshot held alone, and .backup's 60 s cut into windows
+    # as long as c's median run; their medians compare like with like
+    E_ROW=$(awk '
+      function longest(t0, t1,   i, m) { m = 0; for (i = 1; i <= n; i++) if (e[i] >= t0 && e[i] - d[i] <= t1 && d[i] > m) m = d[i]; return m / 1000 }
+      function median(list, k,   i, j, t) { for (i = 2; i <= k; i++) { t = list[i]; for (j = i - 1; j >= 1 && list[j] > t; j--) list[j + 1] = list[j]; list[j + 1] = t }
+                                           return k % 2 ? list[(k + 1) / 2] : (list[k / 2] + list[k / 2 + 1]) / 2 }
+      FNR == NR { n++; e[n] = $1; d[n] = $2; next }
+      { t0 = $(NF - 1); t1 = $NF }
+      /^c\) / || /^c again / { nc++; cl[nc] = longest(t0, t1); cw[nc] = t1 - t0 }
+      /^a\) / { a0 = t0; a1 = t1 }
+      /^snapshot held / { hold = longest(t0, t1) }
+      END { w = median(cw, nc); na = 0
+            for (t = a0; t + w <= a1; t += w) { na++; al[na] = longest(t, t + w) }
+            printf "%.1f %d %.1f %d %.2f %.1f", median(cl, nc), nc, median(al, na), na, w / 1e6, hold }' \
+      "$WORK/logs/commits" "$WORK/results/windows")
+    read -r E_C_MED E_C_N E_A_MED E_A_N E_WIN_S E_HOLD_MS <<<"$E_ROW"
+    echo
+    echo "Longest commit per window, median: c $E_C_MED ms ($E_C_N runs), .backup $E_A_MED ms ($E_A_N windows of" \
+      "$E_WIN_S s, c's median run), a read transaction merely held for $E_HOLD_S s $E_HOLD_MS ms (one window)."
+  fi
 
   # ---------------------------------------------------------------- f) Drive upload to FakeDrive
   echo
@@ -620,5 +662,8 @@ if [[ "$BASELINE_ONLY" -eq 0 && "$LAUNCHER_MODE" -eq 1 ]]; then
     echo "| i) tiny run: launcher / java -jar of --old-jar | $RTINY_OLD ($(secs "$TINY_LAUNCHER_MS") s / $(secs "$TINY_OLD_MS") s) | <= 0.60 | $(met "$RTINY_OLD" 0.6) |"
   fi
   echo "| e) writer's longest commit: during c / during a | $C_STALL_MS ms / $A_STALL_MS ms | c <= a | $(met "$C_STALL_MS" "$A_STALL_MS") |"
+  if (( E_RUNS > 0 )); then
+    echo "| e) the same per window, median: c ($E_C_N runs) / .backup ($E_A_N windows of $E_WIN_S s) / a snapshot merely held | $E_C_MED / $E_A_MED / $E_HOLD_MS ms | see the text | - |"
+  fi
   echo "| peak RSS, c and d${RSS_SIZES:+ and --rss-sizes $RSS_SIZES} | $(mib "$RSS_MAX_KIB") MiB (file pages of the check's memory map count) | flat | see the table |"
 fi

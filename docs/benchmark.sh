@@ -169,7 +169,9 @@ measure() {
   local rss; rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tf")
   echo "$(( (t1 - t0) / 1000000 )) $rss" >>"$WORK/results/$label"
 }
-median_ms() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
+# the median of the numbers on stdin (one a line), and the same cut to a whole number
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+median_ms() { median | awk '{print int($1)}'; }
 col() { awk -v c="$1" '{print $c}' "$WORK/results/$2"; }
 secs() { awk -v ms="$1" 'BEGIN {printf "%.2f", ms/1000}'; }
 mib() { awk -v kb="$1" 'BEGIN {printf "%.0f", kb/1024}'; }
@@ -472,8 +474,8 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
       fresh; sleep 1
       window "c again" "${TOOL[@]}" run --database "$DB" --backup-dir "$WORK/out" --no-vacuum >/dev/null
     done
-    E_HOLD_S=$(awk '/^c\) / || /^c again / { print ($NF - $(NF - 1)) / 1e6 }' "$WORK/results/windows" \
-      | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }')
+    E_WINDOW_US=$(awk '/^c\) / || /^c again / { print $NF - $(NF - 1) }' "$WORK/results/windows" | median_ms)
+    E_HOLD_S=$(awk -v us="$E_WINDOW_US" 'BEGIN { printf "%.3f", us / 1e6 }')
     fresh; sleep 1
     window "snapshot held" sqlite3 "$DB" "BEGIN;" "SELECT count(*) FROM sqlite_schema;" ".shell sleep $E_HOLD_S" \
       "COMMIT;" >/dev/null
@@ -484,43 +486,42 @@ if [[ "$BASELINE_ONLY" -eq 0 ]]; then
   fresh
   echo "| while | wall s | commits | longest commit ms | longest gap between commit ends ms | mean commit ms |"
   echo "|---|---:|---:|---:|---:|---:|"
-  STALL_MS=0; A_STALL_MS=0; C_STALL_MS=0
-  while read -r w0 w1 label; do
-    # commits that overlap the window (end >= t0 and start <= t1)
-    row=$(awk -v t0="$w0" -v t1="$w1" '
+  # the writer's commits that overlap the window from $1 to $2 (us; end >= t0 and start <= t1): how many, the
+  # longest, the longest gap between commit ends, the mean (ms)
+  commits_in() {
+    awk -v t0="$1" -v t1="$2" '
       { end = $1; dur = $2; start = end - dur }
       end >= t0 && start <= t1 { n++; sum += dur; if (dur > max) max = dur
                                  if (end <= t1) { gap = end - prev; if (prev == 0) gap = end - t0; if (gap > mg) mg = gap; prev = end } }
       END { if (prev == 0) prev = t0; if (t1 - prev > mg) mg = t1 - prev
             med = n ? sum / n : 0
-            printf "%d %.1f %.1f %.2f", n, max / 1000, mg / 1000, med / 1000 }' "$WORK/logs/commits")
-    read -r n mx gap med <<<"$row"
+            printf "%d %.1f %.1f %.2f", n, max / 1000, mg / 1000, med / 1000 }' "$WORK/logs/commits"
+  }
+  STALL_MS=0; A_STALL_MS=0; C_STALL_MS=0; E_C_LONGEST=(); E_HOLD_MS=""; A_W0=0; A_W1=0
+  while read -r w0 w1 label; do
+    read -r n mx gap med <<<"$(commits_in "$w0" "$w1")"
     echo "| $label | $(secs $(( (w1 - w0) / 1000 ))) | $n | $mx | $gap | $med |"
     case "$label" in c\)*|d\)*) if ! le "$mx" "$STALL_MS"; then STALL_MS=$mx; fi ;; esac
-    case "$label" in a\)*) A_STALL_MS=$mx ;; c\)*) C_STALL_MS=$mx ;; esac
+    case "$label" in a\)*) A_STALL_MS=$mx; A_W0=$w0; A_W1=$w1 ;; c\)*) C_STALL_MS=$mx ;; esac
+    case "$label" in c\)*|"c again") E_C_LONGEST+=("$mx") ;; "snapshot held") E_HOLD_MS=$mx ;; esac
   done < <(awk '{ t0 = $(NF - 1); t1 = $NF; $(NF - 1) = ""; $NF = ""; sub(/ +$/, ""); print t0, t1, $0 }' "$WORK/results/windows")
   echo
   echo "Writer: $(tail -n1 "$WORK/logs/writer")"
   if (( E_RUNS > 0 )); then
-    # the longest commit of each window: every c run, the snapshot held alone, and .backup's 60 s cut into windows
-    # as long as c's median run; their medians compare like with like
-    E_ROW=$(awk '
-      function longest(t0, t1,   i, m) { m = 0; for (i = 1; i <= n; i++) if (e[i] >= t0 && e[i] - d[i] <= t1 && d[i] > m) m = d[i]; return m / 1000 }
-      function median(list, k,   i, j, t) { for (i = 2; i <= k; i++) { t = list[i]; for (j = i - 1; j >= 1 && list[j] > t; j--) list[j + 1] = list[j]; list[j + 1] = t }
-                                           return k % 2 ? list[(k + 1) / 2] : (list[k / 2] + list[k / 2 + 1]) / 2 }
-      FNR == NR { n++; e[n] = $1; d[n] = $2; next }
-      { t0 = $(NF - 1); t1 = $NF }
-      /^c\) / || /^c again / { nc++; cl[nc] = longest(t0, t1); cw[nc] = t1 - t0 }
-      /^a\) / { a0 = t0; a1 = t1 }
-      /^snapshot held / { hold = longest(t0, t1) }
-      END { w = median(cw, nc); na = 0
-            for (t = a0; t + w <= a1; t += w) { na++; al[na] = longest(t, t + w) }
-            printf "%.1f %d %.1f %d %.2f %.1f", median(cl, nc), nc, median(al, na), na, w / 1e6, hold }' \
-      "$WORK/logs/commits" "$WORK/results/windows")
-    read -r E_C_MED E_C_N E_A_MED E_A_N E_WIN_S E_HOLD_MS <<<"$E_ROW"
+    # the longest commit of each window, their median: every c run, and .backup's 60 s cut into windows as long as
+    # c's median run (the time the snapshot was held alone), so that like compares with like
+    E_C_N=${#E_C_LONGEST[@]}
+    E_C_MED=$(printf '%s\n' "${E_C_LONGEST[@]}" | median | awk '{ printf "%.1f", $1 }')
+    E_A_LONGEST=()
+    for (( t = A_W0; t + E_WINDOW_US <= A_W1; t += E_WINDOW_US )); do
+      read -r _ mx _ _ <<<"$(commits_in "$t" $(( t + E_WINDOW_US )))"
+      E_A_LONGEST+=("$mx")
+    done
+    E_A_N=${#E_A_LONGEST[@]}
+    E_A_MED=$( (( E_A_N > 0 )) && printf '%s\n' "${E_A_LONGEST[@]}" | median | awk '{ printf "%.1f", $1 }' || echo 0)
     echo
     echo "Longest commit per window, median: c $E_C_MED ms ($E_C_N runs), .backup $E_A_MED ms ($E_A_N windows of" \
-      "$E_WIN_S s, c's median run), a read transaction merely held for $E_HOLD_S s $E_HOLD_MS ms (one window)."
+      "$E_HOLD_S s, c's median run), a read transaction merely held for $E_HOLD_S s $E_HOLD_MS ms (one window)."
   fi
 
   # ---------------------------------------------------------------- f) Drive upload to FakeDrive
@@ -663,7 +664,7 @@ if [[ "$BASELINE_ONLY" -eq 0 && "$LAUNCHER_MODE" -eq 1 ]]; then
   fi
   echo "| e) writer's longest commit: during c / during a | $C_STALL_MS ms / $A_STALL_MS ms | c <= a | $(met "$C_STALL_MS" "$A_STALL_MS") |"
   if (( E_RUNS > 0 )); then
-    echo "| e) the same per window, median: c ($E_C_N runs) / .backup ($E_A_N windows of $E_WIN_S s) / a snapshot merely held | $E_C_MED / $E_A_MED / $E_HOLD_MS ms | see the text | - |"
+    echo "| e) the same per window, median: c ($E_C_N runs) / .backup ($E_A_N windows of $E_HOLD_S s) / a snapshot merely held | $E_C_MED / $E_A_MED / $E_HOLD_MS ms | see the text | - |"
   fi
   echo "| peak RSS, c and d${RSS_SIZES:+ and --rss-sizes $RSS_SIZES} | $(mib "$RSS_MAX_KIB") MiB (file pages of the check's memory map count) | flat | see the table |"
 fi

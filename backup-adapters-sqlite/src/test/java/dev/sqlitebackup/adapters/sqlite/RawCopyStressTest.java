@@ -3,9 +3,7 @@ package dev.sqlitebackup.adapters.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.sqlitebackup.domain.model.IntegrityReport;
 import dev.sqlitebackup.domain.model.SnapshotProgress;
 import dev.sqlitebackup.domain.model.VerifyLevel;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * The raw copy under a writer in another process (Debian's {@code sqlite3}, so SQLite's locks are really another
@@ -46,25 +43,16 @@ class RawCopyStressTest {
     @TempDir
     Path temp;
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger snapshotterLog = (Logger) LoggerFactory.getLogger(SqliteSnapshotter.class);
-    private final Logger rawCopyLog = (Logger) LoggerFactory.getLogger(RawCopy.class);
-    private Level rawCopyLevel;
+    private CapturedLogs logs;
 
     @BeforeEach
     void captureLogs() {
-        logs.start();
-        snapshotterLog.addAppender(logs);
-        rawCopyLog.addAppender(logs);
-        rawCopyLevel = rawCopyLog.getLevel();
-        rawCopyLog.setLevel(Level.DEBUG);
+        logs = CapturedLogs.of(RawCopy.class, SqliteSnapshotter.class);
     }
 
     @AfterEach
     void releaseLogs() {
-        snapshotterLog.detachAppender(logs);
-        rawCopyLog.detachAppender(logs);
-        rawCopyLog.setLevel(rawCopyLevel);
+        logs.close();
     }
 
     @ParameterizedTest(name = "journal_mode={0}")
@@ -132,17 +120,17 @@ class RawCopyStressTest {
     }
 
     private List<String> fallbacks() {
-        return logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+        return logs.events().stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
                 .toList();
     }
 
     private long copiesWithFrames() {
-        return logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+        return logs.events().stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(m -> m.startsWith("raw copy: ") && !m.contains(", 0 from ")).count();
     }
 
     private long restarts() {
-        return logs.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("restarted"))
+        return logs.events().stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("restarted"))
                 .count();
     }
 

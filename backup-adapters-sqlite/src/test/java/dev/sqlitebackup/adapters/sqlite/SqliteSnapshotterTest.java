@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.sqlitebackup.domain.model.AssertionResult;
 import dev.sqlitebackup.domain.model.BackupFailedException;
 import dev.sqlitebackup.domain.model.DataAssertion;
@@ -55,7 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 class SqliteSnapshotterTest {
 
@@ -538,27 +534,20 @@ class SqliteSnapshotterTest {
                     }
                     channel.force(false);
                 }));
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger rawCopyLog = (Logger) LoggerFactory.getLogger(RawCopy.class);
-        Level level = rawCopyLog.getLevel();
-        logs.start();
-        rawCopyLog.addAppender(logs);
-        rawCopyLog.setLevel(Level.DEBUG);
         Path copy = emptyTarget();
         Optional<DatabaseSnapshotter.CopyChecksum> landed;
-        try (FedSqlite3 application = committing(db)) {
+        List<ILoggingEvent> logged;
+        try (CapturedLogs logs = CapturedLogs.of(RawCopy.class); FedSqlite3 application = committing(db)) {
             landed = slowDisk.snapshotHashed(db, copy, false, SnapshotProgress.NONE).join();
             application.assertNoErrors();
-        } finally {
-            rawCopyLog.detachAppender(logs);
-            rawCopyLog.setLevel(level);
+            logged = List.copyOf(logs.events());
         }
 
         assertThat(landed).as("a raw copy").isPresent();
-        long pacedFrom = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+        long pacedFrom = logged.stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(m -> m.contains("changed during the copy"))
                 .map(m -> Long.parseLong(m.replaceAll(".*byte (\\d+) on", "$1")))
-                .findFirst().orElseThrow(() -> new AssertionError("not paced: " + logs.list));
+                .findFirst().orElseThrow(() -> new AssertionError("not paced: " + logged));
         List<long[]> paced = flushes.stream().filter(f -> f[0] >= pacedFrom).toList();
         assertThat(paced).as("flushes once paced").hasSizeGreaterThan(3);
         assertThat(paced).allSatisfy(f -> assertThat(f[1] - f[0]).as("bytes written since the flush before began")
